@@ -1,0 +1,18 @@
+# Every dependency comes from an installed Debian package; nothing is downloaded at build time.
+# libsndfile and FFTW ship pkg-config files but no CMake config, so they come through pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile>=1.1)
+pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f>=3.3)
+# MP3 through libmpg123 directly: libsndfile uses it too, but lets it print to stderr.
+pkg_check_modules(MPG123 REQUIRED IMPORTED_TARGET libmpg123>=1.25)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 2.1 REQUIRED)
+find_package(Threads REQUIRED)
+
+if(MIRKIT_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(MIRKIT_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

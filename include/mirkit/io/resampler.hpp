@@ -1,0 +1,73 @@
+// Band-limited sample-rate conversion: a polyphase windowed-sinc (Kaiser) filter, zero delay,
+// usable as a stream (block by block gives the same samples as the whole signal at once).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mirkit::io {
+
+namespace detail {
+struct PolyphaseBank;
+}
+
+enum class ResampleQuality {
+  fast,  // pass band to 0.80 of the lower Nyquist, stop band from 1.0 at −80 dB
+  high,  // pass band to 0.90 of the lower Nyquist, stop band from 1.0 at −110 dB (the default)
+};
+
+ResampleQuality parse_resample_quality(std::string_view name);  // "fast" | "high"; throws usage
+std::string_view to_string(ResampleQuality quality);
+
+// The filter a quality setting asks for, as fractions of the lower of the two Nyquist rates.
+struct ResampleDesign {
+  double passband_end;    // flat (ripple ≤ 10^(−attenuation/20)) up to here
+  double stopband_begin;  // attenuated by at least `attenuation_db` from here
+  double attenuation_db;
+};
+ResampleDesign resample_design(ResampleQuality quality);
+
+// Converts one channel from `input_rate` to `output_rate` (8 kHz … 384 kHz, any pair of whole
+// rates). Output sample n sits at input time n · input_rate / output_rate exactly (no delay), and
+// the signal is taken as zero before its start and after its end, so a stream of N input samples
+// gives ceil(N · output_rate / input_rate) output samples, as librosa.resample(fix=True).
+class Resampler {
+ public:
+  Resampler(int input_rate, int output_rate, ResampleQuality quality = ResampleQuality::high);
+  ~Resampler();
+  Resampler(Resampler&&) noexcept;
+  Resampler& operator=(Resampler&&) noexcept;
+
+  // Feeds the next block of the stream and appends every output sample it makes available.
+  void process(std::span<const float> input, std::vector<float>& output);
+  // Ends the stream: appends the remaining output samples. The resampler is then reset.
+  void finish(std::vector<float>& output);
+  // Forgets the stream so far, to start a new one with the same rates.
+  void reset();
+
+  int input_rate() const { return input_rate_; }
+  int output_rate() const { return output_rate_; }
+  // Taps per output sample (the cost of one output sample in multiply-adds).
+  std::size_t taps() const;
+
+ private:
+  void produce(std::vector<float>& output, std::int64_t last_output);
+
+  int input_rate_;
+  int output_rate_;
+  std::shared_ptr<const detail::PolyphaseBank> bank_;
+  std::vector<float> history_;      // input samples from absolute index history_start_
+  std::int64_t history_start_ = 0;  // may be negative: the zeros before the signal
+  std::int64_t inputs_seen_ = 0;    // samples fed so far
+  std::int64_t next_output_ = 0;    // index of the next output sample
+};
+
+// The whole signal at once: the same samples as a Resampler fed in blocks.
+std::vector<float> resample(std::span<const float> input, int input_rate, int output_rate,
+                            ResampleQuality quality = ResampleQuality::high);
+
+}  // namespace mirkit::io

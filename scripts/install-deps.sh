@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mirkit needs, only those missing. Idempotent, non-interactive,
+# and silent when nothing is missing.
+#
+#   scripts/install-deps.sh [build] [demo]     (default: build)
+#
+#   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark
+#   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
+set -euo pipefail
+
+build_packages=(
+  cmake g++ make pkg-config ccache
+  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
+  libcli11-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+demo_packages=(fluidsynth fluid-soundfont-gm sox)
+
+wanted=()
+for set in "${@:-build}"; do
+  case "$set" in
+    build) wanted+=("${build_packages[@]}") ;;
+    demo) wanted+=("${demo_packages[@]}") ;;
+    *) echo "install-deps.sh: unknown package set '$set' (known: build, demo)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "install-deps.sh: missing packages (${missing[*]}) and not root; install them first" >&2
+    exit 3
+  fi
+else
+  as_root=()
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,50 @@
+// The program's global behaviour: --version, --help, exit codes for usage errors.
+#include <gtest/gtest.h>
+
+#include "mirkit/version.hpp"
+#include "support/run.hpp"
+
+namespace mirkit {
+namespace {
+
+test::RunResult mirkit(const std::vector<std::string>& args) {
+  return test::run_program(MIRKIT_BINARY, args);
+}
+
+TEST(Cli, VersionNamesTheVersion) {
+  const auto result = mirkit({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out.rfind(std::string("mirkit ") + kVersion, 0), 0u) << result.out;
+}
+
+TEST(Cli, HelpListsCommandsAndExitCodes) {
+  const auto result = mirkit({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("info"), std::string::npos);
+  EXPECT_NE(result.out.find("Exit codes"), std::string::npos);
+}
+
+TEST(Cli, EveryCommandHelpShowsAnExample) {
+  for (const char* command : {"info"}) {
+    const auto result = mirkit({command, "--help"});
+    EXPECT_EQ(result.exit_code, 0) << command;
+    EXPECT_NE(result.out.find("Example"), std::string::npos) << command;
+  }
+}
+
+TEST(Cli, UnknownFlagIsUsageErrorTwo) {
+  const auto result = mirkit({"info", "--no-such-flag"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_FALSE(result.err.empty());
+}
+
+TEST(Cli, MissingSubcommandIsUsageErrorTwo) {
+  EXPECT_EQ(mirkit({}).exit_code, 2);
+}
+
+TEST(Cli, BadLogFormatIsUsageErrorTwo) {
+  EXPECT_EQ(mirkit({"--log-format", "xml", "info", "x.wav"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace mirkit

@@ -1,0 +1,83 @@
+#include "support/npy.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+namespace mirkit::test {
+
+NpyArray load_npy(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  char magic[8];
+  in.read(magic, 8);
+  if (std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    throw std::runtime_error("not .npy: " + path.string());
+  std::uint32_t header_length = 0;
+  if (magic[6] == 1) {
+    std::uint16_t short_length = 0;
+    in.read(reinterpret_cast<char*>(&short_length), 2);
+    header_length = short_length;
+  } else {
+    in.read(reinterpret_cast<char*>(&header_length), 4);
+  }
+  std::string header(header_length, '\0');
+  in.read(header.data(), header_length);
+
+  std::smatch match;
+  if (!std::regex_search(header, match, std::regex("'descr':\\s*'([<|>])([fi])(\\d)'"))) {
+    throw std::runtime_error("unsupported dtype in " + path.string());
+  }
+  const char kind = match[2].str()[0];
+  const int width = std::stoi(match[3].str());
+  if (std::regex_search(header, std::regex("'fortran_order':\\s*True"))) {
+    throw std::runtime_error("Fortran order not supported: " + path.string());
+  }
+  NpyArray array;
+  std::regex_search(header, match, std::regex("'shape':\\s*\\(([^)]*)\\)"));
+  const std::string dims = match[1].str();
+  const std::regex number("\\d+");
+  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it) {
+    array.shape.push_back(std::stoul(it->str()));
+  }
+  std::size_t count = 1;
+  for (std::size_t d : array.shape)
+    count *= d;
+
+  std::vector<char> raw(count * static_cast<std::size_t>(width));
+  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+  if (static_cast<std::size_t>(in.gcount()) != raw.size()) {
+    throw std::runtime_error("truncated .npy: " + path.string());
+  }
+  array.values.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const char* p = raw.data() + i * static_cast<std::size_t>(width);
+    if (kind == 'f' && width == 4) {
+      float v;
+      std::memcpy(&v, p, 4);
+      array.values[i] = v;
+    } else if (kind == 'f' && width == 8) {
+      std::memcpy(&array.values[i], p, 8);
+    } else if (kind == 'i' && width == 8) {
+      std::int64_t v;
+      std::memcpy(&v, p, 8);
+      array.values[i] = static_cast<double>(v);
+    } else {
+      throw std::runtime_error("unsupported dtype in " + path.string());
+    }
+  }
+  return array;
+}
+
+NpyArray load_golden(const std::string& name) {
+  return load_npy(std::filesystem::path(MIRKIT_GOLDEN_DIR) / (name + ".npy"));
+}
+
+std::vector<float> load_golden_signal(const std::string& name) {
+  const NpyArray array = load_golden(name);
+  return {array.values.begin(), array.values.end()};
+}
+
+}  // namespace mirkit::test
