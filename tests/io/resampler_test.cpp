@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <random>
 
 #include "mirkit/core/error.hpp"
@@ -31,7 +32,12 @@ const RatePair kPairs[] = {{44100, 22050}, {48000, 22050}, {8000, 22050},
                            {96000, 44100}, {22050, 16000}, {192000, 8000},
                            {8000, 192000}, {44100, 48000}, {44101, 22050}};
 
+// The down-sampling pairs among them: those have a stop band below the input Nyquist.
+const RatePair kDownPairs[] = {{44100, 22050}, {48000, 22050}, {96000, 44100},
+                               {22050, 16000}, {192000, 8000}, {44101, 22050}};
+
 class ResamplerPairTest : public ::testing::TestWithParam<RatePair> {};
+class ResamplerDownTest : public ::testing::TestWithParam<RatePair> {};
 
 std::string pair_name(const ::testing::TestParamInfo<RatePair>& info) {
   return std::to_string(info.param.input) + "_to_" + std::to_string(info.param.output);
@@ -54,8 +60,8 @@ TEST_P(ResamplerPairTest, PassbandIsFlatAndClean) {
     worst_ripple = std::max(worst_ripple, std::abs(db(fit.amplitude / 0.5)));
     worst_residual = std::max(worst_residual, db(fit.residual_rms / (0.5 / std::sqrt(2.0))));
   }
-  RecordProperty("worst_passband_ripple_db", std::to_string(worst_ripple));
-  RecordProperty("worst_residual_db", std::to_string(worst_residual));
+  std::cout << in_rate << " -> " << out_rate << ": pass-band ripple " << worst_ripple
+            << " dB, residual " << worst_residual << " dB\n";
   EXPECT_LE(worst_ripple, 0.1);
   EXPECT_LE(worst_ripple, 1e-3) << "the design promises far less than the issue's 0.1 dB";
   EXPECT_LE(worst_residual, -100.0);
@@ -63,35 +69,38 @@ TEST_P(ResamplerPairTest, PassbandIsFlatAndClean) {
 
 // Stop band (down-sampling only): a log sweep that lies wholly above the output Nyquist
 // leaves nothing louder than −100 dB of its own level.
-TEST_P(ResamplerPairTest, StopbandSweepIsRemoved) {
+TEST_P(ResamplerDownTest, StopbandSweepIsRemoved) {
   const auto [in_rate, out_rate] = GetParam();
-  if (out_rate >= in_rate) GTEST_SKIP() << "up-sampling: no stop band below the input Nyquist";
   const double f0 = 0.5 * out_rate * 1.0;
   const double f1 = 0.5 * in_rate * 0.999;
   const std::size_t samples = static_cast<std::size_t>(in_rate);
   const auto y = resample(log_sweep(f0, f1, in_rate, samples, 0.5), in_rate, out_rate);
   // The sweep's ends are clicks with energy at every frequency: measure between them.
   const std::size_t edge = static_cast<std::size_t>(out_rate) / 20;
-  const double leak = test::rms(y, edge, y.size() - edge);
-  EXPECT_LE(db(leak / (0.5 / std::sqrt(2.0))), -100.0) << "leak rms " << leak;
+  const double leak_db = db(test::rms(y, edge, y.size() - edge) / (0.5 / std::sqrt(2.0)));
+  std::cout << in_rate << " -> " << out_rate << ": stop-band sweep leaks " << leak_db << " dB\n";
+  EXPECT_LE(leak_db, -100.0);
 }
 
 // Stop band by single tones just above the lower Nyquist, where a filter is weakest.
-TEST_P(ResamplerPairTest, TonesAboveTheOutputNyquistAreRemoved) {
+TEST_P(ResamplerDownTest, TonesAboveTheOutputNyquistAreRemoved) {
   const auto [in_rate, out_rate] = GetParam();
-  if (out_rate >= in_rate) GTEST_SKIP() << "up-sampling: see ImagesAreRemoved";
   const std::size_t samples = static_cast<std::size_t>(in_rate) / 2;
+  double worst = -300;
   for (double fraction : {1.0, 1.02, 1.1, 1.5, 1.9}) {
     const double f = fraction * 0.5 * out_rate;
     if (f >= 0.5 * in_rate) continue;
     const auto y = resample(sine(f, in_rate, samples, 0.5), in_rate, out_rate);
     const std::size_t edge = static_cast<std::size_t>(out_rate) / 100;
-    const double leak = test::rms(y, edge, y.size() - edge);
-    EXPECT_LE(db(leak / (0.5 / std::sqrt(2.0))), -100.0) << "tone at " << f << " Hz";
+    const double leak_db = db(test::rms(y, edge, y.size() - edge) / (0.5 / std::sqrt(2.0)));
+    worst = std::max(worst, leak_db);
+    EXPECT_LE(leak_db, -100.0) << "tone at " << f << " Hz";
   }
+  std::cout << in_rate << " -> " << out_rate << ": worst alias of a tone " << worst << " dB\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(RatePairs, ResamplerPairTest, ::testing::ValuesIn(kPairs), pair_name);
+INSTANTIATE_TEST_SUITE_P(RatePairs, ResamplerDownTest, ::testing::ValuesIn(kDownPairs), pair_name);
 
 // Up-sampling: the images of an in-band tone (around multiples of the input rate) are removed,
 // so what is left beside the tone is below −100 dB (fit_tone's residual holds the images).

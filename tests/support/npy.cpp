@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <stdexcept>
 
 namespace mirkit::test {
@@ -26,21 +25,31 @@ NpyArray load_npy(const std::filesystem::path& path) {
   std::string header(header_length, '\0');
   in.read(header.data(), header_length);
 
-  std::smatch match;
-  if (!std::regex_search(header, match, std::regex("'descr':\\s*'([<|>])([fi])(\\d)'"))) {
-    throw std::runtime_error("unsupported dtype in " + path.string());
-  }
-  const char kind = match[2].str()[0];
-  const int width = std::stoi(match[3].str());
-  if (std::regex_search(header, std::regex("'fortran_order':\\s*True"))) {
+  // The header is a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4),
+  // }
+  auto field = [&](const std::string& key) {
+    const std::size_t at = header.find("'" + key + "':");
+    if (at == std::string::npos) throw std::runtime_error("no " + key + " in " + path.string());
+    return header.substr(at + key.size() + 3);
+  };
+  const std::string descr = field("descr");
+  const std::size_t quote = descr.find('\'');
+  const char kind = descr.at(quote + 2);
+  const int width = descr.at(quote + 3) - '0';
+  if (descr.at(quote + 1) == '>') throw std::runtime_error("big-endian .npy: " + path.string());
+  if (field("fortran_order").find("True") < field("fortran_order").find(',')) {
     throw std::runtime_error("Fortran order not supported: " + path.string());
   }
   NpyArray array;
-  std::regex_search(header, match, std::regex("'shape':\\s*\\(([^)]*)\\)"));
-  const std::string dims = match[1].str();
-  const std::regex number("\\d+");
-  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it) {
-    array.shape.push_back(std::stoul(it->str()));
+  const std::string shape = field("shape");
+  std::size_t at = shape.find('(') + 1;
+  const std::size_t close = shape.find(')');
+  while (at < close) {
+    std::size_t used = 0;
+    array.shape.push_back(std::stoul(shape.substr(at, close - at), &used));
+    at += used;
+    while (at < close && (shape[at] == ',' || shape[at] == ' '))
+      ++at;
   }
   std::size_t count = 1;
   for (std::size_t d : array.shape)
