@@ -37,9 +37,8 @@ NpyArray load_npy(const std::filesystem::path& path) {
   const char kind = descr.at(quote + 2);
   const int width = descr.at(quote + 3) - '0';
   if (descr.at(quote + 1) == '>') throw std::runtime_error("big-endian .npy: " + path.string());
-  if (field("fortran_order").find("True") < field("fortran_order").find(',')) {
-    throw std::runtime_error("Fortran order not supported: " + path.string());
-  }
+  const std::string order = field("fortran_order");
+  const bool fortran = order.find("True") < order.find(',');
   NpyArray array;
   const std::string shape = field("shape");
   std::size_t at = shape.find('(') + 1;
@@ -76,6 +75,17 @@ NpyArray load_npy(const std::filesystem::path& path) {
     } else {
       throw std::runtime_error("unsupported dtype in " + path.string());
     }
+  }
+  if (fortran && array.shape.size() == 2) {  // column-major on disk: transpose to C order
+    const std::size_t rows = array.shape[0], cols = array.shape[1];
+    std::vector<double> c_order(count);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t c = 0; c < cols; ++c)
+        c_order[r * cols + c] = array.values[c * rows + r];
+    }
+    array.values = std::move(c_order);
+  } else if (fortran && array.shape.size() > 2) {
+    throw std::runtime_error("Fortran order above 2-D not supported: " + path.string());
   }
   return array;
 }

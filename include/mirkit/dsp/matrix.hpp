@@ -1,0 +1,13 @@
+// The matrix types of the time–frequency layers. A spectrogram is stored frames × bins: one row
+// per frame, row-major, so a frame is contiguous (the transpose of librosa's (bins, frames)).
+#pragma once
+
+#include <Eigen/Core>
+
+namespace mirkit::dsp {
+
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Vector = Eigen::VectorXf;
+
+}  // namespace mirkit::dsp

@@ -1,0 +1,76 @@
+// The short-time Fourier transform with librosa's framing: frames centred on t·hop (the signal
+// padded by n_fft/2 on both sides), so n samples give 1 + n / hop frames.
+#pragma once
+
+#include <complex>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "mirkit/dsp/matrix.hpp"
+#include "mirkit/dsp/window.hpp"
+
+namespace mirkit::dsp {
+
+enum class PadMode {
+  constant,  // zeros (librosa's default since 0.10)
+  reflect,   // mirror without repeating the edge sample (numpy "reflect")
+  edge,      // repeat the edge sample
+};
+PadMode parse_pad_mode(std::string_view name);
+std::string_view to_string(PadMode mode);
+
+struct StftOptions {
+  int n_fft = 2048;
+  int hop_length = 512;
+  int win_length = 0;  // 0: n_fft; a shorter window is centred in the frame with zeros around it
+  WindowKind window = WindowKind::hann;
+  bool center = true;
+  PadMode pad_mode = PadMode::constant;
+};
+
+// Frames of `samples` samples under `options`.
+int stft_frames(std::size_t samples, const StftOptions& options);
+
+// One analysis: owns its FFT plan and buffers (plans are made under a process-wide lock, FFTW's
+// planner not being thread-safe; execution is lock-free). Not shared between threads: make one
+// per thread.
+class Stft {
+ public:
+  explicit Stft(const StftOptions& options = {});
+  ~Stft();
+  Stft(Stft&&) noexcept;
+  Stft& operator=(Stft&&) noexcept;
+
+  const StftOptions& options() const { return options_; }
+  int bins() const { return options_.n_fft / 2 + 1; }
+
+  // |X|, frames × bins.
+  Matrix magnitude(std::span<const float> signal);
+  // |X|², frames × bins.
+  Matrix power(std::span<const float> signal);
+
+  // Calls visit(frame_index, spectrum) for each frame, with the n_fft/2 + 1 complex bins.
+  template <class Visit>
+  void for_each_frame(std::span<const float> signal, Visit&& visit);
+
+ private:
+  struct Plan;
+  void transform_frame(std::span<const float> signal, int frame);
+  const std::complex<float>* spectrum() const;
+
+  StftOptions options_;
+  std::vector<float> window_;  // n_fft long, the window centred in it
+  std::unique_ptr<Plan> plan_;
+};
+
+template <class Visit>
+void Stft::for_each_frame(std::span<const float> signal, Visit&& visit) {
+  const int frames = stft_frames(signal.size(), options_);
+  for (int f = 0; f < frames; ++f) {
+    transform_frame(signal, f);
+    visit(f, std::span<const std::complex<float>>(spectrum(), static_cast<std::size_t>(bins())));
+  }
+}
+
+}  // namespace mirkit::dsp

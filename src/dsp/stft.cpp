@@ -1,0 +1,149 @@
+#include "mirkit/dsp/stft.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <string>
+
+#include "fftw_planner.hpp"
+#include "mirkit/core/error.hpp"
+
+namespace mirkit::dsp {
+
+std::mutex& fftw_planner_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+PadMode parse_pad_mode(std::string_view name) {
+  if (name == "constant") return PadMode::constant;
+  if (name == "reflect") return PadMode::reflect;
+  if (name == "edge") return PadMode::edge;
+  throw usage_error("unknown pad mode '" + std::string(name) +
+                    "' (known: constant, reflect, edge)");
+}
+
+std::string_view to_string(PadMode mode) {
+  switch (mode) {
+    case PadMode::constant:
+      return "constant";
+    case PadMode::reflect:
+      return "reflect";
+    case PadMode::edge:
+      return "edge";
+  }
+  return "constant";
+}
+
+int stft_frames(std::size_t samples, const StftOptions& options) {
+  const auto n = static_cast<long long>(samples);
+  if (options.center) return static_cast<int>(1 + n / options.hop_length);
+  if (n < options.n_fft) return 0;
+  return static_cast<int>(1 + (n - options.n_fft) / options.hop_length);
+}
+
+struct Stft::Plan {
+  float* in = nullptr;
+  fftwf_complex* out = nullptr;
+  fftwf_plan plan = nullptr;
+
+  explicit Plan(int n) {
+    std::lock_guard lock(fftw_planner_mutex());
+    in = fftwf_alloc_real(static_cast<std::size_t>(n));
+    out = fftwf_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
+    plan = fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+  }
+  ~Plan() {
+    std::lock_guard lock(fftw_planner_mutex());
+    fftwf_destroy_plan(plan);
+    fftwf_free(in);
+    fftwf_free(out);
+  }
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+};
+
+namespace {
+
+void check(const StftOptions& options) {
+  if (options.n_fft < 2) throw usage_error("n_fft must be ≥ 2");
+  if (options.hop_length < 1) throw usage_error("hop_length must be ≥ 1");
+  if (options.win_length < 0 || options.win_length > options.n_fft) {
+    throw usage_error("win_length must be between 1 and n_fft (0 means n_fft)");
+  }
+}
+
+// The sample at index i of the padded signal (i may fall outside [0, n)).
+float padded_sample(std::span<const float> x, long long i, PadMode mode) {
+  const auto n = static_cast<long long>(x.size());
+  if (i >= 0 && i < n) return x[static_cast<std::size_t>(i)];
+  if (n == 0 || mode == PadMode::constant) return 0.0f;
+  if (mode == PadMode::edge || n == 1) return x[i < 0 ? 0 : static_cast<std::size_t>(n - 1)];
+  // numpy "reflect": the signal mirrored about its end samples, with period 2(n − 1).
+  const long long period = 2 * (n - 1);
+  long long j = i % period;
+  if (j < 0) j += period;
+  return x[static_cast<std::size_t>(j < n ? j : period - j)];
+}
+
+}  // namespace
+
+Stft::Stft(const StftOptions& options) : options_(options) {
+  check(options_);
+  if (options_.win_length == 0) options_.win_length = options_.n_fft;
+  // librosa pads a short window with zeros on both sides to n_fft (util.pad_center).
+  const std::vector<double> w = make_window(options_.window, options_.win_length);
+  window_.assign(static_cast<std::size_t>(options_.n_fft), 0.0f);
+  const int offset = (options_.n_fft - options_.win_length) / 2;
+  for (int i = 0; i < options_.win_length; ++i) {
+    window_[static_cast<std::size_t>(offset + i)] =
+        static_cast<float>(w[static_cast<std::size_t>(i)]);
+  }
+  plan_ = std::make_unique<Plan>(options_.n_fft);
+}
+
+Stft::~Stft() = default;
+Stft::Stft(Stft&&) noexcept = default;
+Stft& Stft::operator=(Stft&&) noexcept = default;
+
+void Stft::transform_frame(std::span<const float> signal, int frame) {
+  const int n_fft = options_.n_fft;
+  const long long start =
+      static_cast<long long>(frame) * options_.hop_length - (options_.center ? n_fft / 2 : 0);
+  float* in = plan_->in;
+  if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
+    const float* x = signal.data() + start;
+    for (int j = 0; j < n_fft; ++j)
+      in[j] = x[j] * window_[static_cast<std::size_t>(j)];
+  } else {
+    for (int j = 0; j < n_fft; ++j) {
+      in[j] = padded_sample(signal, start + j, options_.pad_mode) *
+              window_[static_cast<std::size_t>(j)];
+    }
+  }
+  fftwf_execute_dft_r2c(plan_->plan, in, plan_->out);
+}
+
+const std::complex<float>* Stft::spectrum() const {
+  return reinterpret_cast<const std::complex<float>*>(plan_->out);
+}
+
+Matrix Stft::magnitude(std::span<const float> signal) {
+  Matrix result(stft_frames(signal.size(), options_), bins());
+  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
+    for (int k = 0; k < bins(); ++k)
+      result(f, k) = std::abs(spectrum[static_cast<std::size_t>(k)]);
+  });
+  return result;
+}
+
+Matrix Stft::power(std::span<const float> signal) {
+  Matrix result(stft_frames(signal.size(), options_), bins());
+  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
+    for (int k = 0; k < bins(); ++k)
+      result(f, k) = std::norm(spectrum[static_cast<std::size_t>(k)]);
+  });
+  return result;
+}
+
+}  // namespace mirkit::dsp
