@@ -3,6 +3,8 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile>=1.1)
 pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f>=3.3)
+# Double precision for the few places where an argmax or a noise floor needs it (tempo).
+pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3>=3.3)
 # MP3 through libmpg123 directly: libsndfile uses it too, but lets it print to stderr.
 pkg_check_modules(MPG123 REQUIRED IMPORTED_TARGET libmpg123>=1.25)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)

@@ -11,6 +11,7 @@
 #include "mirkit/features/chroma.hpp"
 #include "mirkit/features/delta.hpp"
 #include "mirkit/features/mfcc.hpp"
+#include "mirkit/features/rhythm.hpp"
 #include "mirkit/features/spectral.hpp"
 #include "mirkit/features/temporal.hpp"
 #include "support/golden.hpp"
@@ -223,6 +224,39 @@ TEST(FeaturesGolden, SilenceIsFiniteAndDocumented) {
   EXPECT_FLOAT_EQ(spectral_flatness(a.magnitude)(0), 1.0f);
   EXPECT_EQ(spectral_centroid(a.magnitude, kGoldenRate, 2048).maxCoeff(), 0.0f);
   EXPECT_EQ(spectral_rolloff(a.magnitude, kGoldenRate, 2048).maxCoeff(), 0.0f);
+}
+
+}  // namespace
+}  // namespace mirkit::features
+
+namespace mirkit::features {
+namespace {
+
+class RhythmTest : public ::testing::TestWithParam<const char*> {};
+
+// Onset strength: 1e-4 × max.
+TEST_P(RhythmTest, OnsetStrength) {
+  const std::string signal = GetParam();
+  const Analysis a(signal);
+  const auto d = compare_vector(onset_strength(a.mel_db), load_golden(signal + "_onset_strength"));
+  record_parity("onset_strength", signal, "max_abs/max", d.relative_to_max(), 1e-4);
+  EXPECT_LE(d.relative_to_max(), 1e-4);
+}
+
+// Tempo: equal (librosa's BPM grid is discrete: the same grid point or wrong).
+TEST_P(RhythmTest, Tempo) {
+  const std::string signal = GetParam();
+  const Analysis a(signal);
+  const double bpm = tempo(onset_strength(a.mel_db), kGoldenRate);
+  const double expected = load_golden(signal + "_tempo").values.at(0);
+  record_parity("tempo", signal, "abs difference (BPM)", std::abs(bpm - expected), 0.0);
+  EXPECT_DOUBLE_EQ(bpm, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, RhythmTest, ::testing::ValuesIn(kSignals));
+
+TEST(Rhythm, SilenceGivesThePriorsGridPointNearest120) {
+  EXPECT_NEAR(tempo(dsp::Vector::Zero(44), kGoldenRate), 60.0 * 22050 / (512 * 22), 1e-9);
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+#include "mirkit/features/rhythm.hpp"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <vector>
+
+#include "../dsp/fftw_planner.hpp"
+#include "mirkit/core/error.hpp"
+#include "mirkit/dsp/window.hpp"
+
+namespace mirkit::features {
+
+dsp::Vector onset_strength(const dsp::Matrix& mel_db, int n_fft, int hop) {
+  const Eigen::Index frames = mel_db.rows();
+  const Eigen::Index delay = 1 + n_fft / (2 * hop);
+  dsp::Vector envelope = dsp::Vector::Zero(frames);
+  for (Eigen::Index t = delay; t < frames; ++t) {
+    const Eigen::Index now = t - delay + 1, before = t - delay;
+    double sum = 0.0;
+    for (Eigen::Index m = 0; m < mel_db.cols(); ++m) {
+      sum += std::max(0.0f, mel_db(now, m) - mel_db(before, m));
+    }
+    envelope(t) = static_cast<float>(sum / static_cast<double>(mel_db.cols()));
+  }
+  return envelope;
+}
+
+namespace {
+
+// Autocorrelation of `frame` at lags 0 … n − 1, through one real FFT of size ≥ 2n − 1.
+class Autocorrelation {
+ public:
+  explicit Autocorrelation(int n) : n_(n) {
+    size_ = 1;
+    while (size_ < 2 * n - 1)
+      size_ *= 2;
+    std::lock_guard lock(dsp::fftw_planner_mutex());
+    time_ = fftw_alloc_real(static_cast<std::size_t>(size_));
+    spectrum_ = fftw_alloc_complex(static_cast<std::size_t>(size_ / 2 + 1));
+    forward_ = fftw_plan_dft_r2c_1d(size_, time_, spectrum_, FFTW_ESTIMATE);
+    inverse_ = fftw_plan_dft_c2r_1d(size_, spectrum_, time_, FFTW_ESTIMATE);
+  }
+  ~Autocorrelation() {
+    std::lock_guard lock(dsp::fftw_planner_mutex());
+    fftw_destroy_plan(forward_);
+    fftw_destroy_plan(inverse_);
+    fftw_free(time_);
+    fftw_free(spectrum_);
+  }
+  Autocorrelation(const Autocorrelation&) = delete;
+  Autocorrelation& operator=(const Autocorrelation&) = delete;
+
+  // Fills `lags` (n values) from `frame` (n values).
+  void compute(const std::vector<double>& frame, std::vector<double>& lags) {
+    std::fill(time_, time_ + size_, 0.0);
+    std::copy(frame.begin(), frame.end(), time_);
+    fftw_execute(forward_);
+    for (int k = 0; k <= size_ / 2; ++k) {
+      spectrum_[k][0] = spectrum_[k][0] * spectrum_[k][0] + spectrum_[k][1] * spectrum_[k][1];
+      spectrum_[k][1] = 0.0;
+    }
+    fftw_execute(inverse_);
+    lags.resize(static_cast<std::size_t>(n_));
+    for (int i = 0; i < n_; ++i)
+      lags[static_cast<std::size_t>(i)] = time_[i] / size_;
+  }
+
+ private:
+  int n_;
+  int size_;
+  double* time_;
+  fftw_complex* spectrum_;
+  fftw_plan forward_;
+  fftw_plan inverse_;
+};
+
+}  // namespace
+
+double tempo(const dsp::Vector& onset_envelope, int sample_rate, int hop,
+             const TempoOptions& options) {
+  if (!(options.start_bpm > 0 && options.std_bpm > 0 && options.ac_size > 0 &&
+        options.max_tempo > 0)) {
+    throw usage_error("tempo options must be > 0");
+  }
+  // librosa.time_to_frames(ac_size): floor(ac_size · sr / hop).
+  const int window_length = static_cast<int>(std::floor(options.ac_size * sample_rate / hop));
+  const auto n = static_cast<int>(onset_envelope.size());
+  const int half = window_length / 2;
+
+  // The envelope padded by half a window on each side with linear ramps to zero (numpy
+  // "linear_ramp"), so that frame t is centred on envelope sample t.
+  std::vector<double> padded(static_cast<std::size_t>(n + 2 * half), 0.0);
+  if (n > 0) {
+    const double first = onset_envelope(0), last = onset_envelope(n - 1);
+    for (int i = 0; i < half; ++i) {
+      padded[static_cast<std::size_t>(i)] = first * i / half;
+      padded[static_cast<std::size_t>(n + 2 * half - 1 - i)] = last * i / half;
+    }
+    for (int i = 0; i < n; ++i)
+      padded[static_cast<std::size_t>(half + i)] = onset_envelope(i);
+  }
+
+  const std::vector<double> window = dsp::make_window(dsp::WindowKind::hann, window_length);
+  Autocorrelation autocorrelation(window_length);
+  std::vector<double> frame(static_cast<std::size_t>(window_length)), lags,
+      mean(static_cast<std::size_t>(window_length), 0.0);
+  for (int t = 0; t < n; ++t) {
+    for (int i = 0; i < window_length; ++i) {
+      const auto at = static_cast<std::size_t>(t + i);
+      frame[static_cast<std::size_t>(i)] =
+          at < padded.size() ? padded[at] * window[static_cast<std::size_t>(i)] : 0.0;
+    }
+    autocorrelation.compute(frame, lags);
+    double peak = 0.0;
+    for (double v : lags)
+      peak = std::max(peak, std::abs(v));
+    if (peak < std::numeric_limits<double>::min()) continue;  // an all-zero frame stays zero
+    for (int i = 0; i < window_length; ++i)
+      mean[static_cast<std::size_t>(i)] += lags[static_cast<std::size_t>(i)] / peak;
+  }
+  if (n > 0) {
+    for (double& v : mean)
+      v /= n;
+  }
+
+  // Lag i is 60·sr / (hop·i) BPM; lag 0 (infinite tempo) and anything above max_tempo are out.
+  double best_score = -std::numeric_limits<double>::infinity();
+  int best_lag = 1;
+  for (int i = 1; i < window_length; ++i) {
+    const double bpm = 60.0 * sample_rate / (static_cast<double>(hop) * i);
+    if (bpm >= options.max_tempo) continue;
+    const double z = (std::log2(bpm) - std::log2(options.start_bpm)) / options.std_bpm;
+    const double score = std::log1p(1e6 * mean[static_cast<std::size_t>(i)]) - 0.5 * z * z;
+    if (score > best_score) {
+      best_score = score;
+      best_lag = i;
+    }
+  }
+  return 60.0 * sample_rate / (static_cast<double>(hop) * best_lag);
+}
+
+}  // namespace mirkit::features
