@@ -230,3 +230,27 @@ INSTANTIATE_TEST_SUITE_P(Signals, CqtTest, ::testing::ValuesIn(kSignals));
 
 }  // namespace
 }  // namespace mirkit::dsp
+
+#include "mirkit/dsp/tuning.hpp"
+
+namespace mirkit::dsp {
+namespace {
+
+// Tuning estimates: equal (a histogram bin of 0.01).
+TEST(TuningGolden, MatchesLibrosa) {
+  for (const std::string signal : {"music", "detuned"}) {
+    Stft stft;
+    const double ours =
+        estimate_tuning(stft.magnitude(load_golden_signal("signal_" + signal)), kGoldenRate, 2048);
+    const double expected = load_golden(signal + "_estimate_tuning").values.at(0);
+    record_parity("estimate_tuning", signal, "abs difference", std::abs(ours - expected), 0.0);
+    EXPECT_DOUBLE_EQ(ours, expected) << signal;
+  }
+}
+
+TEST(Tuning, NoPeaksMeansZero) {
+  EXPECT_EQ(estimate_tuning(Matrix::Zero(10, 1025), kGoldenRate, 2048), 0.0);
+}
+
+}  // namespace
+}  // namespace mirkit::dsp

@@ -334,3 +334,23 @@ INSTANTIATE_TEST_SUITE_P(Signals, TonalTest, ::testing::ValuesIn(kSignals));
 
 }  // namespace
 }  // namespace mirkit::features
+
+#include "mirkit/dsp/tuning.hpp"
+
+namespace mirkit::features {
+namespace {
+
+// chroma_stft(tuning=None): librosa estimates the tuning first (0.08 on music), then builds the
+// filter bank for it. 2e-5 absolute, as chroma_stft.
+TEST(FeaturesGolden, ChromaStftWithEstimatedTuning) {
+  const Analysis a("music");
+  const double tuning = dsp::estimate_tuning(a.magnitude, kGoldenRate, 2048);
+  const dsp::Filterbank filters(dsp::chroma_filterbank(kGoldenRate, 2048, {.tuning = tuning}));
+  const auto d = compare_transposed(chroma_stft(a.power, filters),
+                                    load_golden("music_chroma_stft_tuning_estimated"));
+  record_parity("chroma_stft_tuning_estimated", "music", "max_abs", d.max_abs, 2e-5);
+  EXPECT_LE(d.max_abs, 2e-5);
+}
+
+}  // namespace
+}  // namespace mirkit::features
