@@ -1,0 +1,80 @@
+// A feature extraction recipe, built from a JSON config: the audio loading options, the shared
+// analysis framing, the frame features, and how they are pooled. The resolved config (every
+// default written out) and its hash are what artifacts record.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/dsp/stft.hpp"
+#include "mirkit/features/analysis.hpp"
+#include "mirkit/features/feature.hpp"
+#include "mirkit/features/pooling.hpp"
+#include "mirkit/io/audio_reader.hpp"
+
+namespace mirkit::features {
+
+enum class OutputKind {
+  pooled,  // one vector per clip (or per texture window)
+  frames,  // the frame sequence itself, frames × dims (for neural models)
+};
+
+class FeatureExtractor {
+ public:
+  // `where` names the config's origin in error messages (its file name).
+  explicit FeatureExtractor(const Json& config, const std::string& where = "config");
+  static FeatureExtractor from_file(const std::filesystem::path& path);
+  ~FeatureExtractor();
+  FeatureExtractor(FeatureExtractor&&) noexcept;
+  FeatureExtractor& operator=(FeatureExtractor&&) noexcept;
+
+  const Json& config() const { return config_; }  // resolved: every default written out
+  const std::string& config_hash() const { return hash_; }
+  const AnalysisSettings& analysis() const { return settings_; }
+  io::LoadOptions load_options() const;
+  OutputKind output() const { return output_; }
+  bool has_texture_windows() const { return texture_frames_ > 0; }
+
+  // Columns of frames(): every frame feature side by side, then their deltas.
+  const std::vector<std::string>& frame_names() const { return frame_names_; }
+  // Entries of pooled(): the statistics of frames(), then the global features (tempo).
+  const std::vector<std::string>& pooled_names() const { return pooled_names_; }
+
+  // For audio already at analysis().sample_rate, mono. Not thread-safe: use one extractor per
+  // thread (they are cheap to copy from the same config).
+  dsp::Matrix frames(std::span<const float> signal);
+  std::vector<float> pooled(std::span<const float> signal);
+  // One pooled row per texture window (texture_window_s seconds every texture_hop_s); a clip
+  // shorter than one window gives one row over all its frames.
+  dsp::Matrix texture_windows(std::span<const float> signal);
+
+ private:
+  struct Computed {
+    dsp::Matrix frames;
+    std::vector<float> globals;
+  };
+  Computed compute(std::span<const float> signal);
+  std::vector<float> pool_segment(const dsp::Matrix& frames,
+                                  const std::vector<float>& globals) const;
+
+  Json config_;
+  std::string hash_;
+  AnalysisSettings settings_;
+  OutputKind output_ = OutputKind::pooled;
+  std::unique_ptr<dsp::Stft> stft_;
+  std::vector<std::unique_ptr<Feature>> frame_features_;
+  std::vector<std::unique_ptr<Feature>> global_features_;
+  std::vector<Statistic> statistics_;
+  int deltas_ = 0;
+  int delta_width_ = 9;
+  int texture_frames_ = 0;
+  int texture_hop_frames_ = 0;
+  std::vector<std::string> frame_names_;
+  std::vector<std::string> pooled_names_;
+};
+
+}  // namespace mirkit::features

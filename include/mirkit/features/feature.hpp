@@ -1,0 +1,43 @@
+// A frame descriptor, configured from declared parameters, and the registry of them all.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/params.hpp"
+#include "mirkit/features/analysis.hpp"
+
+namespace mirkit::features {
+
+class Feature {
+ public:
+  virtual ~Feature() = default;
+
+  // Stable names of the output columns ("mfcc_01", "chroma_stft_A", …).
+  virtual std::vector<std::string> dimension_names() const = 0;
+  // frames × dimensions (for a global feature: 1 × dimensions).
+  virtual dsp::Matrix compute(AnalysisContext& context) const = 0;
+  // One value per clip (tempo): appended to a pooled vector as it is, not pooled.
+  virtual bool is_global() const { return false; }
+};
+
+struct FeatureDefinition {
+  std::string name;
+  std::string description;  // one line
+  std::string output;       // what the columns are, for `mirkit list features`
+  ParamSchema params;
+  // `params` are resolved (every declared key present).
+  std::function<std::unique_ptr<Feature>(const Json& params, const AnalysisSettings& settings)>
+      create;
+};
+
+// Every built-in feature, in the order `mirkit list features` shows them
+// (src/features/builtin.cpp).
+const std::vector<FeatureDefinition>& feature_registry();
+
+// Throws a usage error naming the known features (and the likely intended one).
+const FeatureDefinition& find_feature(const std::string& name);
+
+}  // namespace mirkit::features

@@ -1,0 +1,55 @@
+// spectral_contrast: peak-minus-valley of octave bands (Jiang et al. 2002), in dB.
+#include <cmath>
+
+#include "common.hpp"
+#include "mirkit/core/error.hpp"
+#include "mirkit/features/spectral.hpp"
+
+namespace mirkit::features::descriptors {
+namespace {
+
+class SpectralContrast final : public Feature {
+ public:
+  SpectralContrast(const Json& params, const AnalysisSettings& settings)
+      : params_(params), settings_(settings) {
+    options_.fmin = params.at("fmin").get<double>();
+    options_.n_bands = params.at("n_bands").get<int>();
+    options_.quantile = params.at("quantile").get<double>();
+    if (options_.fmin * std::pow(2.0, options_.n_bands - 1) >= settings.sample_rate / 2.0) {
+      throw usage_error(
+          "spectral_contrast: fmin · 2^(n_bands − 1) must stay below the Nyquist rate");
+    }
+  }
+
+  std::vector<std::string> dimension_names() const override {
+    return numbered_names("spectral_contrast", options_.n_bands + 1, 0);
+  }
+
+  dsp::Matrix compute(AnalysisContext& context) const override {
+    return spectral_contrast(source_magnitude(context, params_.at("source").get<std::string>()),
+                             settings_.sample_rate, settings_.n_fft, options_);
+  }
+
+ private:
+  Json params_;
+  AnalysisSettings settings_;
+  ContrastOptions options_;
+};
+
+}  // namespace
+
+FeatureDefinition spectral_contrast_definition() {
+  return {
+      "spectral_contrast", "Peak minus valley (dB) in octave bands above fmin, plus the band below",
+      "n_bands + 1 columns: spectral_contrast_00 … (lowest band first)",
+      schema_of({{"fmin", ParamType::number, 200.0, "upper edge of the lowest band (Hz)", 1.0, {}},
+                 {"n_bands", ParamType::integer, 6, "octave bands above fmin", 1, 20},
+                 {"quantile", ParamType::number, 0.02,
+                  "fraction of a band averaged as peak / valley", 0.001, 0.5},
+                 source_param()}),
+      [](const Json& p, const AnalysisSettings& s) {
+        return std::make_unique<SpectralContrast>(p, s);
+      }};
+}
+
+}  // namespace mirkit::features::descriptors
