@@ -21,5 +21,6 @@ void add_input_options(CLI::App& command, io::InputSpec& inputs);
 
 // The subcommands, one file each.
 void add_info_command(CLI::App& app, Runner& runner);
+void add_list_command(CLI::App& app, Runner& runner);
 
 }  // namespace mirkit::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
 
   mirkit::cli::Runner runner;
   mirkit::cli::add_info_command(app, runner);
+  mirkit::cli::add_list_command(app, runner);
 
   try {
     app.parse(argc, argv);

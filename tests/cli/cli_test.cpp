@@ -1,6 +1,7 @@
 // The program's global behaviour: --version, --help, exit codes for usage errors.
 #include <gtest/gtest.h>
 
+#include "mirkit/core/json.hpp"
 #include "mirkit/version.hpp"
 #include "support/run.hpp"
 
@@ -25,11 +26,26 @@ TEST(Cli, HelpListsCommandsAndExitCodes) {
 }
 
 TEST(Cli, EveryCommandHelpShowsAnExample) {
-  for (const char* command : {"info"}) {
+  for (const char* command : {"info", "list"}) {
     const auto result = mirkit({command, "--help"});
     EXPECT_EQ(result.exit_code, 0) << command;
     EXPECT_NE(result.out.find("Example"), std::string::npos) << command;
   }
+}
+
+TEST(Cli, ListFeaturesShowsEveryFeatureWithItsParameters) {
+  const auto text = mirkit({"list", "features"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("mfcc\n"), std::string::npos);
+  EXPECT_NE(text.out.find("n_mfcc = 20"), std::string::npos);
+  const auto json = mirkit({"list", "features", "--json"});
+  EXPECT_EQ(json.exit_code, 0);
+  const Json all = Json::parse(json.out);
+  ASSERT_TRUE(all.is_array());
+  EXPECT_GE(all.size(), 16u);
+  EXPECT_EQ(all[0]["name"], "mfcc");
+  EXPECT_EQ(all[0]["params"][0]["name"], "n_mfcc");
+  EXPECT_EQ(all[0]["params"][0]["default"], 20);
 }
 
 TEST(Cli, UnknownFlagIsUsageErrorTwo) {
