@@ -9,16 +9,12 @@ Matrix power_to_db(const Matrix& power, const DecibelOptions& options) {
   const double ref =
       options.ref_is_max && power.size() > 0 ? static_cast<double>(power.maxCoeff()) : options.ref;
   const double offset = 10.0 * std::log10(std::max(options.amin, std::abs(ref)));
+  // Vectorised float logarithm: its error (~1e-7 relative) is ~1e-5 dB at −100 dB.
   Matrix db(power.rows(), power.cols());
-  double top = -INFINITY;
-  for (Eigen::Index i = 0; i < power.size(); ++i) {
-    const double value =
-        10.0 * std::log10(std::max(options.amin, static_cast<double>(power.data()[i]))) - offset;
-    db.data()[i] = static_cast<float>(value);
-    top = std::max(top, value);
-  }
+  db.array() = power.array().max(static_cast<float>(options.amin)).log10() * 10.0f -
+               static_cast<float>(offset);
   if (options.top_db && power.size() > 0) {
-    const auto floor = static_cast<float>(top - *options.top_db);
+    const float floor = db.maxCoeff() - static_cast<float>(*options.top_db);
     db = db.cwiseMax(floor);
   }
   return db;

@@ -53,10 +53,10 @@ dsp::Vector spectral_bandwidth(const dsp::Matrix& magnitude, int sample_rate, in
         static_cast<float>(centroid_of(magnitude, f, sample_rate, n_fft, total));
     double sum = 0.0;
     for (Eigen::Index k = 0; k < magnitude.cols(); ++k) {
-      sum +=
-          magnitude(f, k) / total * std::pow(std::abs(bin_hz(k, sample_rate, n_fft) - centroid), p);
+      const double deviation = std::abs(bin_hz(k, sample_rate, n_fft) - centroid);
+      sum += magnitude(f, k) * (p == 2.0 ? deviation * deviation : std::pow(deviation, p));
     }
-    out(f) = static_cast<float>(std::pow(sum, 1.0 / p));
+    out(f) = static_cast<float>(std::pow(sum / total, 1.0 / p));
   }
   return out;
 }
@@ -81,15 +81,20 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
 
 dsp::Vector spectral_flatness(const dsp::Matrix& magnitude, double power, double amin) {
   dsp::Vector out(magnitude.rows());
+  const auto n = static_cast<double>(magnitude.cols());
+  Eigen::ArrayXf thresholded(magnitude.cols());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
-    double log_sum = 0.0, sum = 0.0;
-    for (Eigen::Index k = 0; k < magnitude.cols(); ++k) {
-      const double v = std::max(amin, std::pow(static_cast<double>(magnitude(f, k)), power));
-      log_sum += std::log(v);
-      sum += v;
+    const auto row = magnitude.row(f).array();
+    if (power == 2.0) {
+      thresholded = row.square().transpose();
+    } else {
+      thresholded = row.pow(static_cast<float>(power)).transpose();
     }
-    const auto n = static_cast<double>(magnitude.cols());
-    out(f) = static_cast<float>(std::exp(log_sum / n) / (sum / n));
+    thresholded = thresholded.max(static_cast<float>(amin));
+    // Vectorised float logarithms, summed in double.
+    const double log_mean = thresholded.log().cast<double>().sum() / n;
+    const double mean = thresholded.cast<double>().sum() / n;
+    out(f) = static_cast<float>(std::exp(log_mean) / mean);
   }
   return out;
 }
@@ -137,13 +142,16 @@ dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int
       const Band& band = layout[static_cast<std::size_t>(k)];
       sorted.assign(magnitude.row(f).data() + band.first,
                     magnitude.row(f).data() + band.first + band.count);
-      std::sort(sorted.begin(), sorted.end());
-      const Eigen::Index q = std::min(band.quantile_count, band.count);
+      // Only the q smallest and q largest matter: two partial selections, not a full sort.
+      const auto q = static_cast<std::ptrdiff_t>(std::min(band.quantile_count, band.count));
+      const auto count = static_cast<std::ptrdiff_t>(sorted.size());
+      std::nth_element(sorted.begin(), sorted.begin() + (q - 1), sorted.end());
       double low = 0.0, high = 0.0;
-      for (Eigen::Index i = 0; i < q; ++i) {
+      for (std::ptrdiff_t i = 0; i < q; ++i)
         low += sorted[static_cast<std::size_t>(i)];
-        high += sorted[static_cast<std::size_t>(band.count - 1 - i)];
-      }
+      std::nth_element(sorted.begin(), sorted.begin() + (count - q), sorted.end());
+      for (std::ptrdiff_t i = count - q; i < count; ++i)
+        high += sorted[static_cast<std::size_t>(i)];
       valley(f, k) = static_cast<float>(low / static_cast<double>(q));
       peak(f, k) = static_cast<float>(high / static_cast<double>(q));
     }

@@ -16,13 +16,13 @@ class Filterbank {
   int filters() const { return static_cast<int>(rows_.size()); }
   int bins() const { return bins_; }
 
-  // spectrogram (frames × bins) → frames × filters, accumulated in double.
+  // spectrogram (frames × bins) → frames × filters.
   Matrix apply(const Matrix& spectrogram) const;
 
  private:
   struct Row {
     int first = 0;                // first non-zero bin
-    std::vector<double> weights;  // from `first` on
+    Eigen::VectorXf weights;      // from `first` on
   };
   std::vector<Row> rows_;
   int bins_ = 0;
