@@ -128,22 +128,39 @@ const std::complex<float>* Stft::spectrum() const {
   return reinterpret_cast<const std::complex<float>*>(plan_->out);
 }
 
-Matrix Stft::magnitude(std::span<const float> signal) {
-  Matrix result(stft_frames(signal.size(), options_), bins());
-  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
-    for (int k = 0; k < bins(); ++k)
-      result(f, k) = std::abs(spectrum[static_cast<std::size_t>(k)]);
-  });
+Matrix Stft::power(std::span<const float> signal) {
+  Matrix result;
+  power(signal, result);
   return result;
 }
 
-Matrix Stft::power(std::span<const float> signal) {
-  Matrix result(stft_frames(signal.size(), options_), bins());
-  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
-    for (int k = 0; k < bins(); ++k)
-      result(f, k) = std::norm(spectrum[static_cast<std::size_t>(k)]);
-  });
+Matrix Stft::magnitude(std::span<const float> signal) {
+  Matrix result;
+  magnitude(signal, result);
   return result;
+}
+
+void Stft::power(std::span<const float> signal, Matrix& result) {
+  result.resize(stft_frames(signal.size(), options_), bins());
+  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
+    const float* pairs = reinterpret_cast<const float*>(spectrum.data());
+    float* out = result.row(f).data();
+    for (int k = 0; k < bins(); ++k)
+      out[k] = pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1];
+  });
+}
+
+void Stft::magnitude(std::span<const float> signal, Matrix& result) {
+  result.resize(stft_frames(signal.size(), options_), bins());
+  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
+    // sqrt(re² + im²) in float while the frame is in cache: within an ulp or two of std::abs's
+    // hypot, at a fraction of its cost.
+    const float* pairs = reinterpret_cast<const float*>(spectrum.data());
+    float* out = result.row(f).data();
+    for (int k = 0; k < bins(); ++k) {
+      out[k] = std::sqrt(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1]);
+    }
+  });
 }
 
 }  // namespace mirkit::dsp

@@ -46,19 +46,27 @@ dsp::StftOptions AnalysisSettings::stft_options() const {
 }
 
 AnalysisContext::AnalysisContext(std::span<const float> signal, const AnalysisSettings& settings,
-                                 dsp::Stft& stft)
-    : signal_(signal), settings_(settings), stft_(stft) {}
+                                 dsp::Stft& stft, AnalysisWorkspace& workspace)
+    : signal_(signal), settings_(settings), stft_(stft), workspace_(workspace) {}
 
 int AnalysisContext::frames() const {
   return dsp::stft_frames(signal_.size(), stft_.options());
 }
 
 const dsp::Matrix& AnalysisContext::magnitude() {
-  return cached("magnitude", [&] { return stft_.magnitude(signal_); });
+  if (!have_magnitude_) stft_.magnitude(signal_, workspace_.magnitude);
+  have_magnitude_ = true;
+  return workspace_.magnitude;
 }
 
 const dsp::Matrix& AnalysisContext::power() {
-  return cached("power", [&] { return dsp::Matrix(magnitude().cwiseAbs2()); });
+  if (!have_power_) {
+    const dsp::Matrix& m = magnitude();
+    workspace_.power.resize(m.rows(), m.cols());  // keeps the storage when the size fits
+    workspace_.power.array() = m.array().square();
+  }
+  have_power_ = true;
+  return workspace_.power;
 }
 
 const dsp::HpssParts& AnalysisContext::hpss() {

@@ -216,6 +216,7 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
   config_ = std::move(resolved);
   hash_ = to_hex(fnv1a64(config_.dump()));
   stft_ = std::make_unique<dsp::Stft>(settings_.stft_options());
+  workspace_ = std::make_unique<AnalysisWorkspace>();
 }
 
 FeatureExtractor FeatureExtractor::from_file(const std::filesystem::path& path) {
@@ -251,7 +252,7 @@ io::LoadOptions FeatureExtractor::load_options() const {
 }
 
 FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
-  AnalysisContext context(signal, settings_, *stft_);
+  AnalysisContext context(signal, settings_, *stft_, *workspace_);
   const Eigen::Index frames = context.frames();
   Computed computed;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);

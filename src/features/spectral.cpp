@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "mirkit/core/error.hpp"
@@ -14,33 +15,50 @@ double bin_hz(Eigen::Index k, int sample_rate, int n_fft) {
   return static_cast<double>(k) * sample_rate / n_fft;
 }
 
+// Frame sums in float with Eigen's vectorised reductions (several partial sums: ~1e-7
+// relative), returned in double for the arithmetic that follows.
 double frame_sum(const dsp::Matrix& s, Eigen::Index f) {
-  double sum = 0.0;
-  for (Eigen::Index k = 0; k < s.cols(); ++k)
-    sum += s(f, k);
-  return sum;
+  return s.row(f).sum();
 }
 
-double centroid_of(const dsp::Matrix& s, Eigen::Index f, int sample_rate, int n_fft, double total) {
-  double weighted = 0.0;
-  for (Eigen::Index k = 0; k < s.cols(); ++k)
-    weighted += bin_hz(k, sample_rate, n_fft) * s(f, k);
-  return weighted / total;
+// Bin centre frequencies as a row, for vectorised weighted sums.
+Eigen::RowVectorXf bin_frequencies(Eigen::Index bins, int sample_rate, int n_fft) {
+  Eigen::RowVectorXf hz(bins);
+  for (Eigen::Index k = 0; k < bins; ++k)
+    hz(k) = static_cast<float>(bin_hz(k, sample_rate, n_fft));
+  return hz;
+}
+
+double centroid_of(const dsp::Matrix& s, Eigen::Index f, const Eigen::RowVectorXf& hz,
+                   double total) {
+  return s.row(f).dot(hz) / total;
+}
+
+// Puts v into `kept` (sorted by `before`, full), dropping its last element.
+template <class Before>
+void insert_sorted(std::vector<float>& kept, float v, Before before) {
+  std::size_t i = kept.size() - 1;
+  while (i > 0 && before(v, kept[i - 1])) {
+    kept[i] = kept[i - 1];
+    --i;
+  }
+  kept[i] = v;
 }
 
 }  // namespace
 
 dsp::Vector spectral_centroid(const dsp::Matrix& magnitude, int sample_rate, int n_fft) {
+  const Eigen::RowVectorXf hz = bin_frequencies(magnitude.cols(), sample_rate, n_fft);
   dsp::Vector out(magnitude.rows());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
     const double total = frame_sum(magnitude, f);
-    out(f) = total > 0.0 ? static_cast<float>(centroid_of(magnitude, f, sample_rate, n_fft, total))
-                         : 0.0f;
+    out(f) = total > 0.0 ? static_cast<float>(centroid_of(magnitude, f, hz, total)) : 0.0f;
   }
   return out;
 }
 
 dsp::Vector spectral_bandwidth(const dsp::Matrix& magnitude, int sample_rate, int n_fft, double p) {
+  const Eigen::RowVectorXf hz = bin_frequencies(magnitude.cols(), sample_rate, n_fft);
   dsp::Vector out(magnitude.rows());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
     const double total = frame_sum(magnitude, f);
@@ -49,13 +67,11 @@ dsp::Vector spectral_bandwidth(const dsp::Matrix& magnitude, int sample_rate, in
       continue;
     }
     // librosa rounds the centroid to the spectrogram's precision before using it.
-    const double centroid =
-        static_cast<float>(centroid_of(magnitude, f, sample_rate, n_fft, total));
-    double sum = 0.0;
-    for (Eigen::Index k = 0; k < magnitude.cols(); ++k) {
-      const double deviation = std::abs(bin_hz(k, sample_rate, n_fft) - centroid);
-      sum += magnitude(f, k) * (p == 2.0 ? deviation * deviation : std::pow(deviation, p));
-    }
+    const auto centroid = static_cast<float>(centroid_of(magnitude, f, hz, total));
+    const auto deviation = (hz.array() - centroid).abs();
+    const double sum =
+        p == 2.0 ? (magnitude.row(f).array() * deviation.square()).sum()
+                 : (magnitude.row(f).array() * deviation.pow(static_cast<float>(p))).sum();
     out(f) = static_cast<float>(std::pow(sum / total, 1.0 / p));
   }
   return out;
@@ -82,19 +98,24 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
 dsp::Vector spectral_flatness(const dsp::Matrix& magnitude, double power, double amin) {
   dsp::Vector out(magnitude.rows());
   const auto n = static_cast<double>(magnitude.cols());
-  Eigen::ArrayXf thresholded(magnitude.cols());
+  constexpr Eigen::Index kBlock = 16;
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
-    const auto row = magnitude.row(f).array();
-    if (power == 2.0) {
-      thresholded = row.square().transpose();
-    } else {
-      thresholded = row.pow(static_cast<float>(power)).transpose();
+    const float* row = magnitude.row(f).data();
+    // Σ log x as the logarithm of products of 16 values: one log per block instead of one per
+    // bin (the values lie in [amin, ~1e8], so a product of 16 stays inside double's range).
+    double log_sum = 0.0, sum = 0.0;
+    for (Eigen::Index start = 0; start < magnitude.cols(); start += kBlock) {
+      const Eigen::Index end = std::min(start + kBlock, magnitude.cols());
+      double product = 1.0;
+      for (Eigen::Index k = start; k < end; ++k) {
+        const double m = row[k];
+        const double v = std::max(amin, power == 2.0 ? m * m : std::pow(m, power));
+        product *= v;
+        sum += v;
+      }
+      log_sum += std::log(product);
     }
-    thresholded = thresholded.max(static_cast<float>(amin));
-    // Vectorised float logarithms, summed in double.
-    const double log_mean = thresholded.log().cast<double>().sum() / n;
-    const double mean = thresholded.cast<double>().sum() / n;
-    out(f) = static_cast<float>(std::exp(log_mean) / mean);
+    out(f) = static_cast<float>(std::exp(log_sum / n) / (sum / n));
   }
   return out;
 }
@@ -136,22 +157,32 @@ dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int
   }
 
   dsp::Matrix peak(magnitude.rows(), bands), valley(magnitude.rows(), bands);
-  std::vector<float> sorted;
+  std::vector<float> lowest, highest;
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
+    const float* row = magnitude.row(f).data();
     for (int k = 0; k < bands; ++k) {
       const Band& band = layout[static_cast<std::size_t>(k)];
-      sorted.assign(magnitude.row(f).data() + band.first,
-                    magnitude.row(f).data() + band.first + band.count);
-      // Only the q smallest and q largest matter: two partial selections, not a full sort.
-      const auto q = static_cast<std::ptrdiff_t>(std::min(band.quantile_count, band.count));
-      const auto count = static_cast<std::ptrdiff_t>(sorted.size());
-      std::nth_element(sorted.begin(), sorted.begin() + (q - 1), sorted.end());
+      const float* x = row + band.first;
+      const auto q = static_cast<std::size_t>(std::min(band.quantile_count, band.count));
+      const auto count = static_cast<std::size_t>(band.count);
+      // Only the q smallest and the q largest matter (q ≤ a few dozen): one pass that keeps
+      // both sets sorted in small arrays, instead of sorting the band. Most values fall between
+      // the two and touch neither.
+      lowest.assign(x, x + q);
+      highest.assign(x, x + q);
+      std::sort(lowest.begin(), lowest.end());  // ascending: back() is the largest kept
+      std::sort(highest.begin(), highest.end(),
+                std::greater<>());  // descending: back() is the smallest kept
+      for (std::size_t i = q; i < count; ++i) {
+        const float v = x[i];
+        if (v < lowest.back()) insert_sorted(lowest, v, std::less<>());
+        if (v > highest.back()) insert_sorted(highest, v, std::greater<>());
+      }
       double low = 0.0, high = 0.0;
-      for (std::ptrdiff_t i = 0; i < q; ++i)
-        low += sorted[static_cast<std::size_t>(i)];
-      std::nth_element(sorted.begin(), sorted.begin() + (count - q), sorted.end());
-      for (std::ptrdiff_t i = count - q; i < count; ++i)
-        high += sorted[static_cast<std::size_t>(i)];
+      for (std::size_t i = 0; i < q; ++i) {
+        low += lowest[i];
+        high += highest[i];
+      }
       valley(f, k) = static_cast<float>(low / static_cast<double>(q));
       peak(f, k) = static_cast<float>(high / static_cast<double>(q));
     }

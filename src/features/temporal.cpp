@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "mirkit/core/error.hpp"
 
@@ -25,20 +26,26 @@ dsp::Vector zero_crossing_rate(std::span<const float> y, int frame_length, int h
   if (y.empty()) return out;
   const auto n = static_cast<long long>(y.size());
   const long long half = frame_length / 2;
-  // Sign bit after the threshold: values within 1e-10 of zero become +0.
-  auto negative = [&](long long i) {
-    const float v = y[static_cast<std::size_t>(std::clamp(i, 0LL, n - 1))];
-    return std::abs(v) > 1e-10f && std::signbit(v);
-  };
+  // The signal padded with copies of its edge samples, as signs (|x| ≤ 1e-10 is zero, and zero
+  // counts as positive), then a running count of sign changes: each frame's count is a
+  // difference of two prefix sums.
+  const long long padded = n + 2 * half;
+  std::vector<int> changes(static_cast<std::size_t>(padded) + 1, 0);
+  bool previous = false;
+  for (long long i = 0; i < padded; ++i) {
+    const float v = y[static_cast<std::size_t>(std::clamp(i - half, 0LL, n - 1))];
+    const bool negative = std::abs(v) > 1e-10f && std::signbit(v);
+    changes[static_cast<std::size_t>(i) + 1] =
+        changes[static_cast<std::size_t>(i)] + (i > 0 && negative != previous);
+    previous = negative;
+  }
   for (int f = 0; f < frames; ++f) {
-    const long long start = static_cast<long long>(f) * hop - half;
-    int crossings = 0;
-    bool previous = negative(start);
-    for (long long j = 1; j < frame_length; ++j) {
-      const bool current = negative(start + j);
-      crossings += current != previous;
-      previous = current;
-    }
+    // Frame f covers padded samples [f·hop, f·hop + frame_length); crossings are counted
+    // between consecutive samples inside it.
+    const long long first = static_cast<long long>(f) * hop;
+    const long long last = std::min(first + frame_length, padded);
+    const int crossings =
+        changes[static_cast<std::size_t>(last)] - changes[static_cast<std::size_t>(first) + 1];
     out(f) = static_cast<float>(static_cast<double>(crossings) / frame_length);
   }
   return out;
@@ -68,11 +75,9 @@ dsp::Vector rms_from_magnitude(const dsp::Matrix& magnitude) {
   const auto frame_length = static_cast<double>(2 * (bins - 1));
   dsp::Vector out(magnitude.rows());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
-    double sum = 0.0;
-    for (Eigen::Index k = 0; k < bins; ++k) {
-      const double power = static_cast<double>(magnitude(f, k)) * magnitude(f, k);
-      sum += (k == 0 || k == bins - 1) ? 0.5 * power : power;
-    }
+    // Σ|X|² with the DC and Nyquist bins counted half (vectorised float sum, ~1e-7 relative).
+    const auto row = magnitude.row(f);
+    const double sum = row.squaredNorm() - 0.5 * (row(0) * row(0) + row(bins - 1) * row(bins - 1));
     out(f) = static_cast<float>(std::sqrt(2.0 * sum / (frame_length * frame_length)));
   }
   return out;

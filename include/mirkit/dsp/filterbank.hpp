@@ -21,11 +21,14 @@ class Filterbank {
 
  private:
   struct Row {
-    int first = 0;                // first non-zero bin
-    Eigen::VectorXf weights;      // from `first` on
+    int first = 0;            // first non-zero bin
+    Eigen::VectorXf weights;  // from `first` on
   };
   std::vector<Row> rows_;
   int bins_ = 0;
+  // Filters that cover most bins (chroma) go through one dense matrix product instead.
+  bool dense_ = false;
+  Matrix dense_weights_;  // bins × filters
 };
 
 }  // namespace mirkit::dsp

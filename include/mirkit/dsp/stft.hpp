@@ -49,6 +49,10 @@ class Stft {
   Matrix magnitude(std::span<const float> signal);
   // |X|², frames × bins.
   Matrix power(std::span<const float> signal);
+  // The same into `out`, whose storage is reused when its size already fits: a batch of clips of
+  // one length then allocates (and page-faults) a 5 MB spectrogram once, not once per clip.
+  void magnitude(std::span<const float> signal, Matrix& out);
+  void power(std::span<const float> signal, Matrix& out);
 
   // Calls visit(frame_index, spectrum) for each frame, with the n_fft/2 + 1 complex bins.
   template <class Visit>

@@ -29,10 +29,19 @@ struct AnalysisSettings {
   dsp::StftOptions stft_options() const;
 };
 
+// Storage that outlives one clip: the large spectrograms are written into the same buffers clip
+// after clip instead of being allocated (and page-faulted) anew.
+struct AnalysisWorkspace {
+  dsp::Matrix magnitude;
+  dsp::Matrix power;
+};
+
 class AnalysisContext {
  public:
-  // `stft` must have been made from settings.stft_options(); it is reused across files.
-  AnalysisContext(std::span<const float> signal, const AnalysisSettings& settings, dsp::Stft& stft);
+  // `stft` must have been made from settings.stft_options(); `stft` and `workspace` are reused
+  // across clips by one thread.
+  AnalysisContext(std::span<const float> signal, const AnalysisSettings& settings, dsp::Stft& stft,
+                  AnalysisWorkspace& workspace);
 
   std::span<const float> signal() const { return signal_; }
   const AnalysisSettings& settings() const { return settings_; }
@@ -49,6 +58,9 @@ class AnalysisContext {
   std::span<const float> signal_;
   AnalysisSettings settings_;
   dsp::Stft& stft_;
+  AnalysisWorkspace& workspace_;
+  bool have_magnitude_ = false;
+  bool have_power_ = false;
   std::map<std::string, dsp::Matrix> cache_;
   std::optional<dsp::HpssParts> hpss_;
 };

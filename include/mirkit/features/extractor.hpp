@@ -66,6 +66,7 @@ class FeatureExtractor {
   AnalysisSettings settings_;
   OutputKind output_ = OutputKind::pooled;
   std::unique_ptr<dsp::Stft> stft_;
+  std::unique_ptr<AnalysisWorkspace> workspace_;
   std::vector<std::unique_ptr<Feature>> frame_features_;
   std::vector<std::unique_ptr<Feature>> global_features_;
   std::vector<Statistic> statistics_;
