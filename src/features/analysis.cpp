@@ -54,18 +54,28 @@ int AnalysisContext::frames() const {
 }
 
 const dsp::Matrix& AnalysisContext::magnitude() {
-  if (!have_magnitude_) stft_.magnitude(signal_, workspace_.magnitude);
-  have_magnitude_ = true;
+  if (!have_magnitude_) {
+    if (have_power_) {  // the power came first: one square root per bin, no second STFT
+      workspace_.magnitude.resize(workspace_.power.rows(), workspace_.power.cols());
+      workspace_.magnitude.array() = workspace_.power.array().sqrt();
+    } else {
+      stft_.magnitude(signal_, workspace_.magnitude);
+    }
+    have_magnitude_ = true;
+  }
   return workspace_.magnitude;
 }
 
 const dsp::Matrix& AnalysisContext::power() {
   if (!have_power_) {
-    const dsp::Matrix& m = magnitude();
-    workspace_.power.resize(m.rows(), m.cols());  // keeps the storage when the size fits
-    workspace_.power.array() = m.array().square();
+    if (have_magnitude_) {
+      workspace_.power.resize(workspace_.magnitude.rows(), workspace_.magnitude.cols());
+      workspace_.power.array() = workspace_.magnitude.array().square();
+    } else {  // straight from the STFT: a power-only recipe (MFCC) never takes square roots
+      stft_.power(signal_, workspace_.power);
+    }
+    have_power_ = true;
   }
-  have_power_ = true;
   return workspace_.power;
 }
 
