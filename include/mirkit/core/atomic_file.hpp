@@ -1,0 +1,16 @@
+// Outputs are written to a temporary file in the destination's folder and renamed into place, so
+// a crash, a kill or a full disk never leaves a half-written file where a finished one is
+// expected (DESIGN.md, "Artifacts").
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace mirkit {
+
+// Writes `bytes` to `path` atomically: a temporary sibling, flushed to disk (fsync), then
+// rename(2) over `path`. On any failure the temporary is removed, `path` is left as it was, and a
+// fatal Error names `path` and the cause (e.g. "No space left on device").
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+}  // namespace mirkit
