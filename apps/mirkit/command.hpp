@@ -20,7 +20,11 @@ using Runner = std::function<ExitCode(Log& log)>;
 void add_input_options(CLI::App& command, io::InputSpec& inputs);
 
 // The subcommands, one file each.
+void add_extract_command(CLI::App& app, Runner& runner);
+void add_export_command(CLI::App& app, Runner& runner);
 void add_info_command(CLI::App& app, Runner& runner);
 void add_list_command(CLI::App& app, Runner& runner);
+void add_merge_command(CLI::App& app, Runner& runner);
+void add_split_command(CLI::App& app, Runner& runner);
 
 }  // namespace mirkit::cli

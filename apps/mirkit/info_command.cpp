@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/io/audio_reader.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::cli {
 namespace {
@@ -57,6 +58,10 @@ ExitCode run_info(const InfoOptions& options, Log& log) {
   std::size_t failed = 0;
   for (const auto& path : inputs) {
     try {
+      if (path.extension() == ".safetensors") {
+        std::cout << to_json_line(pipeline::describe_artifact(path)) << '\n' << std::flush;
+        continue;
+      }
       Json entry = describe(io::open_audio_source(path)->info());
       if (options.check) add_decode_check(path, entry);
       std::cout << to_json_line(entry) << '\n' << std::flush;
@@ -75,7 +80,8 @@ ExitCode run_info(const InfoOptions& options, Log& log) {
 
 void add_info_command(CLI::App& app, Runner& runner) {
   auto options = std::make_shared<InfoOptions>();
-  CLI::App* command = app.add_subcommand("info", "Print each audio file's format as a JSON line");
+  CLI::App* command = app.add_subcommand(
+      "info", "Print each audio file's format, or a mirkit file's summary, as a JSON line");
   add_input_options(*command, options->inputs);
   command->add_flag("--check", options->check,
                     "Also decode every sample: finds corrupt streams and NaN/Inf samples, and "
@@ -83,10 +89,13 @@ void add_info_command(CLI::App& app, Runner& runner) {
   command->footer(
       "Prints one JSON object per file on stdout: path, format, subtype, sample_rate, channels,\n"
       "frames, duration_s. A file that cannot be read gets one error line on stderr and the\n"
-      "others go on; the exit code is then 1.\n\n"
+      "others go on; the exit code is then 1.\n"
+      "For a mirkit file (.safetensors): kind, layout, items, rows, dims, labels with counts,\n"
+      "groups, audio_seconds, config_hash, run, names and tensors.\n\n"
       "Examples:\n"
       "  mirkit info song.flac take2.wav\n"
       "  mirkit info --check data/demo\n"
+      "  mirkit info features.safetensors\n"
       "  find music -name '*.mp3' -print0 | mirkit info --files-from - --null");
   command->final_callback(
       [options, &runner] { runner = [options](Log& log) { return run_info(*options, log); }; });

@@ -38,8 +38,12 @@ int main(int argc, char** argv) {
       "Run 'mirkit <command> --help' for a command's options and examples.");
 
   mirkit::cli::Runner runner;
+  mirkit::cli::add_extract_command(app, runner);
+  mirkit::cli::add_export_command(app, runner);
   mirkit::cli::add_info_command(app, runner);
   mirkit::cli::add_list_command(app, runner);
+  mirkit::cli::add_merge_command(app, runner);
+  mirkit::cli::add_split_command(app, runner);
 
   try {
     app.parse(argc, argv);

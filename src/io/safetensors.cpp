@@ -6,8 +6,8 @@
 #include <fstream>
 #include <limits>
 
-#include "mirkit/core/atomic_file.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
 
 namespace mirkit::io {
 namespace {
@@ -153,17 +153,6 @@ std::uint64_t read_length(std::span<const std::byte> bytes) {
   return length;
 }
 
-std::ifstream open_input(const std::filesystem::path& path) {
-  std::error_code code;
-  if (std::filesystem::is_directory(path, code)) {
-    throw Error("is a directory, not a file").with_file(path.string());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error("cannot open (" + std::string(std::strerror(errno)) + ")").with_file(path.string());
-  return in;
-}
-
 }  // namespace
 
 std::string to_string(DType dtype) {
@@ -272,21 +261,20 @@ void write_safetensors(const std::filesystem::path& path, const TensorFile& file
 }
 
 TensorFile read_safetensors(const std::filesystem::path& path) {
-  std::ifstream in = open_input(path);
-  std::vector<std::byte> bytes;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw Error("cannot read its size").with_file(path.string());
-  in.seekg(0);
-  bytes.resize(static_cast<std::size_t>(size));
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw Error("read failed").with_file(path.string());
-  }
-  return decode_safetensors(bytes, path.string());
+  const std::string bytes = read_file(path);
+  return decode_safetensors(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+      path.string());
 }
 
 TensorFile read_safetensors_header(const std::filesystem::path& path) {
-  std::ifstream in = open_input(path);
+  std::error_code code;
+  if (std::filesystem::is_directory(path, code)) {
+    throw Error("is a folder, not a file").with_file(path.string());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw Error("cannot open (" + std::string(std::strerror(errno)) + ")").with_file(path.string());
   const std::string where = path.string();
   std::byte prefix[8];
   if (!in.read(reinterpret_cast<char*>(prefix), 8)) {

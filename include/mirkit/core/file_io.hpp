@@ -1,9 +1,10 @@
-// Outputs are written to a temporary file in the destination's folder and renamed into place, so
-// a crash, a kill or a full disk never leaves a half-written file where a finished one is
-// expected (DESIGN.md, "Artifacts").
+// Whole files in and out. Outputs are written to a temporary file in the destination's folder and
+// renamed into place, so a crash, a kill or a full disk never leaves a half-written file where a
+// finished one is expected (DESIGN.md, "Artifacts").
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace mirkit {
@@ -12,5 +13,8 @@ namespace mirkit {
 // rename(2) over `path`. On any failure the temporary is removed, `path` is left as it was, and a
 // fatal Error names `path` and the cause (e.g. "No space left on device").
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// The whole file. An input Error names the path and the cause (missing, a folder, unreadable).
+std::string read_file(const std::filesystem::path& path);
 
 }  // namespace mirkit

@@ -1,4 +1,4 @@
-#include "mirkit/core/atomic_file.hpp"
+#include "mirkit/core/file_io.hpp"
 
 #include <gtest/gtest.h>
 

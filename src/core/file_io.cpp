@@ -1,4 +1,4 @@
-#include "mirkit/core/atomic_file.hpp"
+#include "mirkit/core/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "mirkit/core/error.hpp"
@@ -72,6 +74,22 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   TemporaryFile temporary(path);
   temporary.write_all(path, bytes);
   temporary.rename_to(path);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::error_code code;
+  if (std::filesystem::is_directory(path, code)) {
+    throw Error("is a folder, not a file").with_file(path.string());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    throw Error(std::string("cannot open (") + std::strerror(error) + ")").with_file(path.string());
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) throw Error("read failed").with_file(path.string());
+  return std::move(bytes).str();
 }
 
 }  // namespace mirkit

@@ -1,0 +1,50 @@
+// mirkit merge: feature files (the shards of one run, or separate runs) → one feature file.
+#include <memory>
+
+#include "command.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
+
+namespace mirkit::cli {
+namespace {
+
+struct MergeCommand {
+  std::vector<std::string> inputs;
+  std::string output;
+};
+
+ExitCode run_merge(const MergeCommand& command, Log& log) {
+  std::vector<pipeline::FeatureFile> files;
+  for (const std::string& input : command.inputs) {
+    try {
+      files.push_back(pipeline::read_feature_file(input));
+    } catch (const Error& error) {
+      throw usage_error(std::string("merge: ") + error.what());
+    }
+  }
+  const pipeline::FeatureFile merged =
+      pipeline::merge_feature_files(std::move(files), command.inputs);
+  pipeline::write_feature_file(command.output, merged);
+  log.info("wrote " + command.output + ": " + std::to_string(merged.items.size()) + " items from " +
+           std::to_string(command.inputs.size()) + " files");
+  return ExitCode::success;
+}
+
+}  // namespace
+
+void add_merge_command(CLI::App& app, Runner& runner) {
+  auto command = std::make_shared<MergeCommand>();
+  CLI::App* sub = app.add_subcommand("merge", "Join feature files made with the same config");
+  sub->add_option("inputs", command->inputs, "Feature files (.safetensors)")->required();
+  sub->add_option("-o,--output", command->output, "The joined feature file")->required();
+  sub->footer(
+      "Refuses files whose config hashes differ, naming both. The shards of one run\n"
+      "(extract --shard I/N, every I once) are put back in the run's order: the result is\n"
+      "byte-identical to extracting everything in one run.\n\n"
+      "Examples:\n"
+      "  mirkit merge part-*.safetensors -o all.safetensors\n"
+      "  mirkit merge rock.safetensors jazz.safetensors -o both.safetensors");
+  sub->final_callback(
+      [command, &runner] { runner = [command](Log& log) { return run_merge(*command, log); }; });
+}
+
+}  // namespace mirkit::cli

@@ -1,0 +1,56 @@
+// The inputs of a batch stage, gathered from the command line: audio files, folders (scanned,
+// labelled by the folder that holds each file: the GTZAN layout), manifests (.csv, .jsonl) and
+// --files-from lists; each with the key it is known by (its path relative to the root), and the
+// deterministic shard it falls in.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mirkit/io/input_list.hpp"
+
+namespace mirkit::pipeline {
+
+struct BatchInput {
+  std::filesystem::path path;       // where to read it
+  std::string key;                  // its path relative to the root (or as given), '/'-separated
+  std::vector<std::string> labels;  // empty: unlabelled
+  std::string group;
+  std::optional<double> start_s;  // from a manifest; none: the config's offset
+  std::optional<double> duration_s;
+};
+
+struct GatherOptions {
+  std::optional<std::filesystem::path> root;  // keys are relative to this; none: the current folder
+  bool labels_from_folders = true;            // label files found in folders by their parent folder
+};
+
+// In order: each positional path (a folder expanded in sorted order, a manifest's entries in its
+// order, a file as it is), then the --files-from entries. A key seen twice is kept once (the
+// first), with a warning through `duplicate` when given. Throws a usage Error for an unreadable
+// manifest.
+std::vector<BatchInput> gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
+                                      const GatherOptions& options,
+                                      std::vector<std::string>* duplicates = nullptr);
+
+// A stable hash of the whole input list (keys, labels, groups, ranges): what a checkpoint and the
+// shards of one run must agree on.
+std::string hash_inputs(const std::vector<BatchInput>& inputs);
+
+// `--shard I/N`: the inputs whose key hashes to I modulo N (0 ≤ I < N). Every input falls in
+// exactly one shard, whatever the other inputs are, so N shards run anywhere add up to the batch.
+struct Shard {
+  int index = 0;
+  int count = 1;
+
+  static Shard parse(const std::string& text);  // "I/N"; a usage Error otherwise
+  // From SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (minus SLURM_ARRAY_TASK_MIN), when set.
+  static std::optional<Shard> from_environment();
+  bool contains(const std::string& key) const;
+};
+
+}  // namespace mirkit::pipeline

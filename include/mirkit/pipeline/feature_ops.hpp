@@ -1,0 +1,46 @@
+// What can be done to feature files without the audio: join them, split them for training and
+// testing, and describe them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/pipeline/feature_file.hpp"
+
+namespace mirkit::pipeline {
+
+// Joins feature files made with the same config (a usage Error names both hashes otherwise).
+// When they are the shards of one run (same inputs hash and shard count, each shard once), the
+// items are put back in the run's order and the result is byte-identical to the unsharded run.
+// Otherwise the items follow the files' order and are renumbered; a path in two files is an
+// error. `names` are the files' names for messages.
+FeatureFile merge_feature_files(std::vector<FeatureFile> files,
+                                const std::vector<std::string>& names);
+
+struct SplitOptions {
+  double test_fraction = 0.2;  // of the items (or of the groups, with group_by)
+  bool stratify = false;       // keep each class's share in both parts
+  bool by_group = false;       // no group in both parts (items without a group are their own)
+  std::uint64_t seed = 0;
+};
+
+struct SplitResult {
+  FeatureFile train;
+  FeatureFile test;
+};
+
+// A seeded, deterministic split. Stratified by the first label of each item (or of each group,
+// by the group's most common label). Throws a usage Error when a part would be empty.
+SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& options);
+
+// The items listed in `indices`, in that order, as a feature file of their own.
+FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>& indices);
+
+// A summary for `mirkit info`: kind, layout, items, rows, dims, names, labels with counts,
+// groups, config hash, run and shard. Reads only the header.
+Json describe_artifact(const std::filesystem::path& path);
+
+}  // namespace mirkit::pipeline

@@ -1,0 +1,159 @@
+#include "mirkit/pipeline/batch_inputs.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/hash.hpp"
+#include "mirkit/io/manifest.hpp"
+
+namespace mirkit::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+// The key of a path: relative to the root when inside it, else the path as given.
+std::string key_for(const fs::path& path, const fs::path& root) {
+  std::error_code code;
+  const fs::path absolute = fs::absolute(path, code).lexically_normal();
+  if (!code) {
+    const fs::path relative = absolute.lexically_relative(root);
+    if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  }
+  return path.lexically_normal().generic_string();
+}
+
+class Collector {
+ public:
+  Collector(const GatherOptions& options, std::vector<std::string>* duplicates)
+      : duplicates_(duplicates) {
+    std::error_code code;
+    root_ = fs::absolute(options.root.value_or(fs::current_path(code)), code).lexically_normal();
+    labels_from_folders_ = options.labels_from_folders;
+  }
+
+  void add_folder(const fs::path& folder) {
+    for (const fs::path& file : io::scan_audio_folder(folder)) {
+      BatchInput input;
+      input.path = file;
+      if (labels_from_folders_) {
+        const std::string label = file.parent_path().filename().string();
+        if (!label.empty() && label != "." && label != "..") input.labels = {label};
+      }
+      add(std::move(input));
+    }
+  }
+
+  void add_manifest(const fs::path& manifest) {
+    for (io::ManifestEntry& entry : io::read_manifest(manifest)) {
+      BatchInput input;
+      input.path = std::move(entry.path);
+      input.labels = std::move(entry.labels);
+      input.group = std::move(entry.group);
+      input.start_s = entry.start_s;
+      input.duration_s = entry.duration_s;
+      add(std::move(input));
+    }
+  }
+
+  void add_file(const fs::path& file) {
+    BatchInput input;
+    input.path = file;
+    add(std::move(input));
+  }
+
+  std::vector<BatchInput> take() { return std::move(inputs_); }
+
+ private:
+  void add(BatchInput input) {
+    input.key = key_for(input.path, root_);
+    if (!seen_.insert(input.key).second) {
+      if (duplicates_) duplicates_->push_back(input.key);
+      return;
+    }
+    inputs_.push_back(std::move(input));
+  }
+
+  fs::path root_;
+  bool labels_from_folders_ = true;
+  std::vector<std::string>* duplicates_;
+  std::set<std::string> seen_;
+  std::vector<BatchInput> inputs_;
+};
+
+}  // namespace
+
+std::vector<BatchInput> gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
+                                      const GatherOptions& options,
+                                      std::vector<std::string>* duplicates) {
+  Collector collector(options, duplicates);
+  const auto add_path = [&](const fs::path& path) {
+    std::error_code code;
+    if (fs::is_directory(path, code)) {
+      collector.add_folder(path);
+    } else if (io::is_manifest(path)) {
+      collector.add_manifest(path);
+    } else {
+      collector.add_file(path);  // a missing file is that file's error, later
+    }
+  };
+  for (const std::string& path : spec.paths)
+    add_path(path);
+  if (!spec.files_from.empty()) {
+    std::vector<fs::path> listed;
+    if (spec.files_from == "-") {
+      listed = io::read_path_list(stdin_stream, spec.null_separated);
+    } else {
+      std::ifstream list(spec.files_from, std::ios::binary);
+      if (!list) throw usage_error("cannot open the list of inputs '" + spec.files_from + "'");
+      listed = io::read_path_list(list, spec.null_separated);
+    }
+    for (const fs::path& path : listed)
+      add_path(path);
+  }
+  return collector.take();
+}
+
+std::string hash_inputs(const std::vector<BatchInput>& inputs) {
+  std::uint64_t hash = fnv1a64("mirkit inputs 1\n");
+  for (const BatchInput& input : inputs) {
+    std::string record = input.key + '\0' + input.group + '\0';
+    for (const std::string& label : input.labels)
+      record += label + ';';
+    record += '\0' + (input.start_s ? std::to_string(*input.start_s) : "-");
+    record += '\0' + (input.duration_s ? std::to_string(*input.duration_s) : "-") + '\n';
+    hash = fnv1a64(record, hash);
+  }
+  return to_hex(hash);
+}
+
+Shard Shard::parse(const std::string& text) {
+  const auto slash = text.find('/');
+  Shard shard;
+  const auto number = [&](std::string_view part, int& value) {
+    const auto [end, code] = std::from_chars(part.data(), part.data() + part.size(), value);
+    return code == std::errc() && end == part.data() + part.size();
+  };
+  if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), shard.index) ||
+      !number(std::string_view(text).substr(slash + 1), shard.count) || shard.count < 1 ||
+      shard.index < 0 || shard.index >= shard.count) {
+    throw usage_error("--shard '" + text + "': expected I/N with 0 ≤ I < N (e.g. 0/4 … 3/4)");
+  }
+  return shard;
+}
+
+std::optional<Shard> Shard::from_environment() {
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (!id || !count) return std::nullopt;
+  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+  const long index = std::strtol(id, nullptr, 10) - (min ? std::strtol(min, nullptr, 10) : 0);
+  return parse(std::to_string(index) + "/" + count);
+}
+
+bool Shard::contains(const std::string& key) const {
+  return fnv1a64(key) % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index);
+}
+
+}  // namespace mirkit::pipeline

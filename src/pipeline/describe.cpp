@@ -1,0 +1,57 @@
+#include <map>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
+
+namespace mirkit::pipeline {
+
+Json describe_artifact(const std::filesystem::path& path) {
+  const io::TensorFile header = io::read_safetensors_header(path);
+  const Json& meta = header.metadata;
+  Json out = {{"path", path.string()}};
+  out["kind"] = meta.is_object() ? meta.value("format", std::string("safetensors")) : "safetensors";
+  Json tensors = Json::object();
+  for (const auto& [name, tensor] : header.tensors)
+    tensors[name] = {{"dtype", io::to_string(tensor.dtype)}, {"shape", tensor.shape}};
+  if (out["kind"] != "features") {
+    for (const char* key : {"version", "mirkit_version", "config_hash", "model", "classes"})
+      if (meta.is_object() && meta.contains(key)) out[key] = meta[key];
+    out["tensors"] = tensors;
+    return out;
+  }
+
+  const Json& items = meta.at("items");
+  std::map<std::string, int> labels;
+  std::map<std::string, int> groups;
+  int unlabelled = 0;
+  int multi_label = 0;
+  double seconds = 0.0;
+  for (const Json& item : items) {
+    const auto& item_labels = item.at("labels");
+    if (item_labels.empty()) ++unlabelled;
+    if (item_labels.size() > 1) ++multi_label;
+    for (const Json& label : item_labels)
+      ++labels[label.get<std::string>()];
+    if (item.contains("group")) ++groups[item["group"].get<std::string>()];
+    seconds += item.value("duration_s", 0.0);
+  }
+  out["layout"] = meta.value("layout", std::string());
+  out["items"] = items.size();
+  for (const auto& [name, tensor] : header.tensors)
+    if (name != "offsets" && tensor.shape.size() == 2) out["rows"] = tensor.shape[0];
+  out["dims"] = meta.at("names").size();
+  out["audio_seconds"] = seconds;
+  out["labels"] = Json(labels);
+  if (unlabelled) out["unlabelled"] = unlabelled;
+  if (multi_label) out["multi_label_items"] = multi_label;
+  out["groups"] = groups.size();
+  out["config_hash"] = meta.value("config_hash", std::string());
+  out["mirkit_version"] = meta.value("mirkit_version", std::string());
+  out["run"] = meta.value("run", Json::object());
+  out["names"] = meta.at("names");
+  out["tensors"] = tensors;
+  return out;
+}
+
+}  // namespace mirkit::pipeline

@@ -1,0 +1,228 @@
+#include "mirkit/pipeline/feature_file.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/io/safetensors.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+const char* tensor_name(FeatureLayout layout) {
+  switch (layout) {
+    case FeatureLayout::pooled:
+      return "features";
+    case FeatureLayout::segments:
+      return "segments";
+    case FeatureLayout::frames:
+      return "frames";
+  }
+  return "features";
+}
+
+FeatureLayout parse_layout(const Json& value, const std::string& where) {
+  for (FeatureLayout layout :
+       {FeatureLayout::pooled, FeatureLayout::segments, FeatureLayout::frames}) {
+    if (value == to_string(layout)) return layout;
+  }
+  throw Error("unknown feature layout " + value.dump()).with_file(where);
+}
+
+Error bad(const std::string& where, const std::string& cause) {
+  return Error("not a valid feature file: " + cause).with_file(where);
+}
+
+template <typename T>
+T field(const Json& json, const char* key, const std::string& where) {
+  const auto it = json.find(key);
+  if (it == json.end()) throw bad(where, std::string("metadata lacks '") + key + "'");
+  try {
+    return it->get<T>();
+  } catch (const Json::exception&) {
+    throw bad(where, std::string("metadata field '") + key + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+std::string to_string(FeatureLayout layout) {
+  switch (layout) {
+    case FeatureLayout::pooled:
+      return "pooled";
+    case FeatureLayout::segments:
+      return "segments";
+    case FeatureLayout::frames:
+      return "frames";
+  }
+  return "pooled";
+}
+
+Json FeatureItem::to_json() const {
+  Json json = {{"path", path}, {"labels", labels}};
+  if (!group.empty()) json["group"] = group;
+  json["start_s"] = start_s;
+  json["duration_s"] = duration_s;
+  json["size"] = size_bytes;
+  json["mtime_ns"] = mtime_ns;
+  if (!content_hash.empty()) json["hash"] = content_hash;
+  json["index"] = index;
+  return json;
+}
+
+FeatureItem FeatureItem::from_json(const Json& json, const std::string& where) {
+  if (!json.is_object()) throw bad(where, "an item is not an object");
+  FeatureItem item;
+  item.path = field<std::string>(json, "path", where);
+  item.labels = field<std::vector<std::string>>(json, "labels", where);
+  item.group = json.value("group", std::string());
+  item.start_s = field<double>(json, "start_s", where);
+  item.duration_s = field<double>(json, "duration_s", where);
+  item.size_bytes = field<std::int64_t>(json, "size", where);
+  item.mtime_ns = field<std::int64_t>(json, "mtime_ns", where);
+  item.content_hash = json.value("hash", std::string());
+  item.index = field<std::int64_t>(json, "index", where);
+  return item;
+}
+
+Eigen::Block<const dsp::Matrix, Eigen::Dynamic, Eigen::Dynamic, true> FeatureFile::rows_of(
+    std::size_t item) const {
+  const auto begin = static_cast<Eigen::Index>(offsets.at(item));
+  const auto end = static_cast<Eigen::Index>(offsets.at(item + 1));
+  return values.middleRows(begin, end - begin);
+}
+
+std::vector<std::string> FeatureFile::classes() const {
+  std::set<std::string> all;
+  for (const FeatureItem& item : items)
+    all.insert(item.labels.begin(), item.labels.end());
+  return {all.begin(), all.end()};
+}
+
+bool FeatureFile::is_multi_label() const {
+  return std::any_of(items.begin(), items.end(),
+                     [](const FeatureItem& item) { return item.labels.size() > 1; });
+}
+
+void FeatureFile::validate(const std::string& where) const {
+  if (offsets.size() != items.size() + 1) {
+    throw bad(where, std::to_string(offsets.size()) + " offsets for " +
+                         std::to_string(items.size()) + " items");
+  }
+  if (offsets.front() != 0 || offsets.back() != values.rows()) {
+    throw bad(where, "offsets do not cover the " + std::to_string(values.rows()) + " rows");
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (offsets[i + 1] < offsets[i])
+      throw bad(where, "offsets decrease at item " + std::to_string(i));
+    if (layout == FeatureLayout::pooled && offsets[i + 1] - offsets[i] != 1) {
+      throw bad(where, "a pooled file has one row per item");
+    }
+  }
+  if (values.cols() != static_cast<Eigen::Index>(names.size()) && values.rows() > 0) {
+    throw bad(where, std::to_string(values.cols()) + " columns but " +
+                         std::to_string(names.size()) + " names");
+  }
+}
+
+std::string encode_feature_file(const FeatureFile& file) {
+  file.validate("feature file");
+  io::TensorFile out;
+  Json& meta = out.metadata;
+  meta["format"] = "features";
+  meta["version"] = kFormatVersion;
+  meta["mirkit_version"] = file.mirkit_version;
+  meta["layout"] = to_string(file.layout);
+  meta["config_hash"] = file.config_hash;
+  meta["config"] = file.config;
+  meta["names"] = file.names;
+  Json run = {{"inputs", file.run_inputs}, {"inputs_hash", file.run_inputs_hash}};
+  if (file.shard) run["shard"] = {file.shard->first, file.shard->second};
+  meta["run"] = run;
+  Json items = Json::array();
+  for (const FeatureItem& item : file.items)
+    items.push_back(item.to_json());
+  meta["items"] = std::move(items);
+
+  const std::int64_t rows = file.values.rows();
+  const auto dims = static_cast<std::int64_t>(file.names.size());
+  out.tensors[tensor_name(file.layout)] = io::Tensor::from_floats(
+      {rows, dims},
+      std::span<const float>(file.values.data(), static_cast<std::size_t>(file.values.size())));
+  if (file.layout != FeatureLayout::pooled) {
+    out.tensors["offsets"] =
+        io::Tensor::from_int64({static_cast<std::int64_t>(file.offsets.size())}, file.offsets);
+  }
+  return io::encode_safetensors(out);
+}
+
+void write_feature_file(const std::filesystem::path& path, const FeatureFile& file) {
+  write_file_atomically(path, encode_feature_file(file));
+}
+
+FeatureFile decode_feature_file(const std::string& bytes, const std::string& where) {
+  io::TensorFile in = io::decode_safetensors(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+      where);
+  const Json& meta = in.metadata;
+  if (!meta.is_object() || meta.value("format", std::string()) != "features") {
+    const std::string format = meta.is_object() ? meta.value("format", std::string()) : "";
+    throw Error(format.empty() ? "not a mirkit feature file (no mirkit metadata)"
+                               : "is a mirkit " + format + " file, not a feature file")
+        .with_file(where);
+  }
+  if (field<int>(meta, "version", where) > kFormatVersion) {
+    throw bad(where, "format version " + std::to_string(field<int>(meta, "version", where)) +
+                         " is newer than this mirkit reads (" + std::to_string(kFormatVersion) +
+                         ")");
+  }
+  FeatureFile file;
+  file.layout = parse_layout(meta["layout"], where);
+  file.names = field<std::vector<std::string>>(meta, "names", where);
+  file.config = field<Json>(meta, "config", where);
+  file.config_hash = field<std::string>(meta, "config_hash", where);
+  file.mirkit_version = field<std::string>(meta, "mirkit_version", where);
+  const Json run = field<Json>(meta, "run", where);
+  file.run_inputs = field<std::int64_t>(run, "inputs", where);
+  file.run_inputs_hash = field<std::string>(run, "inputs_hash", where);
+  if (run.contains("shard")) {
+    const auto shard = field<std::vector<int>>(run, "shard", where);
+    if (shard.size() != 2) throw bad(where, "run.shard is not [index, count]");
+    file.shard = std::make_pair(shard[0], shard[1]);
+  }
+  for (const Json& item : field<Json>(meta, "items", where))
+    file.items.push_back(FeatureItem::from_json(item, where));
+
+  const auto tensor = in.tensors.find(tensor_name(file.layout));
+  if (tensor == in.tensors.end()) {
+    throw bad(where, std::string("no '") + tensor_name(file.layout) + "' tensor");
+  }
+  if (tensor->second.shape.size() != 2 ||
+      tensor->second.shape[1] != static_cast<std::int64_t>(file.names.size())) {
+    throw bad(where, std::string("'") + tensor_name(file.layout) + "' is not [rows, " +
+                         std::to_string(file.names.size()) + "]");
+  }
+  const std::vector<float> values = tensor->second.to_floats(tensor_name(file.layout));
+  file.values = Eigen::Map<const dsp::Matrix>(values.data(), tensor->second.shape[0],
+                                              tensor->second.shape[1]);
+  if (file.layout == FeatureLayout::pooled) {
+    file.offsets.resize(file.items.size() + 1);
+    for (std::size_t i = 0; i < file.offsets.size(); ++i)
+      file.offsets[i] = static_cast<std::int64_t>(i);
+  } else {
+    const auto offsets = in.tensors.find("offsets");
+    if (offsets == in.tensors.end()) throw bad(where, "no 'offsets' tensor");
+    file.offsets = offsets->second.to_int64("offsets");
+  }
+  file.validate(where);
+  return file;
+}
+
+FeatureFile read_feature_file(const std::filesystem::path& path) {
+  return decode_feature_file(read_file(path), path.string());
+}
+
+}  // namespace mirkit::pipeline

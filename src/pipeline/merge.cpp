@@ -1,0 +1,116 @@
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/hash.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+// True when the files are all the shards of one run, each exactly once.
+bool are_all_shards_of_one_run(const std::vector<FeatureFile>& files) {
+  const FeatureFile& first = files.front();
+  if (!first.shard || first.shard->second != static_cast<int>(files.size())) return false;
+  std::set<int> seen;
+  for (const FeatureFile& file : files) {
+    if (!file.shard || file.shard->second != first.shard->second ||
+        file.run_inputs_hash != first.run_inputs_hash || file.run_inputs != first.run_inputs ||
+        !seen.insert(file.shard->first).second) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>& indices) {
+  FeatureFile out = file;
+  out.items.clear();
+  out.offsets = {0};
+  Eigen::Index rows = 0;
+  for (const std::size_t i : indices)
+    rows += file.rows_of(i).rows();
+  out.values.resize(rows, file.values.cols());
+  for (const std::size_t i : indices) {
+    const auto block = file.rows_of(i);
+    out.values.middleRows(out.offsets.back(), block.rows()) = block;
+    out.offsets.push_back(out.offsets.back() + block.rows());
+    out.items.push_back(file.items[i]);
+  }
+  return out;
+}
+
+FeatureFile merge_feature_files(std::vector<FeatureFile> files,
+                                const std::vector<std::string>& names) {
+  if (files.empty()) throw usage_error("merge: no feature files given");
+  const FeatureFile& first = files.front();
+  for (std::size_t f = 1; f < files.size(); ++f) {
+    if (files[f].config_hash != first.config_hash) {
+      throw usage_error("merge: " + names[f] + " was made with config hash " +
+                        files[f].config_hash + ", " + names[0] + " with " + first.config_hash +
+                        ": features of different configs cannot be joined");
+    }
+    if (files[f].layout != first.layout || files[f].names != first.names) {
+      throw usage_error("merge: " + names[f] + " and " + names[0] + " have different columns");
+    }
+  }
+  const bool shards = are_all_shards_of_one_run(files);
+
+  // Every item with the file it comes from, in the merged order.
+  struct Source {
+    std::size_t file;
+    std::size_t item;
+  };
+  std::vector<Source> order;
+  for (std::size_t f = 0; f < files.size(); ++f)
+    for (std::size_t i = 0; i < files[f].items.size(); ++i)
+      order.push_back({f, i});
+  if (shards) {
+    std::stable_sort(order.begin(), order.end(), [&](const Source& a, const Source& b) {
+      return files[a.file].items[a.item].index < files[b.file].items[b.item].index;
+    });
+  }
+
+  FeatureFile out;
+  out.layout = first.layout;
+  out.names = first.names;
+  out.config = first.config;
+  out.config_hash = first.config_hash;
+  out.mirkit_version = first.mirkit_version;
+  Eigen::Index rows = 0;
+  for (const FeatureFile& file : files)
+    rows += file.values.rows();
+  out.values.resize(rows, static_cast<Eigen::Index>(out.names.size()));
+  out.offsets = {0};
+  std::set<std::string> paths;
+  for (const Source& source : order) {
+    const FeatureFile& file = files[source.file];
+    FeatureItem item = file.items[source.item];
+    if (!paths.insert(item.path).second) {
+      throw usage_error("merge: '" + item.path + "' is in more than one file (" +
+                        names[source.file] + " among them)");
+    }
+    if (!shards) item.index = static_cast<std::int64_t>(out.items.size());
+    const auto block = file.rows_of(source.item);
+    out.values.middleRows(out.offsets.back(), block.rows()) = block;
+    out.offsets.push_back(out.offsets.back() + block.rows());
+    out.items.push_back(std::move(item));
+  }
+  if (shards) {
+    out.run_inputs = first.run_inputs;
+    out.run_inputs_hash = first.run_inputs_hash;
+  } else {
+    // A new collection: its identity is the list of what it holds.
+    std::uint64_t hash = fnv1a64("mirkit merge 1\n");
+    for (const FeatureItem& item : out.items)
+      hash = fnv1a64(item.path + '\n', hash);
+    out.run_inputs = static_cast<std::int64_t>(out.items.size());
+    out.run_inputs_hash = to_hex(hash);
+  }
+  return out;
+}
+
+}  // namespace mirkit::pipeline
