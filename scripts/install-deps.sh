@@ -4,7 +4,8 @@
 #
 #   scripts/install-deps.sh [build] [demo]     (default: build)
 #
-#   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark
+#   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark, and numpy (the
+#          tests check docs/formats.md's numpy reader)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 set -euo pipefail
 
@@ -13,6 +14,7 @@ build_packages=(
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-numpy
 )
 demo_packages=(fluidsynth fluid-soundfont-gm sox)
 

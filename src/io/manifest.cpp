@@ -136,7 +136,9 @@ std::vector<ManifestEntry> read_csv(const fs::path& file, std::istream& in) {
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
     if (first) {
       first = false;
-      if (lowercase(trim(fields[0])) == "path" || lowercase(trim(fields[0])) == "file") {
+      if (std::any_of(fields.begin(), fields.end(), [](const std::string& f) {
+            return lowercase(trim(f)) == "path" || lowercase(trim(f)) == "file";
+          })) {
         columns = header_columns(fields, error);
         if (std::count(columns.begin(), columns.end(), Column::path) != 1) {
           throw error("the header must name exactly one 'path' column");

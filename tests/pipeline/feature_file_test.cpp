@@ -1,0 +1,90 @@
+#include "mirkit/pipeline/feature_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+FeatureFile frames_file() {
+  FeatureFile file;
+  file.layout = FeatureLayout::frames;
+  file.names = {"a", "b"};
+  file.config = {{"output", "frames"}};
+  file.config_hash = "0123456789abcdef";
+  file.mirkit_version = "0.1.0";
+  file.run_inputs = 2;
+  file.run_inputs_hash = "feedfacefeedface";
+  for (int i = 0; i < 2; ++i) {
+    FeatureItem item;
+    item.path = "x" + std::to_string(i) + ".wav";
+    item.labels = {i ? "b" : "a"};
+    item.group = "g" + std::to_string(i);
+    item.index = i;
+    file.items.push_back(item);
+  }
+  file.values = dsp::Matrix::Random(5, 2);
+  file.offsets = {0, 3, 5};
+  return file;
+}
+
+TEST(FeatureFile, RoundTripsFrameSequences) {
+  const FeatureFile file = frames_file();
+  const FeatureFile back = decode_feature_file(encode_feature_file(file), "f");
+  EXPECT_EQ(back.layout, FeatureLayout::frames);
+  EXPECT_EQ(back.values, file.values);
+  EXPECT_EQ(back.offsets, file.offsets);
+  EXPECT_EQ(back.items[1].group, "g1");
+  EXPECT_EQ(back.rows_of(1).rows(), 2);
+  EXPECT_EQ(encode_feature_file(back), encode_feature_file(file)) << "stable bytes";
+}
+
+TEST(FeatureFile, RejectsOtherFilesAndBadShapes) {
+  io::TensorFile model;
+  model.metadata = {{"format", "model"}};
+  const std::string bytes = io::encode_safetensors(model);
+  try {
+    decode_feature_file(bytes, "m.safetensors");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("is a mirkit model file, not a feature file"),
+              std::string::npos);
+  }
+  FeatureFile bad = frames_file();
+  bad.offsets = {0, 4, 3};
+  EXPECT_THROW(encode_feature_file(bad), Error);
+  bad.offsets = {0, 3};
+  EXPECT_THROW(encode_feature_file(bad), Error);
+}
+
+TEST(FeatureOps, SplitIsSeededAndExact) {
+  FeatureFile file;
+  file.names = {"v"};
+  for (int i = 0; i < 10; ++i) {
+    FeatureItem item;
+    item.path = std::to_string(i);
+    item.labels = {i < 5 ? "a" : "b"};
+    file.items.push_back(item);
+    file.offsets.push_back(i);
+  }
+  file.offsets.push_back(10);
+  file.values = dsp::Matrix::Zero(10, 1);
+  for (int i = 0; i < 10; ++i)
+    file.values(i, 0) = static_cast<float>(i);
+  const SplitResult one = split_feature_file(file, {0.3, true, false, 9});
+  const SplitResult again = split_feature_file(file, {0.3, true, false, 9});
+  EXPECT_EQ(one.test.values, again.test.values);
+  ASSERT_EQ(one.test.items.size(), 4u) << "stratified: round(5 × 0.3) = 2 of each class";
+  EXPECT_EQ(one.train.items.size(), 6u);
+  int a = 0;
+  for (const auto& item : one.test.items)
+    a += item.labels[0] == "a";
+  EXPECT_EQ(a, 2);
+  EXPECT_THROW(split_feature_file(file, {1.0, false, false, 0}), Error);
+}
+
+}  // namespace
+}  // namespace mirkit::pipeline
