@@ -30,10 +30,13 @@ dsp::Vector onset_strength(const dsp::Matrix& mel_db, int n_fft, int hop) {
 
 namespace {
 
-// Autocorrelation of `frame` at lags 0 … n − 1, through one real FFT of size ≥ 2n − 1.
-class Autocorrelation {
+// The mean over frames of each frame's autocorrelation normalised by its lag-0 value (librosa's
+// tempogram, averaged). The autocorrelation is linear in the power spectrum, so instead of one
+// inverse FFT per frame the frames' power spectra are summed, each divided by its frame's energy
+// (= its lag-0 autocorrelation, the largest by Cauchy–Schwarz), and inverted once.
+class MeanAutocorrelation {
  public:
-  explicit Autocorrelation(int n) : n_(n) {
+  explicit MeanAutocorrelation(int n) : n_(n) {
     size_ = 1;
     while (size_ < 2 * n - 1)
       size_ *= 2;
@@ -42,39 +45,59 @@ class Autocorrelation {
     spectrum_ = fftw_alloc_complex(static_cast<std::size_t>(size_ / 2 + 1));
     forward_ = fftw_plan_dft_r2c_1d(size_, time_, spectrum_, FFTW_ESTIMATE);
     inverse_ = fftw_plan_dft_c2r_1d(size_, spectrum_, time_, FFTW_ESTIMATE);
+    sum_.assign(static_cast<std::size_t>(size_ / 2 + 1), 0.0);
   }
-  ~Autocorrelation() {
+  ~MeanAutocorrelation() {
     std::lock_guard lock(dsp::fftw_planner_mutex());
     fftw_destroy_plan(forward_);
     fftw_destroy_plan(inverse_);
     fftw_free(time_);
     fftw_free(spectrum_);
   }
-  Autocorrelation(const Autocorrelation&) = delete;
-  Autocorrelation& operator=(const Autocorrelation&) = delete;
+  MeanAutocorrelation(const MeanAutocorrelation&) = delete;
+  MeanAutocorrelation& operator=(const MeanAutocorrelation&) = delete;
 
-  // Fills `lags` (n values) from `frame` (n values).
-  void compute(const std::vector<double>& frame, std::vector<double>& lags) {
-    std::fill(time_, time_ + size_, 0.0);
+  // Adds one frame (n values). An all-zero frame adds nothing, as in librosa (0/0 → 0).
+  void add(const std::vector<double>& frame) {
+    double energy = 0.0;
+    for (const double v : frame)
+      energy += v * v;
+    ++frames_;
+    if (energy < std::numeric_limits<double>::min()) return;
+    std::fill(time_ + n_, time_ + size_, 0.0);
     std::copy(frame.begin(), frame.end(), time_);
     fftw_execute(forward_);
     for (int k = 0; k <= size_ / 2; ++k) {
-      spectrum_[k][0] = spectrum_[k][0] * spectrum_[k][0] + spectrum_[k][1] * spectrum_[k][1];
+      sum_[static_cast<std::size_t>(k)] +=
+          (spectrum_[k][0] * spectrum_[k][0] + spectrum_[k][1] * spectrum_[k][1]) / energy;
+    }
+  }
+
+  // Lags 0 … n − 1 of the mean normalised autocorrelation.
+  std::vector<double> mean() {
+    for (int k = 0; k <= size_ / 2; ++k) {
+      spectrum_[k][0] = sum_[static_cast<std::size_t>(k)];
       spectrum_[k][1] = 0.0;
     }
     fftw_execute(inverse_);
-    lags.resize(static_cast<std::size_t>(n_));
+    std::vector<double> lags(static_cast<std::size_t>(n_), 0.0);
+    if (frames_ == 0) return lags;
+    // FFTW's inverse is unnormalised (× size); the energies were Σ x², so lag 0 is exactly
+    // size · (frames that were not silent) before this division.
     for (int i = 0; i < n_; ++i)
-      lags[static_cast<std::size_t>(i)] = time_[i] / size_;
+      lags[static_cast<std::size_t>(i)] = time_[i] / size_ / frames_;
+    return lags;
   }
 
  private:
   int n_;
   int size_;
+  int frames_ = 0;
   double* time_;
   fftw_complex* spectrum_;
   fftw_plan forward_;
   fftw_plan inverse_;
+  std::vector<double> sum_;
 };
 
 }  // namespace
@@ -104,27 +127,17 @@ double tempo(const dsp::Vector& onset_envelope, int sample_rate, int hop,
   }
 
   const std::vector<double> window = dsp::make_window(dsp::WindowKind::hann, window_length);
-  Autocorrelation autocorrelation(window_length);
-  std::vector<double> frame(static_cast<std::size_t>(window_length)), lags,
-      mean(static_cast<std::size_t>(window_length), 0.0);
+  MeanAutocorrelation autocorrelation(window_length);
+  std::vector<double> frame(static_cast<std::size_t>(window_length));
   for (int t = 0; t < n; ++t) {
     for (int i = 0; i < window_length; ++i) {
       const auto at = static_cast<std::size_t>(t + i);
       frame[static_cast<std::size_t>(i)] =
           at < padded.size() ? padded[at] * window[static_cast<std::size_t>(i)] : 0.0;
     }
-    autocorrelation.compute(frame, lags);
-    double peak = 0.0;
-    for (double v : lags)
-      peak = std::max(peak, std::abs(v));
-    if (peak < std::numeric_limits<double>::min()) continue;  // an all-zero frame stays zero
-    for (int i = 0; i < window_length; ++i)
-      mean[static_cast<std::size_t>(i)] += lags[static_cast<std::size_t>(i)] / peak;
+    autocorrelation.add(frame);
   }
-  if (n > 0) {
-    for (double& v : mean)
-      v /= n;
-  }
+  const std::vector<double> mean = autocorrelation.mean();
 
   // Lag i is 60·sr / (hop·i) BPM; lag 0 (infinite tempo) and anything above max_tempo are out.
   double best_score = -std::numeric_limits<double>::infinity();

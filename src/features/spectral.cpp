@@ -173,10 +173,19 @@ dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int
       std::sort(lowest.begin(), lowest.end());  // ascending: back() is the largest kept
       std::sort(highest.begin(), highest.end(),
                 std::greater<>());  // descending: back() is the smallest kept
+      // The bounds live in registers: the vectors' ends would otherwise be reloaded for every
+      // value, since the compiler cannot tell that the insertions do not write to `x`.
+      float low_limit = lowest.back(), high_limit = highest.back();
       for (std::size_t i = q; i < count; ++i) {
         const float v = x[i];
-        if (v < lowest.back()) insert_sorted(lowest, v, std::less<>());
-        if (v > highest.back()) insert_sorted(highest, v, std::greater<>());
+        if (v < low_limit) {
+          insert_sorted(lowest, v, std::less<>());
+          low_limit = lowest.back();
+        }
+        if (v > high_limit) {
+          insert_sorted(highest, v, std::greater<>());
+          high_limit = highest.back();
+        }
       }
       double low = 0.0, high = 0.0;
       for (std::size_t i = 0; i < q; ++i) {
