@@ -247,6 +247,35 @@ TEST(ExtractCommand, ShardDefaultsFromTheSlurmArrayEnvironment) {
   EXPECT_EQ(read_all(dir / "a.safetensors"), read_all(dir / "b.safetensors"));
 }
 
+TEST(ExtractCommand, AFolderSymlinkLoopIsHarmless) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1);
+  fs::create_directory_symlink(dir / "data", dir / "data" / "low" / "loop");
+  const auto result = mirkit(
+      {"extract", (dir / "data").string(), "-c", kMfcc, "-o", (dir / "f.safetensors").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read(dir / "f.safetensors").items.size(), 2u);
+}
+
+TEST(ExtractCommand, TextureWindowsGiveSegmentsWithOffsets) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1, 2.0);
+  test::write_bytes(
+      dir / "c.json",
+      R"({"features": [{"name": "rms"}, {"name": "zcr"}],)"
+      R"( "pooling": {"stats": ["mean"], "texture_window_s": 0.5, "texture_hop_s": 0.25}})");
+  const auto result = mirkit({"extract", (dir / "data").string(), "-c", (dir / "c.json").string(),
+                              "-o", (dir / "f.safetensors").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const pipeline::FeatureFile file = read(dir / "f.safetensors");
+  EXPECT_EQ(file.layout, pipeline::FeatureLayout::segments);
+  ASSERT_EQ(file.offsets.size(), 3u);
+  // 2 s at hop 512 is 87 frames; windows of 22 frames every 11: (87 − 22) / 11 + 1 = 6.
+  EXPECT_EQ(file.offsets[1], 6);
+  EXPECT_EQ(file.offsets[2], 12);
+  EXPECT_EQ(file.names, (std::vector<std::string>{"rms_mean", "zcr_mean"}));
+}
+
 TEST(MergeCommand, RefusesFilesOfDifferentConfigsNamingBothHashes) {
   test::TempDir dir;
   make_dataset(dir / "data", 1);
