@@ -63,7 +63,7 @@ dsp::MelOptions mel_options(const Json& params, const AnalysisSettings& settings
 }
 
 const dsp::Matrix& mel_db(AnalysisContext& context, const Json& params,
-                          const dsp::MatrixD& filters) {
+                          const dsp::Filterbank& filters) {
   const std::string source =
       params.contains("source") ? params.at("source").get<std::string>() : "full";
   std::string key = "mel_db";
@@ -72,8 +72,7 @@ const dsp::Matrix& mel_db(AnalysisContext& context, const Json& params,
   }
   key += ":" + source;
   return context.cached(key, [&] {
-    const dsp::Filterbank bank(filters);
-    return dsp::power_to_db(bank.apply(source_power(context, source)),
+    return dsp::power_to_db(filters.apply(source_power(context, source)),
                             {.top_db = params.at("top_db").get<double>()});
   });
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mirkit/core/params.hpp"
+#include "mirkit/dsp/filterbank.hpp"
 #include "mirkit/dsp/mel.hpp"
 #include "mirkit/features/analysis.hpp"
 #include "mirkit/features/feature.hpp"
@@ -24,7 +25,7 @@ dsp::MelOptions mel_options(const Json& params, const AnalysisSettings& settings
 // The log-power mel spectrogram (power_to_db, ref 1, amin 1e-10, top_db) of `source`, cached in
 // the context under a key naming every parameter; `filters` must match `params`.
 const dsp::Matrix& mel_db(AnalysisContext& context, const Json& params,
-                          const dsp::MatrixD& filters);
+                          const dsp::Filterbank& filters);
 
 // "prefix_01" … "prefix_NN", zero-padded to the width of `count`.
 std::vector<std::string> numbered_names(const std::string& prefix, int count, int first = 1);

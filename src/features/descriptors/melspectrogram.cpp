@@ -18,13 +18,12 @@ class MelSpectrogram final : public Feature {
 
   dsp::Matrix compute(AnalysisContext& context) const override {
     if (params_.at("decibels").get<bool>()) return mel_db(context, params_, filters_);
-    const dsp::Filterbank bank(filters_);
-    return bank.apply(source_power(context, params_.at("source").get<std::string>()));
+    return filters_.apply(source_power(context, params_.at("source").get<std::string>()));
   }
 
  private:
   Json params_;
-  dsp::MatrixD filters_;
+  dsp::Filterbank filters_;  // built once: its banded form is what apply() needs
 };
 
 }  // namespace

@@ -24,7 +24,7 @@ class Mfcc final : public Feature {
 
  private:
   Json params_;
-  dsp::MatrixD filters_;
+  dsp::Filterbank filters_;  // built once: its banded form is what apply() needs
 };
 
 }  // namespace

@@ -24,7 +24,7 @@ class OnsetStrength : public Feature {
  protected:
   Json params_;
   AnalysisSettings settings_;
-  dsp::MatrixD filters_;
+  dsp::Filterbank filters_;  // built once: its banded form is what apply() needs
 };
 
 class Tempo final : public OnsetStrength {
