@@ -4,13 +4,14 @@
 #
 #   scripts/install-deps.sh [build] [demo]     (default: build)
 #
-#   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark
+#   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, and
+#          LIBSVM's svm-train/svm-predict (the SVM parity test runs them)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 set -euo pipefail
 
 build_packages=(
   cmake g++ make pkg-config ccache
-  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
+  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
