@@ -11,6 +11,8 @@ find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 find_package(Threads REQUIRED)
+# LIBSVM: header and library only (Debian ships no CMake or pkg-config file): cmake/FindLIBSVM.cmake.
+find_package(LIBSVM 3.24 REQUIRED)
 
 if(MIRKIT_BUILD_TESTS)
   find_package(GTest REQUIRED)

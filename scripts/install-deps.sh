@@ -4,14 +4,19 @@
 #
 #   scripts/install-deps.sh [build] [demo]     (default: build)
 #
+<<<<<<< HEAD
 #   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark, and numpy (the
 #          tests check docs/formats.md's numpy reader)
+=======
+#   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, and
+#          LIBSVM's svm-train/svm-predict (the SVM parity test runs them)
+>>>>>>> models
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 set -euo pipefail
 
 build_packages=(
   cmake g++ make pkg-config ccache
-  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
+  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy

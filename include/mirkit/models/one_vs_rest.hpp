@@ -1,0 +1,52 @@
+// Multi-label classification (tags): one binary classifier per tag, each predicting P(tag), and a
+// threshold per tag — fixed, or tuned for the best F1 on a seeded hold-out of the training set,
+// after which the tag's classifier is refitted on all of it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "mirkit/models/classifier.hpp"
+#include "mirkit/models/model_config.hpp"
+
+namespace mirkit::models {
+
+class OneVsRest {
+ public:
+  using Factory = std::function<std::unique_ptr<Classifier>()>;
+  // `config`, when given, is saved with the state (values["config"]) so that
+  // restore_multilabel_classifier can rebuild the factory.
+  OneVsRest(Factory make_binary, MultiLabelOptions options = {}, Json config = nullptr);
+
+  // `tags` is items × tags of 0/1. A tag that is always (or never) on in training gets no
+  // classifier: its score is that constant.
+  void fit(const dsp::Matrix& x, const dsp::Matrix& tags, const FitOptions& options);
+  dsp::Matrix predict_scores(const dsp::Matrix& x) const;  // items × tags, P(tag)
+  dsp::Matrix predict(const dsp::Matrix& x) const;         // items × tags, 0/1
+  const std::vector<double>& thresholds() const { return thresholds_; }
+
+  void save(ModelState& state) const;  // tag t's classifier under "tag<t>"
+  void load(const ModelState& state);
+  Json training_report() const;
+
+ private:
+  Factory make_binary_;
+  MultiLabelOptions options_;
+  Json config_;
+  std::vector<std::unique_ptr<Classifier>> tags_;  // null: constant tag
+  std::vector<double> constant_;                   // the score of a constant tag
+  std::vector<double> thresholds_;
+  std::vector<Json> reports_;
+};
+
+// One-vs-rest over the configured classifier (preprocessing and balancing per tag).
+std::unique_ptr<OneVsRest> create_multilabel_classifier(const ModelConfig& config);
+std::unique_ptr<OneVsRest> restore_multilabel_classifier(const ModelState& state);
+
+// The threshold t maximising F1 of "score ≥ t" over (truth, score) pairs; candidates are the
+// distinct scores, ties go to the higher threshold; `fallback` when there is no positive.
+double best_f1_threshold(std::span<const int> truth, std::span<const float> scores,
+                         double fallback);
+
+}  // namespace mirkit::models

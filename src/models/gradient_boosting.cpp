@@ -1,0 +1,238 @@
+#include "mirkit/models/gradient_boosting.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "definitions.hpp"
+#include "gradient_tree.hpp"
+#include "mirkit/core/error.hpp"
+#include "mirkit/models/cross_validation.hpp"
+#include "parallel.hpp"
+#include "random.hpp"
+#include "softmax.hpp"
+#include "tree_ensemble.hpp"
+
+namespace mirkit::models {
+
+// Tree r·K + k is round r's tree for class k.
+struct GradientBoosting::Trees {
+  TreeEnsemble ensemble;
+};
+
+GradientBoosting::GradientBoosting(GradientBoostingOptions options)
+    : options_(options), trees_(std::make_unique<Trees>()) {
+  if (options_.max_bins < 2 || options_.max_bins > 256) {
+    throw usage_error("gradient boosting: max_bins must be in [2, 256]");
+  }
+}
+
+GradientBoosting::~GradientBoosting() = default;
+
+namespace {
+
+double mean_log_loss(const dsp::MatrixD& scores, std::span<const int> labels) {
+  double loss = 0;
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    const double lse = log_sum_exp(scores.row(i));
+    loss += lse - scores(i, labels[static_cast<std::size_t>(i)]);
+  }
+  return loss / static_cast<double>(scores.rows());
+}
+
+void add_round(const TreeEnsemble& ensemble, std::size_t round, int classes, const dsp::Matrix& x,
+               dsp::MatrixD& scores) {
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    for (int k = 0; k < classes; ++k) {
+      scores(i, k) +=
+          *ensemble.leaf(round * static_cast<std::size_t>(classes) + k, x.row(i).data());
+    }
+  }
+}
+
+}  // namespace
+
+void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels, int classes,
+                           const FitOptions& fit_options) {
+  check_training_data("gradient boosting", x.rows(), all_labels, classes);
+  classes_ = classes;
+  dims_ = static_cast<int>(x.cols());
+
+  Split split;
+  const bool early_stopping = options_.validation_fraction > 0 && options_.patience > 0;
+  if (early_stopping) {
+    split = stratified_split(all_labels, options_.validation_fraction,
+                             derive_seed(fit_options.seed, 0x5eed));
+  }
+  if (split.validation.empty()) {
+    split.train.resize(all_labels.size());
+    for (std::size_t i = 0; i < split.train.size(); ++i)
+      split.train[i] = static_cast<int>(i);
+  }
+  const dsp::Matrix train_x = take_rows(x, split.train);
+  const std::vector<int> labels = take(all_labels, split.train);
+  const dsp::Matrix valid_x = take_rows(x, split.validation);
+  const std::vector<int> valid_labels = take(all_labels, split.validation);
+  const auto n = static_cast<std::size_t>(train_x.rows());
+
+  std::vector<double> weight(n, 1.0);
+  if (!fit_options.class_weights.empty()) {
+    for (std::size_t i = 0; i < n; ++i)
+      weight[i] = fit_options.class_weights[static_cast<std::size_t>(labels[i])];
+  }
+  // Start from the (weighted) log priors: the best constant model under the softmax loss.
+  initial_.assign(static_cast<std::size_t>(classes), 0.0);
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    initial_[static_cast<std::size_t>(labels[i])] += weight[i];
+    total += weight[i];
+  }
+  for (double& v : initial_)
+    v = std::log(std::max(v / total, 1e-12));
+
+  const FeatureBins bins = FeatureBins::build(train_x, options_.max_bins);
+  GradientTreeGrowth growth;
+  growth.max_depth = options_.max_depth;
+  growth.min_samples_leaf = options_.min_samples_leaf;
+  growth.l2 = options_.l2;
+  growth.shrinkage = options_.learning_rate;
+
+  const Eigen::Map<const Eigen::RowVectorXd> start(initial_.data(), classes);
+  dsp::MatrixD train_scores = start.replicate(static_cast<Eigen::Index>(n), 1);
+  dsp::MatrixD valid_scores = start.replicate(valid_x.rows(), 1);
+  trees_->ensemble = TreeEnsemble(dims_, 1);
+  std::vector<Tree> round_trees(static_cast<std::size_t>(classes));
+  std::vector<std::vector<double>> gradients(round_trees.size(), std::vector<double>(n));
+  std::vector<std::vector<double>> hessians(round_trees.size(), std::vector<double>(n));
+  double best_loss = std::numeric_limits<double>::infinity();
+  int best_rounds = 0, since_best = 0;
+
+  for (int round = 0; round < options_.rounds; ++round) {
+    std::vector<int> rows(n);
+    for (std::size_t i = 0; i < n; ++i)
+      rows[i] = static_cast<int>(i);
+    if (options_.subsample < 1) {
+      Random random(derive_seed(fit_options.seed, static_cast<std::uint64_t>(round)));
+      random.shuffle(rows);
+      rows.resize(std::max<std::size_t>(
+          1, static_cast<std::size_t>(options_.subsample * static_cast<double>(n))));
+      std::sort(rows.begin(), rows.end());
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const Eigen::RowVectorXd p = softmax(train_scores.row(static_cast<Eigen::Index>(i)));
+      for (int k = 0; k < classes; ++k) {
+        const double y = labels[i] == k ? 1.0 : 0.0;
+        const auto kk = static_cast<std::size_t>(k);
+        gradients[kk][i] = weight[i] * (p[k] - y);
+        hessians[kk][i] = weight[i] * std::max(p[k] * (1 - p[k]), 1e-16);
+      }
+    }
+    parallel_for(classes, fit_options.threads, [&](int k) {
+      const auto kk = static_cast<std::size_t>(k);
+      round_trees[kk] = grow_gradient_tree(bins, rows, gradients[kk], hessians[kk], growth);
+    });
+    for (const Tree& tree : round_trees)
+      trees_->ensemble.append(tree);
+    add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, train_x, train_scores);
+    if (valid_x.rows() == 0) continue;
+    add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, valid_x, valid_scores);
+    const double loss = mean_log_loss(valid_scores, valid_labels);
+    if (loss < best_loss - 1e-12) {
+      best_loss = loss;
+      best_rounds = round + 1;
+      since_best = 0;
+    } else if (++since_best >= options_.patience) {
+      break;
+    }
+  }
+  const std::size_t grown_rounds = trees_->ensemble.trees() / static_cast<std::size_t>(classes);
+  const std::size_t keep = valid_x.rows() ? static_cast<std::size_t>(best_rounds) : grown_rounds;
+  if (keep < grown_rounds) {
+    trees_->ensemble.truncate(keep * static_cast<std::size_t>(classes));
+  }
+  report_ = Json::object();
+  report_["rounds"] = keep;
+  report_["rounds_grown"] = grown_rounds;
+  report_["validation_items"] = valid_x.rows();
+  report_["best_validation_log_loss"] = nullptr;
+  if (valid_x.rows()) report_["best_validation_log_loss"] = best_loss;
+}
+
+dsp::MatrixD GradientBoosting::scores(const dsp::Matrix& x, std::size_t rounds) const {
+  const Eigen::Map<const Eigen::RowVectorXd> start(initial_.data(), classes_);
+  dsp::MatrixD s = start.replicate(x.rows(), 1);
+  for (std::size_t r = 0; r < rounds; ++r)
+    add_round(trees_->ensemble, r, classes_, x, s);
+  return s;
+}
+
+dsp::Matrix GradientBoosting::predict_proba(const dsp::Matrix& x) const {
+  if (initial_.empty()) throw usage_error("gradient boosting: not trained");
+  if (x.cols() != dims_) {
+    throw usage_error("gradient boosting: " + std::to_string(x.cols()) +
+                      " dimensions, trained on " + std::to_string(dims_));
+  }
+  const dsp::MatrixD s = scores(x, trees_->ensemble.trees() / static_cast<std::size_t>(classes_));
+  dsp::Matrix out(x.rows(), classes_);
+  for (Eigen::Index i = 0; i < x.rows(); ++i)
+    out.row(i) = softmax(s.row(i)).cast<float>();
+  return out;
+}
+
+void GradientBoosting::save(ModelState& state) const {
+  state.values["classes"] = classes_;
+  state.values["dims"] = dims_;
+  state.values["report"] = report_;
+  put_vector(state, "initial_scores", initial_);
+  trees_->ensemble.save(state, "trees.");
+}
+
+void GradientBoosting::load(const ModelState& state) {
+  classes_ = read_value<int>(state, "classes");
+  dims_ = read_value<int>(state, "dims");
+  if (classes_ < 1 || dims_ < 1) throw state_error("gradient boosting: bad classes or dims");
+  report_ = read_value<Json>(state, "report");
+  initial_ = get_vector(state, "initial_scores", classes_);
+  trees_->ensemble.load(state, "trees.", dims_, 1);
+  if (trees_->ensemble.trees() % static_cast<std::size_t>(classes_) != 0) {
+    throw state_error("tensor 'trees.tree_offsets': tree count is not a multiple of the classes");
+  }
+}
+
+ClassifierDefinition gradient_boosting_definition() {
+  ClassifierDefinition d;
+  d.name = "gradient_boosting";
+  d.description =
+      "gradient-boosted trees, softmax loss, Newton leaf values (Friedman 2001; XGBoost)";
+  d.supports_class_weights = true;
+  d.params = ParamSchema{
+      {"rounds", ParamType::integer, 200, "most boosting rounds (one tree per class each)", 1,
+       100000},
+      {"learning_rate", ParamType::number, 0.1, "shrinkage of every tree", 1e-6, 1},
+      {"max_depth", ParamType::integer, 4, "deepest level of a tree", 1, 64},
+      {"min_samples_leaf", ParamType::integer, 5, "fewest training items in a leaf", 1, 1000000},
+      {"l2", ParamType::number, 1.0, "L2 penalty λ on leaf values", 0, 1e6},
+      {"subsample", ParamType::number, 1.0, "fraction of rows drawn per round", 0.01, 1},
+      {"max_bins", ParamType::integer, 255, "histogram bins per feature", 2, 256},
+      {"validation_fraction", ParamType::number, 0.1,
+       "stratified hold-out for early stopping (0: off)", 0, 0.9},
+      {"patience", ParamType::integer, 10, "rounds without validation improvement before stopping",
+       1, 100000},
+  };
+  d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
+    GradientBoostingOptions o;
+    o.rounds = p.at("rounds").get<int>();
+    o.learning_rate = p.at("learning_rate").get<double>();
+    o.max_depth = p.at("max_depth").get<int>();
+    o.min_samples_leaf = p.at("min_samples_leaf").get<int>();
+    o.l2 = p.at("l2").get<double>();
+    o.subsample = p.at("subsample").get<double>();
+    o.max_bins = p.at("max_bins").get<int>();
+    o.validation_fraction = p.at("validation_fraction").get<double>();
+    o.patience = p.at("patience").get<int>();
+    return std::make_unique<GradientBoosting>(o);
+  };
+  return d;
+}
+
+}  // namespace mirkit::models

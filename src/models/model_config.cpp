@@ -1,0 +1,278 @@
+#include "mirkit/models/model_config.hpp"
+
+#include <fstream>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/models/balancing.hpp"
+#include "mirkit/models/cross_validation.hpp"
+#include "mirkit/models/registry.hpp"
+#include "random.hpp"
+
+namespace mirkit::models {
+namespace {
+
+const ParamSchema& top_schema() {
+  static const ParamSchema schema = {
+      {"description", ParamType::string, "", "what the recipe is for (one line)"},
+      {"model", ParamType::string, nullptr, "the classifier (mirkit list models)"},
+      {"class_weight",
+       ParamType::string,
+       "none",
+       "balanced: weigh classes inversely to their frequency (oversample where unsupported)",
+       {},
+       {},
+       {"none", "balanced"}},
+      {"seed", ParamType::integer, 0, "seed of every random choice in training", 0,
+       9007199254740992.0},
+  };
+  return schema;
+}
+
+const ParamSchema& multi_label_schema() {
+  static const ParamSchema schema = {
+      {"thresholds",
+       ParamType::string,
+       "fixed",
+       "fixed: the same threshold for every tag; tuned: the best F1 per tag on a hold-out",
+       {},
+       {},
+       {"fixed", "tuned"}},
+      {"threshold", ParamType::number, 0.5, "decision threshold on a tag's probability", 0, 1},
+      {"validation_fraction", ParamType::number, 0.2, "hold-out share for tuned thresholds", 0.05,
+       0.9},
+  };
+  return schema;
+}
+
+Json object_or_empty(const Json& config, const char* key) {
+  return config.contains(key) ? config[key] : Json::object();
+}
+
+// Preprocessing, then the model; balancing at fit time.
+class ConfiguredClassifier : public Classifier {
+ public:
+  explicit ConfiguredClassifier(ModelConfig config)
+      : config_(std::move(config)),
+        definition_(find_classifier(config_.model)),
+        preprocessor_(config_.preprocessing),
+        model_(definition_.create(config_.params)) {}
+
+  void fit(const dsp::Matrix& x, std::span<const int> labels, int classes,
+           const FitOptions& options) override {
+    check_training_data(config_.model.c_str(), x.rows(), labels, classes);
+    preprocessor_.fit(x);
+    dsp::Matrix prepared = preprocessor_.transform(x);
+    FitOptions fit_options = options;
+    report_ = Json::object();
+    if (config_.balanced && definition_.supports_class_weights) {
+      fit_options.class_weights = balanced_class_weights(labels, classes);
+      report_["class_weights"] = fit_options.class_weights;
+      model_->fit(prepared, labels, classes, fit_options);
+    } else if (config_.balanced) {
+      const std::vector<int> rows =
+          random_oversample(labels, classes, derive_seed(options.seed, 0x0e5a));
+      report_["oversampled_items"] = rows.size() - labels.size();
+      model_->fit(take_rows(prepared, rows), take(labels, rows), classes, fit_options);
+    } else {
+      model_->fit(prepared, labels, classes, fit_options);
+    }
+  }
+
+  dsp::Matrix predict_proba(const dsp::Matrix& x) const override {
+    return model_->predict_proba(preprocessor_.transform(x));
+  }
+
+  void save(ModelState& state) const override {
+    state.values["config"] = config_.to_json();
+    state.values["balancing"] = report_;
+    ModelState preprocess, model;
+    preprocessor_.save(preprocess);
+    model_->save(model);
+    put_child(state, "preprocess", preprocess);
+    put_child(state, "model", model);
+  }
+
+  void load(const ModelState& state) override {
+    report_ = read_value<Json>(state, "balancing");
+    preprocessor_.load(get_child(state, "preprocess"));
+    model_->load(get_child(state, "model"));
+  }
+
+  Json training_report() const override {
+    Json report = model_->training_report();
+    for (const auto& [key, value] : report_.items())
+      report[key] = value;
+    return report;
+  }
+
+ private:
+  ModelConfig config_;
+  const ClassifierDefinition& definition_;
+  Preprocessor preprocessor_;
+  std::unique_ptr<Classifier> model_;
+  Json report_ = Json::object();
+};
+
+class ConfiguredSequenceClassifier : public SequenceClassifier {
+ public:
+  explicit ConfiguredSequenceClassifier(ModelConfig config)
+      : config_(std::move(config)),
+        preprocessor_(config_.preprocessing),
+        model_(find_classifier(config_.model).create_sequence(config_.params)) {}
+
+  void fit(const SequenceView& x, std::span<const int> labels, int classes,
+           const FitOptions& options) override {
+    check_sequences(x);
+    preprocessor_.fit(x.frames);
+    const dsp::Matrix frames = preprocessor_.transform(x.frames);
+    report_ = Json::object();
+    if (!config_.balanced) {
+      model_->fit({frames, x.offsets}, labels, classes, options);
+      return;
+    }
+    // No sequence model takes class weights: duplicate whole items instead.
+    const std::vector<int> items =
+        random_oversample(labels, classes, derive_seed(options.seed, 0x0e5a));
+    std::vector<std::int64_t> offsets{0};
+    for (const int i : items)
+      offsets.push_back(offsets.back() + x.offsets[i + 1] - x.offsets[i]);
+    dsp::Matrix resampled(offsets.back(), frames.cols());
+    for (std::size_t n = 0; n < items.size(); ++n) {
+      const auto i = static_cast<std::size_t>(items[n]);
+      resampled.middleRows(offsets[n], offsets[n + 1] - offsets[n]) =
+          frames.middleRows(x.offsets[i], x.offsets[i + 1] - x.offsets[i]);
+    }
+    report_["oversampled_items"] = items.size() - labels.size();
+    model_->fit({resampled, offsets}, take(labels, items), classes, options);
+  }
+
+  dsp::Matrix predict_proba(const SequenceView& x) const override {
+    const dsp::Matrix frames = preprocessor_.transform(x.frames);
+    return model_->predict_proba({frames, x.offsets});
+  }
+
+  void save(ModelState& state) const override {
+    state.values["config"] = config_.to_json();
+    state.values["balancing"] = report_;
+    ModelState preprocess, model;
+    preprocessor_.save(preprocess);
+    model_->save(model);
+    put_child(state, "preprocess", preprocess);
+    put_child(state, "model", model);
+  }
+
+  void load(const ModelState& state) override {
+    report_ = read_value<Json>(state, "balancing");
+    preprocessor_.load(get_child(state, "preprocess"));
+    model_->load(get_child(state, "model"));
+  }
+
+  Json training_report() const override {
+    Json report = model_->training_report();
+    for (const auto& [key, value] : report_.items())
+      report[key] = value;
+    return report;
+  }
+
+ private:
+  ModelConfig config_;
+  Preprocessor preprocessor_;
+  std::unique_ptr<SequenceClassifier> model_;
+  Json report_ = Json::object();
+};
+
+ModelConfig config_from_state(const ModelState& state) {
+  return read_model_config(read_value<Json>(state, "config"), "model state: config");
+}
+
+}  // namespace
+
+Json ModelConfig::to_json() const {
+  return {{"description", description},
+          {"model", model},
+          {"params", params},
+          {"preprocessing",
+           {{"standardize", preprocessing.standardize},
+            {"pca_components", preprocessing.pca_components},
+            {"pca_whiten", preprocessing.pca_whiten}}},
+          {"class_weight", balanced ? "balanced" : "none"},
+          {"multi_label",
+           {{"thresholds", multi_label.thresholds},
+            {"threshold", multi_label.threshold},
+            {"validation_fraction", multi_label.validation_fraction}}},
+          {"seed", seed}};
+}
+
+ModelConfig read_model_config(const Json& config, const std::string& where) {
+  const Json top = top_schema().resolve(config, where, {"params", "preprocessing", "multi_label"});
+  if (top["model"].is_null()) {
+    throw usage_error(where + ": 'model' is missing (one of the names `mirkit list models` shows)");
+  }
+  ModelConfig out;
+  out.description = top["description"].get<std::string>();
+  out.model = top["model"].get<std::string>();
+  const ClassifierDefinition& definition = find_classifier(out.model);
+  out.params = definition.params.resolve(object_or_empty(config, "params"),
+                                         where + ": params (" + out.model + ")");
+  // Creating once checks what the declarations cannot (e.g. max_features' forms).
+  if (definition.create) {
+    definition.create(out.params);
+  } else {
+    definition.create_sequence(out.params);
+  }
+  out.preprocessing = preprocess_options(preprocess_schema().resolve(
+      object_or_empty(config, "preprocessing"), where + ": preprocessing"));
+  out.balanced = top["class_weight"].get<std::string>() == "balanced";
+  const Json multi =
+      multi_label_schema().resolve(object_or_empty(config, "multi_label"), where + ": multi_label");
+  out.multi_label.thresholds = multi["thresholds"].get<std::string>();
+  out.multi_label.threshold = multi["threshold"].get<double>();
+  out.multi_label.validation_fraction = multi["validation_fraction"].get<double>();
+  out.seed = top["seed"].get<std::uint64_t>();
+  return out;
+}
+
+ModelConfig load_model_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw usage_error("cannot open model config '" + path.string() + "'");
+  Json config;
+  try {
+    config = Json::parse(in);
+  } catch (const Json::parse_error& error) {
+    throw usage_error(path.string() + ": not valid JSON (" + error.what() + ")");
+  }
+  return read_model_config(config, path.string());
+}
+
+std::unique_ptr<Classifier> create_classifier(const ModelConfig& config) {
+  if (find_classifier(config.model).input != InputKind::pooled) {
+    throw usage_error("model '" + config.model +
+                      "' classifies frame sequences, not pooled vectors: extract with "
+                      "\"output\": \"frames\"");
+  }
+  return std::make_unique<ConfiguredClassifier>(config);
+}
+
+std::unique_ptr<SequenceClassifier> create_sequence_classifier(const ModelConfig& config) {
+  if (find_classifier(config.model).input != InputKind::frames) {
+    throw usage_error("model '" + config.model +
+                      "' classifies pooled vectors, not frame sequences: extract with "
+                      "\"output\": \"pooled\"");
+  }
+  return std::make_unique<ConfiguredSequenceClassifier>(config);
+}
+
+std::unique_ptr<Classifier> restore_classifier(const ModelState& state) {
+  std::unique_ptr<Classifier> classifier = create_classifier(config_from_state(state));
+  classifier->load(state);
+  return classifier;
+}
+
+std::unique_ptr<SequenceClassifier> restore_sequence_classifier(const ModelState& state) {
+  std::unique_ptr<SequenceClassifier> classifier =
+      create_sequence_classifier(config_from_state(state));
+  classifier->load(state);
+  return classifier;
+}
+
+}  // namespace mirkit::models
