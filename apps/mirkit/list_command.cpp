@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/features/feature.hpp"
+#include "mirkit/models/registry.hpp"
 
 namespace mirkit::cli {
 namespace {
@@ -51,13 +52,44 @@ void print_features(bool as_json) {
   }
 }
 
+void print_models(bool as_json) {
+  const auto& registry = models::classifier_registry();
+  const auto input = [](const models::ClassifierDefinition& d) {
+    return d.input == models::InputKind::frames ? "frame sequences" : "pooled vectors";
+  };
+  if (as_json) {
+    Json all = Json::array();
+    for (const auto& definition : registry) {
+      all.push_back({{"name", definition.name},
+                     {"description", definition.description},
+                     {"input", input(definition)},
+                     {"class_weights", definition.supports_class_weights},
+                     {"params", describe_params(definition.params)}});
+    }
+    std::cout << all.dump(2) << '\n';
+    return;
+  }
+  for (const auto& definition : registry) {
+    std::cout << definition.name << "\n  " << definition.description
+              << "\n  input: " << input(definition)
+              << (definition.supports_class_weights ? "; class weights" : "") << '\n';
+    for (const ParamSpec& spec : definition.params.specs()) {
+      std::cout << "    " << spec.name << " = " << spec.default_value.dump() << "  ("
+                << describe_range(spec) << (spec.nullable ? " or null" : "") << ")  "
+                << spec.description << '\n';
+    }
+    std::cout << '\n';
+  }
+}
+
 }  // namespace
 
 void add_list_command(CLI::App& app, Runner& runner) {
   auto options = std::make_shared<ListOptions>();
-  CLI::App* command =
-      app.add_subcommand("list", "List the features a config can name, with their parameters");
-  command->add_option("what", options->what, "What to list")->check(CLI::IsMember({"features"}));
+  CLI::App* command = app.add_subcommand(
+      "list", "List the features and models a config can name, with their parameters");
+  command->add_option("what", options->what, "features or models")
+      ->check(CLI::IsMember({"features", "models"}));
   command->add_flag("--json", options->json,
                     "As one JSON document (name, description, output, params)");
   command->footer(
@@ -65,10 +97,15 @@ void add_list_command(CLI::App& app, Runner& runner) {
       "out any of them, and the resolved config records every value used.\n\n"
       "Examples:\n"
       "  mirkit list features\n"
-      "  mirkit list features --json > features.json");
+      "  mirkit list features --json > features.json\n"
+      "  mirkit list models");
   command->final_callback([options, &runner] {
     runner = [options](Log&) {
-      print_features(options->json);
+      if (options->what == "models") {
+        print_models(options->json);
+      } else {
+        print_features(options->json);
+      }
       return ExitCode::success;
     };
   });

@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
 
   mirkit::cli::Runner runner;
   mirkit::cli::add_extract_command(app, runner);
+  mirkit::cli::add_train_command(app, runner);
+  mirkit::cli::add_evaluate_command(app, runner);
+  mirkit::cli::add_predict_command(app, runner);
   mirkit::cli::add_export_command(app, runner);
   mirkit::cli::add_info_command(app, runner);
   mirkit::cli::add_list_command(app, runner);

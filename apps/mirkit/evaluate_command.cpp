@@ -1,0 +1,70 @@
+// mirkit evaluate: a model against labelled features, or cross-validation of a recipe.
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "mirkit/core/parallel.hpp"
+#include "mirkit/pipeline/evaluate.hpp"
+
+namespace mirkit::cli {
+namespace {
+
+struct EvaluateCommand {
+  pipeline::EvaluateOptions options;
+  std::vector<std::string> positional;
+  std::string group_by;
+};
+
+ExitCode run_evaluate(EvaluateCommand& command, Log&) {
+  pipeline::EvaluateOptions& options = command.options;
+  options.by_group = !command.group_by.empty();
+  if (options.jobs <= 0) options.jobs = hardware_threads();
+  if (options.cv_folds > 0) {
+    if (command.positional.size() != 1 || options.recipe.empty()) {
+      throw usage_error("evaluate --cv K FEATURES -m RECIPE: one feature file and a model recipe");
+    }
+    options.features = command.positional[0];
+  } else {
+    if (command.positional.size() != 2) {
+      throw usage_error("evaluate MODEL FEATURES (or --cv K FEATURES -m RECIPE)");
+    }
+    options.model = command.positional[0];
+    options.features = command.positional[1];
+  }
+  const pipeline::Evaluation evaluation = pipeline::evaluate(options);
+  std::cerr << evaluation.table;
+  return ExitCode::success;
+}
+
+}  // namespace
+
+void add_evaluate_command(CLI::App& app, Runner& runner) {
+  auto command = std::make_shared<EvaluateCommand>();
+  pipeline::EvaluateOptions& options = command->options;
+  CLI::App* sub = app.add_subcommand(
+      "evaluate", "Measure a model on labelled features, or cross-validate a model recipe");
+  sub->add_option("inputs", command->positional, "MODEL FEATURES, or with --cv: FEATURES")
+      ->required();
+  sub->add_option("-o,--output", options.output, "Write the metrics as JSON here");
+  sub->add_option("--cv", options.cv_folds, "Cross-validate with K folds instead of a model file")
+      ->check(CLI::Range(2, 1000));
+  sub->add_option("-m,--model", options.recipe, "With --cv: the model recipe (file or name)");
+  sub->add_option("--set", options.overrides, "With --cv: override a recipe value (key=value)");
+  sub->add_option("--group-by", command->group_by, "With --cv: no group in two folds")
+      ->check(CLI::IsMember({"group"}));
+  sub->add_option("--seed", options.seed, "With --cv: seed of the folds");
+  sub->add_option("-j,--jobs", options.jobs, "Threads (0: one per core)")
+      ->check(CLI::Range(0, 1024));
+  sub->footer(
+      "Prints accuracy, balanced accuracy, macro and micro F1, log loss, per-class precision,\n"
+      "recall, F1 and support, and the confusion matrix on stderr (for tags: mAP, macro ROC-AUC\n"
+      "and per-tag AP); -o writes them as JSON. A feature file of another recipe than the model's\n"
+      "is refused, naming both config hashes.\n\n"
+      "Examples:\n"
+      "  mirkit evaluate svm.safetensors test.safetensors -o metrics.json\n"
+      "  mirkit evaluate --cv 5 --group-by group songs.safetensors -m configs/models/svm.json");
+  sub->final_callback(
+      [command, &runner] { runner = [command](Log& log) { return run_evaluate(*command, log); }; });
+}
+
+}  // namespace mirkit::cli

@@ -1,0 +1,80 @@
+// mirkit train: a feature file and a model recipe → a model file.
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "mirkit/core/parallel.hpp"
+#include "mirkit/pipeline/train.hpp"
+
+namespace mirkit::cli {
+namespace {
+
+struct TrainCommand {
+  pipeline::TrainOptions options;
+  std::string group_by;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+};
+
+ExitCode run_train(TrainCommand& command, Log& log) {
+  pipeline::TrainOptions& options = command.options;
+  options.by_group = !command.group_by.empty();
+  if (command.seed_given) options.seed = command.seed;
+  if (options.jobs <= 0) options.jobs = hardware_threads();
+  const pipeline::TrainSummary summary = pipeline::train(options, log);
+  if (summary.cross_validation) {
+    std::cerr << options.cv_folds << "-fold cross-validation on " << summary.items << " items:\n"
+              << summary.cross_validation->table << '\n';
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.1f", summary.seconds);
+  log.info("wrote " + options.output.string() + ": " + std::to_string(summary.classes.size()) +
+           (summary.multi_label ? " tags" : " classes") + ", " + std::to_string(summary.items) +
+           " items, in " + seconds + " s");
+  return ExitCode::success;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, Runner& runner) {
+  auto command = std::make_shared<TrainCommand>();
+  pipeline::TrainOptions& options = command->options;
+  CLI::App* sub = app.add_subcommand("train", "Train a model on a feature file");
+  sub->add_option("features", options.features, "A labelled feature file (from extract)")
+      ->required();
+  sub->add_option("-m,--model", options.model,
+                  "A model recipe (configs/models/svm.json) or a model name (svm, random_forest, "
+                  "…: mirkit list models)")
+      ->required();
+  sub->add_option("--set", options.overrides,
+                  "Override a recipe value: key=value (C=10, kernel=linear, "
+                  "preprocessing.pca_components=20, class_weight=balanced); repeatable");
+  sub->add_option("-o,--output", options.output, "The model file to write (.safetensors)")
+      ->required();
+  sub->add_option("--cv", options.cv_folds,
+                  "Also cross-validate with K folds and store the figures")
+      ->check(CLI::Range(2, 1000));
+  sub->add_option("--group-by", command->group_by,
+                  "Cross-validate by group (no group in two folds)")
+      ->check(CLI::IsMember({"group"}));
+  sub->add_option("--seed", command->seed, "Seed of every random choice (default: the recipe's)")
+      ->each([command](const std::string&) { command->seed_given = true; });
+  sub->add_option("-j,--jobs", options.jobs,
+                  "Threads (0: one per core); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  sub->add_flag("--multi-label", options.multi_label,
+                "Tags: one-vs-rest even if no item has two labels");
+  sub->footer(
+      "The model file holds the classes, the fitted preprocessing and parameters, the whole\n"
+      "extraction recipe of the features (so predict reads raw audio), the seed, a hash of the\n"
+      "training data and the cross-validation figures. Items with several labels make a\n"
+      "multi-label (tagging) model: one-vs-rest with per-tag thresholds.\n\n"
+      "Examples:\n"
+      "  mirkit train train.safetensors -m configs/models/svm.json -o svm.safetensors --cv 5\n"
+      "  mirkit train train.safetensors -m random_forest --set trees=500 -o rf.safetensors -j 2\n"
+      "  mirkit train tags.safetensors -m configs/models/knn.json -o tagger.safetensors");
+  sub->final_callback(
+      [command, &runner] { runner = [command](Log& log) { return run_train(*command, log); }; });
+}
+
+}  // namespace mirkit::cli

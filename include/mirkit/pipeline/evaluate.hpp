@@ -1,0 +1,59 @@
+// Measuring a model: the metrics of its scores against the truth (a readable table and the JSON
+// of a report), and cross-validation without a separate test file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/log.hpp"
+#include "mirkit/pipeline/trained_model.hpp"
+
+namespace mirkit::pipeline {
+
+struct Evaluation {
+  Json metrics;       // accuracy, balanced_accuracy, macro_f1, micro_f1, log_loss, per_class,
+                      // confusion; multi-label: mean_average_precision, macro_roc_auc, per tag
+  std::string table;  // the same for people, aligned columns
+};
+
+// `scores` is items × classes (probabilities, or tag probabilities with `thresholds`).
+Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
+                           const std::vector<double>& thresholds = {});
+
+struct CrossValidationOptions {
+  int folds = 5;
+  bool by_group = false;  // group K-fold on the items' groups (no group in two folds)
+  std::uint64_t seed = 0;
+  int threads = 1;
+};
+
+// Out-of-fold scores: each item scored by a model fitted on the other folds (stratified by the
+// first label, or by group). Throws a usage Error when the data cannot make the folds.
+dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const FeatureFile& features,
+                                   const LabelSet& labels, const CrossValidationOptions& options);
+
+// The model recipe named on the command line: a JSON file, or a registry name with its defaults;
+// then each "key=value" override (value as JSON, else as a string; a key without a dot is a model
+// parameter, "preprocessing.standardize=false" reaches into the recipe). Usage Errors name the key.
+models::ModelConfig resolve_model_config(const std::string& model,
+                                         const std::vector<std::string>& overrides);
+
+struct EvaluateOptions {
+  std::filesystem::path model;  // a trained model file; or, with cv_folds, empty
+  std::filesystem::path features;
+  std::string recipe;  // with cv_folds: the model recipe (file or name)
+  std::vector<std::string> overrides;
+  int cv_folds = 0;
+  bool by_group = false;
+  std::uint64_t seed = 0;
+  int jobs = 1;
+  std::filesystem::path output;  // metrics JSON; empty: none
+};
+
+// evaluate MODEL FEATURES, or evaluate --cv K FEATURES -m RECIPE. A feature file of another
+// config than the model's is a usage Error naming both hashes.
+Evaluation evaluate(const EvaluateOptions& options);
+
+}  // namespace mirkit::pipeline

@@ -1,0 +1,234 @@
+#include "mirkit/pipeline/evaluate.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/core/parallel.hpp"
+#include "mirkit/models/cross_validation.hpp"
+#include "mirkit/models/metrics.hpp"
+#include "mirkit/pipeline/model_file.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+std::string fixed(double value, int decimals = 3) {
+  if (!std::isfinite(value)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+  return text;
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+std::size_t name_width(const std::vector<std::string>& names) {
+  std::size_t width = 7;
+  for (const std::string& name : names)
+    width = std::max(width, name.size() + 2);
+  return width;
+}
+
+std::string single_label_table(const models::ClassificationMetrics& m,
+                               const std::vector<std::string>& classes) {
+  std::ostringstream out;
+  out << "accuracy " << fixed(m.accuracy) << "   balanced accuracy " << fixed(m.balanced_accuracy)
+      << "   macro F1 " << fixed(m.macro_f1) << "   micro F1 " << fixed(m.micro_f1)
+      << "   log loss " << fixed(m.log_loss) << "\n\n";
+  const std::size_t w = name_width(classes);
+  out << pad("class", w) << "precision  recall  F1      support\n";
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    const models::ClassMetrics& k = m.per_class[c];
+    out << pad(classes[c], w) << pad(fixed(k.precision), 11) << pad(fixed(k.recall), 8)
+        << pad(fixed(k.f1), 8) << k.support << "\n";
+  }
+  out << "\nconfusion (rows: true class, columns: predicted)\n" << pad("", w);
+  std::size_t cell = 6;
+  for (const std::string& name : classes)
+    cell = std::max(cell, std::min<std::size_t>(name.size() + 1, 10));
+  for (const std::string& name : classes)
+    out << pad(name.substr(0, cell - 1), cell);
+  out << "\n";
+  for (std::size_t r = 0; r < classes.size(); ++r) {
+    out << pad(classes[r], w);
+    for (std::size_t c = 0; c < classes.size(); ++c)
+      out << pad(std::to_string(m.confusion[r][c]), cell);
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string multi_label_table(const models::MultiLabelMetrics& m,
+                              const std::vector<std::string>& tags,
+                              const std::vector<double>& thresholds) {
+  std::ostringstream out;
+  out << "mAP " << fixed(m.mean_average_precision) << "   macro ROC-AUC " << fixed(m.macro_roc_auc)
+      << "\n\n";
+  const std::size_t w = name_width(tags);
+  out << pad("tag", w) << "AP      ROC-AUC  threshold\n";
+  for (std::size_t t = 0; t < tags.size(); ++t) {
+    out << pad(tags[t], w) << pad(fixed(m.average_precision[t]), 8) << pad(fixed(m.roc_auc[t]), 9)
+        << (t < thresholds.size() ? fixed(thresholds[t], 2) : "-") << "\n";
+  }
+  return out.str();
+}
+
+std::vector<int> first_labels(const FeatureFile& features, const LabelSet& labels) {
+  if (!labels.multi_label) return labels.single;
+  std::vector<int> first;
+  for (const FeatureItem& item : features.items) {
+    first.push_back(static_cast<int>(
+        std::find(labels.classes.begin(), labels.classes.end(), item.labels.front()) -
+        labels.classes.begin()));
+  }
+  return first;
+}
+
+Json apply_override(Json recipe, const std::string& assignment) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw usage_error("--set '" + assignment + "': expected key=value");
+  }
+  const std::string key = assignment.substr(0, equals);
+  const std::string text = assignment.substr(equals + 1);
+  Json value;
+  try {
+    value = Json::parse(text);
+  } catch (const Json::exception&) {
+    value = text;  // a bare word: a string ("rbf", "balanced")
+  }
+  static const std::vector<std::string> kTop = {
+      "description", "model", "params", "preprocessing", "class_weight", "multi_label", "seed"};
+  std::vector<std::string> path;
+  std::stringstream parts(key);
+  for (std::string part; std::getline(parts, part, '.');)
+    path.push_back(part);
+  if (std::find(kTop.begin(), kTop.end(), path.front()) == kTop.end()) {
+    path.insert(path.begin(), "params");
+  }
+  Json* node = &recipe;
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    if (!node->contains(path[i]) || !(*node)[path[i]].is_object())
+      (*node)[path[i]] = Json::object();
+    node = &(*node)[path[i]];
+  }
+  (*node)[path.back()] = value;
+  return recipe;
+}
+
+}  // namespace
+
+Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
+                           const std::vector<double>& thresholds) {
+  Evaluation evaluation;
+  if (labels.multi_label) {
+    const models::MultiLabelMetrics m = models::multilabel_metrics(labels.tags, scores);
+    evaluation.metrics = m.to_json(labels.classes);
+    if (!thresholds.empty()) evaluation.metrics["thresholds"] = thresholds;
+    evaluation.table = multi_label_table(m, labels.classes, thresholds);
+  } else {
+    const models::ClassificationMetrics m = models::classification_metrics(labels.single, scores);
+    evaluation.metrics = m.to_json(labels.classes);
+    evaluation.table = single_label_table(m, labels.classes);
+  }
+  evaluation.metrics["items"] = scores.rows();
+  return evaluation;
+}
+
+dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const FeatureFile& features,
+                                   const LabelSet& labels, const CrossValidationOptions& options) {
+  std::vector<models::Fold> folds;
+  if (options.by_group) {
+    std::vector<std::string> groups;
+    for (const FeatureItem& item : features.items)
+      groups.push_back(item.group.empty() ? "item:" + item.path : item.group);
+    folds = models::group_kfold(groups, options.folds);
+  } else {
+    folds = models::stratified_kfold(first_labels(features, labels), options.folds, options.seed);
+  }
+  dsp::Matrix scores = dsp::Matrix::Zero(static_cast<Eigen::Index>(features.items.size()),
+                                         static_cast<Eigen::Index>(labels.classes.size()));
+  // Folds one after another, each model trained with every thread: the same scores for any -j.
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);
+    model.fit(features, labels, {config.seed + f, options.threads, {}}, folds[f].train);
+    const dsp::Matrix fold_scores = model.scores(features, folds[f].test);
+    for (std::size_t k = 0; k < folds[f].test.size(); ++k)
+      scores.row(folds[f].test[k]) = fold_scores.row(static_cast<Eigen::Index>(k));
+  }
+  return scores;
+}
+
+models::ModelConfig resolve_model_config(const std::string& model,
+                                         const std::vector<std::string>& overrides) {
+  Json recipe;
+  std::string where = "model '" + model + "'";
+  std::error_code code;
+  if (model.ends_with(".json") || std::filesystem::is_regular_file(model, code)) {
+    std::string text;
+    try {
+      text = read_file(model);
+    } catch (const Error& error) {
+      throw usage_error(std::string("model recipe: ") + error.what());
+    }
+    try {
+      recipe = Json::parse(text);
+    } catch (const Json::parse_error& error) {
+      throw usage_error(model + ": not valid JSON (" + error.what() + ")");
+    }
+    where = model;
+  } else {
+    recipe = {{"model", model}};
+  }
+  for (const std::string& assignment : overrides)
+    recipe = apply_override(recipe, assignment);
+  return models::read_model_config(recipe, where);
+}
+
+Evaluation evaluate(const EvaluateOptions& options) {
+  FeatureFile features;
+  try {
+    features = read_feature_file(options.features);
+  } catch (const Error& error) {
+    throw usage_error(std::string("evaluate: ") + error.what());
+  }
+  if (options.cv_folds > 0) {
+    const models::ModelConfig config = resolve_model_config(options.recipe, options.overrides);
+    const LabelSet labels = LabelSet::from_items(features.items);
+    CrossValidationOptions cv{options.cv_folds, options.by_group, options.seed, options.jobs};
+    Evaluation evaluation =
+        evaluate_scores(labels, cross_validated_scores(config, features, labels, cv));
+    evaluation.metrics["cross_validation"] = {
+        {"folds", options.cv_folds}, {"by_group", options.by_group}, {"model", config.to_json()}};
+    if (!options.output.empty())
+      write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
+    return evaluation;
+  }
+  ModelFile model;
+  try {
+    model = read_model_file(options.model);
+  } catch (const Error& error) {
+    throw usage_error(std::string("evaluate: ") + error.what());
+  }
+  if (model.feature_config_hash != features.config_hash) {
+    throw usage_error("evaluate: " + options.features.string() +
+                      " was extracted with config hash " + features.config_hash + ", but " +
+                      options.model.string() + " was trained on features of config hash " +
+                      model.feature_config_hash +
+                      ": extract the test data with the model's recipe");
+  }
+  const LabelSet labels = LabelSet::from_items(features.items, model.multi_label, &model.classes);
+  const TrainedModel trained = TrainedModel::restore(model.state, model.layout, model.multi_label);
+  Evaluation evaluation = evaluate_scores(labels, trained.scores(features), trained.thresholds());
+  evaluation.metrics["model"] = options.model.string();
+  evaluation.metrics["features"] = options.features.string();
+  if (!options.output.empty())
+    write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
+  return evaluation;
+}
+
+}  // namespace mirkit::pipeline

@@ -1,0 +1,82 @@
+#include "mirkit/pipeline/train.hpp"
+
+#include <chrono>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/hash.hpp"
+#include "mirkit/pipeline/model_file.hpp"
+#include "mirkit/version.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+std::string data_hash(const FeatureFile& features) {
+  std::uint64_t hash = fnv1a64(features.config_hash);
+  hash = fnv1a64(std::string_view(reinterpret_cast<const char*>(features.values.data()),
+                                  static_cast<std::size_t>(features.values.size()) * sizeof(float)),
+                 hash);
+  for (const FeatureItem& item : features.items) {
+    std::string record = item.path + '\0';
+    for (const std::string& label : item.labels)
+      record += label + ';';
+    hash = fnv1a64(record, hash);
+  }
+  return to_hex(hash);
+}
+
+}  // namespace
+
+TrainSummary train(const TrainOptions& options, Log& log) {
+  const auto start = std::chrono::steady_clock::now();
+  models::ModelConfig config = resolve_model_config(options.model, options.overrides);
+  if (options.seed) config.seed = *options.seed;
+  FeatureFile features;
+  try {
+    features = read_feature_file(options.features);
+  } catch (const Error& error) {
+    throw usage_error(std::string("train: ") + error.what());
+  }
+  if (features.items.empty())
+    throw usage_error("train: " + options.features.string() + " holds no items");
+  const LabelSet labels = LabelSet::from_items(features.items, options.multi_label);
+  if (labels.classes.size() < 2) {
+    throw usage_error("train: " + options.features.string() + " has a single class ('" +
+                      labels.classes.front() + "'); a classifier needs at least two");
+  }
+
+  TrainSummary summary;
+  summary.items = features.items.size();
+  summary.classes = labels.classes;
+  summary.multi_label = labels.multi_label;
+  ModelFile file;
+  file.training = {{"items", features.items.size()}, {"rows", features.values.rows()}};
+  if (options.cv_folds > 0) {
+    log.verbose("cross-validating, " + std::to_string(options.cv_folds) + " folds");
+    const CrossValidationOptions cv{options.cv_folds, options.by_group, config.seed, options.jobs};
+    summary.cross_validation =
+        evaluate_scores(labels, cross_validated_scores(config, features, labels, cv));
+    file.training["cross_validation"] = summary.cross_validation->metrics;
+    file.training["cross_validation"]["folds"] = options.cv_folds;
+    file.training["cross_validation"]["by_group"] = options.by_group;
+  }
+
+  TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);
+  model.fit(features, labels, {config.seed, options.jobs, {}});
+  model.save(file.state);
+  file.training["report"] = model.training_report();
+  file.model = config.to_json();
+  file.classes = labels.classes;
+  file.multi_label = labels.multi_label;
+  file.layout = features.layout;
+  file.feature_config = features.config;
+  file.feature_config_hash = features.config_hash;
+  file.feature_names = features.names;
+  file.seed = config.seed;
+  file.data_hash = data_hash(features);
+  file.mirkit_version = kVersion;
+  write_model_file(options.output, file);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace mirkit::pipeline

@@ -1,0 +1,256 @@
+// mirkit train, evaluate and predict, end to end on generated audio: the whole tour from folders
+// to labels, and the checks that keep models and features from being mixed up.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/pipeline/model_file.hpp"
+#include "support/audio_files.hpp"
+#include "support/run.hpp"
+#include "support/signals.hpp"
+#include "support/temp_dir.hpp"
+
+namespace mirkit {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kConfigs = MIRKIT_CONFIG_DIR;
+const std::string kGtzan = kConfigs + "/features/gtzan.json";
+
+test::RunResult mirkit(const std::vector<std::string>& args, const std::string& in = {}) {
+  return test::run_program(MIRKIT_BINARY, args, in);
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Three classes of clearly different tones (low, mid, high), `clips` each, 1 s.
+void make_classes(const fs::path& root, int clips, double seconds = 1.0) {
+  const std::vector<std::pair<std::string, double>> classes = {
+      {"high", 2400.0}, {"low", 150.0}, {"mid", 700.0}};
+  for (const auto& [name, base] : classes) {
+    fs::create_directories(root / name);
+    for (int i = 0; i < clips; ++i) {
+      const auto n = static_cast<std::size_t>(seconds * 22050);
+      const std::vector<float> tone = test::sine(base * (1.0 + 0.03 * i), 22050, n, 0.3 + 0.02 * i);
+      test::write_audio(root / name / (name + std::to_string(i) + ".wav"), tone, 22050, 1);
+    }
+  }
+}
+
+class Stages : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    make_classes(dir_ / "train", 6);
+    make_classes(dir_ / "test", 3);
+    ASSERT_EQ(extract(dir_ / "train", train_).exit_code, 0);
+    ASSERT_EQ(extract(dir_ / "test", test_).exit_code, 0);
+  }
+  test::RunResult extract(const fs::path& data, const std::string& out,
+                          const std::string& config = kGtzan) {
+    return mirkit({"extract", data.string(), "-c", config, "-o", out});
+  }
+  test::TempDir dir_;
+  std::string train_ = (dir_ / "train.safetensors").string();
+  std::string test_ = (dir_ / "test.safetensors").string();
+};
+
+TEST_F(Stages, EveryModelTrainsEvaluatesAndPredicts) {
+  for (const char* model : {"svm", "random_forest", "gradient_boosting", "knn", "gmm"}) {
+    SCOPED_TRACE(model);
+    const std::string out = (dir_ / (std::string(model) + ".safetensors")).string();
+    const auto trained = mirkit(
+        {"train", train_, "-m", kConfigs + "/models/" + model + ".json", "-o", out, "-j", "2"});
+    ASSERT_EQ(trained.exit_code, 0) << trained.err;
+    const std::string metrics = (dir_ / (std::string(model) + ".json")).string();
+    const auto evaluated = mirkit({"evaluate", out, test_, "-o", metrics});
+    ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+    EXPECT_NE(evaluated.err.find("accuracy"), std::string::npos);
+    const Json report = Json::parse(read_all(metrics));
+    EXPECT_GE(report["accuracy"].get<double>(), 0.99) << "three well-separated tones";
+    EXPECT_EQ(report["items"], 9);
+
+    const auto predicted = mirkit({"predict", out, (dir_ / "test").string()});
+    ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+    const auto lines = test::split_lines(predicted.out);
+    ASSERT_EQ(lines.size(), 10u);
+    EXPECT_EQ(lines[0], "path,label,high,low,mid");
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      const std::string path = lines[i].substr(0, lines[i].find(','));
+      const std::string label =
+          lines[i].substr(path.size() + 1, lines[i].find(',', path.size() + 1) - path.size() - 1);
+      EXPECT_NE(path.find("/" + label + "/"), std::string::npos) << lines[i];
+    }
+  }
+}
+
+TEST_F(Stages, PredictFromAudioEqualsPredictFromItsFeatureFile) {
+  const std::string model = (dir_ / "svm.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "svm", "-o", model}).exit_code, 0);
+  const auto from_audio = mirkit({"predict", model, (dir_ / "test").string(), "-j", "2"});
+  const auto from_features = mirkit({"predict", model, test_});
+  ASSERT_EQ(from_audio.exit_code, 0) << from_audio.err;
+  ASSERT_EQ(from_features.exit_code, 0) << from_features.err;
+  EXPECT_EQ(from_audio.out, from_features.out);
+}
+
+TEST_F(Stages, TheModelFileRecordsWhatPredictNeeds) {
+  const std::string model = (dir_ / "rf.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "random_forest", "--set", "trees=20", "--seed", "7",
+                    "--cv", "3", "-o", model})
+                .exit_code,
+            0);
+  const pipeline::ModelFile file = pipeline::read_model_file(model);
+  EXPECT_EQ(file.classes, (std::vector<std::string>{"high", "low", "mid"}));
+  EXPECT_EQ(file.seed, 7u);
+  EXPECT_EQ(file.model["model"], "random_forest");
+  EXPECT_EQ(file.model["params"]["trees"], 20);
+  EXPECT_EQ(file.feature_config_hash, pipeline::read_feature_file(train_).config_hash);
+  EXPECT_EQ(file.feature_names.size(), 91u);
+  EXPECT_EQ(file.data_hash.size(), 16u);
+  EXPECT_TRUE(file.training["cross_validation"].contains("accuracy"));
+  EXPECT_EQ(file.training["items"], 18);
+  // The same seed gives the same bytes.
+  const std::string again = (dir_ / "rf2.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "random_forest", "--set", "trees=20", "--seed", "7",
+                    "--cv", "3", "-o", again, "-j", "2"})
+                .exit_code,
+            0);
+  EXPECT_EQ(read_all(model), read_all(again));
+}
+
+TEST_F(Stages, FeaturesOfAnotherRecipeAreRefusedNamingBothHashes) {
+  const std::string model = (dir_ / "knn.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "knn", "-o", model}).exit_code, 0);
+  const std::string other = (dir_ / "mfcc.safetensors").string();
+  ASSERT_EQ(extract(dir_ / "test", other, kConfigs + "/features/mfcc.json").exit_code, 0);
+  const std::string model_hash = pipeline::read_model_file(model).feature_config_hash;
+  const std::string other_hash = pipeline::read_feature_file(other).config_hash;
+  for (const auto& args : std::vector<std::vector<std::string>>{{"evaluate", model, other},
+                                                                {"predict", model, other}}) {
+    const auto result = mirkit(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_NE(result.err.find(model_hash), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find(other_hash), std::string::npos) << result.err;
+  }
+  // A feature file where a model is expected, and the reverse, say what they are.
+  EXPECT_NE(mirkit({"evaluate", train_, test_}).err.find("not a model file"), std::string::npos);
+  EXPECT_NE(mirkit({"train", model, "-m", "knn", "-o", (dir_ / "x").string()})
+                .err.find("not a feature file"),
+            std::string::npos);
+}
+
+TEST_F(Stages, BadRecipesAndOverridesAreUsageErrors) {
+  auto result = mirkit({"train", train_, "-m", "svn", "-o", (dir_ / "x").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("did you mean 'svm'"), std::string::npos) << result.err;
+  result =
+      mirkit({"train", train_, "-m", "svm", "--set", "kernal=rbf", "-o", (dir_ / "x").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("kernal"), std::string::npos) << result.err;
+  result = mirkit({"train", train_, "-m", "hmm", "-o", (dir_ / "x").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("frame sequences"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
+}
+
+TEST_F(Stages, CrossValidationWithoutATestFile) {
+  const std::string metrics = (dir_ / "cv.json").string();
+  const auto result = mirkit({"evaluate", "--cv", "3", train_, "-m", "knn", "-o", metrics});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json report = Json::parse(read_all(metrics));
+  EXPECT_EQ(report["items"], 18);
+  EXPECT_EQ(report["cross_validation"]["folds"], 3);
+  EXPECT_GE(report["accuracy"].get<double>(), 0.99);
+}
+
+TEST_F(Stages, SegmentsAreAggregatedAndListedOnRequest) {
+  make_classes(dir_ / "long", 1, 3.0);
+  const std::string model = (dir_ / "svm.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "svm", "-o", model}).exit_code, 0);
+  const auto result =
+      mirkit({"predict", model, (dir_ / "long" / "low").string(), "--segment", "1", "--aggregate",
+              "vote", "--per-segment", "-o", (dir_ / "seg.jsonl").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto lines = test::split_lines(read_all(dir_ / "seg.jsonl"));
+  ASSERT_EQ(lines.size(), 4u) << "one row for the file, one per 1 s segment";
+  const Json whole = Json::parse(lines[0]);
+  EXPECT_EQ(whole["segment"], "all");
+  EXPECT_EQ(whole["label"], "low");
+  EXPECT_FLOAT_EQ(whole["probabilities"]["low"].get<float>(), 1.0f) << "every segment voted low";
+  EXPECT_DOUBLE_EQ(Json::parse(lines[2])["segment"].get<double>(), 1.0);
+}
+
+TEST_F(Stages, PredictResumeLabelsOnlyWhatIsMissing) {
+  const std::string model = (dir_ / "knn.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "knn", "-o", model}).exit_code, 0);
+  const std::string whole = (dir_ / "whole.csv").string();
+  ASSERT_EQ(mirkit({"predict", model, (dir_ / "test").string(), "-o", whole}).exit_code, 0);
+  // An earlier run that labelled only one folder, then a run over all of it with --resume.
+  const std::string out = (dir_ / "labels.csv").string();
+  ASSERT_EQ(mirkit({"predict", model, (dir_ / "test" / "mid").string(), "-o", out}).exit_code, 0);
+  const auto resumed = mirkit({"predict", model, (dir_ / "test").string(), "-o", out, "--resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("(6 now, 3 kept from before)"), std::string::npos) << resumed.err;
+  EXPECT_EQ(read_all(out), read_all(whole));
+}
+
+TEST_F(Stages, ABadFileInPredictIsLoggedAndTheRestLabelled) {
+  const std::string model = (dir_ / "knn.safetensors").string();
+  ASSERT_EQ(mirkit({"train", train_, "-m", "knn", "-o", model}).exit_code, 0);
+  test::write_bytes(dir_ / "test" / "low" / "broken.wav", "RIFF....WAVEjunk");
+  const std::string out = (dir_ / "labels.jsonl").string();
+  const auto result = mirkit({"predict", model, (dir_ / "test").string(), "-o", out});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("broken.wav"), std::string::npos) << result.err;
+  EXPECT_EQ(test::split_lines(read_all(out)).size(), 9u);
+  EXPECT_EQ(test::split_lines(read_all(dir_ / "labels.errors.jsonl")).size(), 1u);
+}
+
+TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
+  test::TempDir dir;
+  // Items tagged by which of two tones they hold: "low", "high", or both.
+  std::string manifest = "path,label\n";
+  for (int i = 0; i < 8; ++i) {
+    const auto n = static_cast<std::size_t>(22050);
+    std::vector<float> low = test::sine(200.0 * (1 + 0.02 * i), 22050, n, 0.3);
+    const std::vector<float> high = test::sine(3000.0 * (1 + 0.02 * i), 22050, n, 0.3);
+    const std::string name = "c" + std::to_string(i) + ".wav";
+    std::string tags;
+    if (i % 3 == 0) {
+      tags = "low";
+    } else if (i % 3 == 1) {
+      low = high;
+      tags = "high";
+    } else {
+      for (std::size_t k = 0; k < n; ++k)
+        low[k] += high[k];
+      tags = "high;low";
+    }
+    test::write_audio(dir / name, low, 22050, 1);
+    manifest += name + "," + tags + "\n";
+  }
+  test::write_bytes(dir / "tags.csv", manifest);
+  const std::string features = (dir / "f.safetensors").string();
+  ASSERT_EQ(
+      mirkit({"extract", (dir / "tags.csv").string(), "-c", kGtzan, "-o", features}).exit_code, 0);
+  const std::string model = (dir / "tagger.safetensors").string();
+  const auto trained = mirkit({"train", features, "-m", "knn", "--set", "k=1", "-o", model});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.err.find("2 tags"), std::string::npos) << trained.err;
+  const auto evaluated = mirkit({"evaluate", model, features});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_NE(evaluated.err.find("mAP 1.000"), std::string::npos) << evaluated.err;
+  const auto predicted = mirkit({"predict", model, (dir / "c2.wav").string()});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_NE(predicted.out.find(",high;low,"), std::string::npos) << predicted.out;
+}
+
+}  // namespace
+}  // namespace mirkit
