@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The five-minute tour on a fresh Debian 12 machine: installs what is missing, builds the release
 # preset, renders the demo data set, and runs the pipeline as far as it exists today:
-# info → extract → info on the feature file → split → export.
+# info → extract → split → train (SVM, random forest) → evaluate → predict.
 #
 #   scripts/demo.sh [DATA_DIR]      (default: data/demo; results go to data/work/)
 set -euo pipefail
@@ -14,20 +14,20 @@ mirkit=build/release/apps/mirkit/mirkit
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "1/6 install missing Debian packages"
+step "1/8 install missing Debian packages"
 bash scripts/install-deps.sh build demo
 echo "ok"
 
-step "2/6 build (release preset)"
+step "2/8 build (release preset)"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs" --target mirkit 2>&1 |
   { grep -vE '^\[ *[0-9]+%\]|^(Consolidate|Scanning)' || true; }
 "$mirkit" --version
 
-step "3/6 render the demo data set into $data_dir"
+step "3/8 render the demo data set into $data_dir"
 bash scripts/make-demo-data.sh "$data_dir"
 
-step "4/6 mirkit info --check: decode every file, one JSON line each"
+step "4/8 mirkit info --check: decode every file, one JSON line each"
 mkdir -p "$work_dir"
 "$mirkit" info --check "$data_dir" >"$work_dir/info.jsonl"
 head -n 2 "$work_dir/info.jsonl"
@@ -36,15 +36,29 @@ seconds=$(awk -F'"duration_s":' '{ split($2, v, /[,}]/); total += v[1] } END { p
   "$work_dir/info.jsonl")
 printf 'read %d files, %s s of audio; all of them in %s\n' "$files" "$seconds" "$work_dir/info.jsonl"
 
-step "5/6 mirkit extract: the gtzan.json recipe over every clip, on $jobs threads"
+step "5/8 mirkit extract: the gtzan.json recipe over every clip, on $jobs threads"
 "$mirkit" extract "$data_dir" -c configs/features/gtzan.json -o "$work_dir/demo.safetensors" -j "$jobs"
 "$mirkit" info "$work_dir/demo.safetensors" |
   sed -E 's/,"names":\[[^]]*\]//; s/,"tensors":.*/}/'
 
-step "6/6 mirkit split (stratified, seeded) and export to CSV"
+step "6/8 mirkit split (stratified, seeded) and export to CSV"
 "$mirkit" split "$work_dir/demo.safetensors" --test 0.25 --stratify --seed 1 \
   -o "$work_dir/train.safetensors" "$work_dir/test.safetensors"
 "$mirkit" export "$work_dir/test.safetensors" --format csv -o "$work_dir/test.csv"
 cut -d, -f1-5 "$work_dir/test.csv" | head -n 4
 
-printf '\nDone. Results are in %s. The train, evaluate and predict stages join this tour as they land.\n' "$work_dir"
+step "7/8 mirkit train: an SVM (grid search over C and gamma) and a random forest"
+"$mirkit" train "$work_dir/train.safetensors" -m configs/models/svm.json -o "$work_dir/svm.safetensors" -j "$jobs"
+"$mirkit" train "$work_dir/train.safetensors" -m configs/models/random_forest.json \
+  -o "$work_dir/random_forest.safetensors" -j "$jobs"
+
+step "8/8 mirkit evaluate on the held-out quarter, and mirkit predict from the raw audio"
+for model in svm random_forest; do
+  printf '\n-- %s\n' "$model"
+  "$mirkit" evaluate "$work_dir/$model.safetensors" "$work_dir/test.safetensors" \
+    -o "$work_dir/$model.metrics.json"
+done
+"$mirkit" predict "$work_dir/svm.safetensors" "$data_dir" -o "$work_dir/labels.csv" -j "$jobs" --top-k 2
+head -n 4 "$work_dir/labels.csv"
+
+printf '\nDone. Feature files, models, metrics and labels are in %s.\n' "$work_dir"

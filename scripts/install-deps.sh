@@ -4,13 +4,9 @@
 #
 #   scripts/install-deps.sh [build] [demo]     (default: build)
 #
-<<<<<<< HEAD
-#   build: compiler, CMake and the libraries, GoogleTest and Google Benchmark, and numpy (the
-#          tests check docs/formats.md's numpy reader)
-=======
-#   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, and
-#          LIBSVM's svm-train/svm-predict (the SVM parity test runs them)
->>>>>>> models
+#   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
+#          svm-train/svm-predict (the SVM parity test runs them) and numpy (the tests check
+#          docs/formats.md's numpy reader)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 set -euo pipefail
 
