@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end throughput of `mirkit extract` with the gtzan.json recipe: files per second and
-# seconds of audio per second, with -j 1 and -j 2, over the demo data set (3 s clips) and over
-# 30 s clips made from it; and where the time goes (decoding, resampling, features).
+# End-to-end throughput of the stages that read audio, with the gtzan.json recipe: `mirkit
+# extract` (files per second and seconds of audio per second, with -j 1 and -j 2, over the demo
+# data set of 3 s clips and over 30 s clips made from it, and where the time goes: decoding,
+# resampling, features), then `mirkit predict` from raw audio with an SVM trained on the demo
+# features (files per second, -j 1 and -j 2).
 #
-#   bench/extract_throughput.sh [REPEATS]        (default 3; the best run of each is reported)
+#   bench/stage_throughput.sh [REPEATS]        (default 3; the best run of each is reported)
 #
 # Needs the release build (cmake --build --preset release) and sox; makes data/demo if missing.
 set -euo pipefail
@@ -65,3 +67,20 @@ for set in demo clips30; do
 done
 echo "(decode = mirkit info --check over the same files; resample = decoding + resampling in extract"
 echo " minus that; shares of the summed worker time. -j 1 and -j 2 outputs are byte-identical.)"
+
+# predict from raw audio: an SVM (grid search) on the demo's gtzan features.
+"$mirkit" -q train "$work/demo-j1.safetensors" -m configs/models/svm.json -o "$work/svm.safetensors"
+echo
+printf '%-10s %4s %6s %8s %9s %10s\n' set jobs files wall_s files/s audio_s/s
+for set in demo clips30; do
+  dir=data/demo
+  [[ $set == clips30 ]] && dir=$work/clips30
+  files=$(find "$dir" -name '*.wav' | wc -l)
+  audio=$("$mirkit" info "$dir" | awk -F'"duration_s":' '{ split($2, v, /[,}]/); t += v[1] } END { printf "%.1f", t }')
+  for jobs in 1 2; do
+    wall=$(best_time "$mirkit" predict "$work/svm.safetensors" "$dir" -o "$work/labels-$set-j$jobs.csv" -j "$jobs")
+    awk -v set="$set" -v jobs="$jobs" -v files="$files" -v audio="$audio" -v wall="$wall" 'BEGIN {
+      printf "%-10s %4d %6d %8.3f %9.1f %10.0f\n", set, jobs, files, wall, files / wall, audio / wall }'
+  done
+  cmp -s "$work/labels-$set-j1.csv" "$work/labels-$set-j2.csv" || { echo "predict j1 and j2 differ!" >&2; exit 1; }
+done
