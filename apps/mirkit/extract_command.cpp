@@ -95,6 +95,8 @@ void add_extract_command(CLI::App& app, Runner& runner) {
   sub->add_option("--shard", command->shard,
                   "Analyse only shard I of N (I/N, 0 ≤ I < N) of the inputs, by a stable hash "
                   "of each path; default from SLURM_ARRAY_TASK_ID/COUNT when set");
+  sub->add_option("--lock", options.lock,
+                  "Lock file that keeps a second run off the same output (default: OUTPUT.lock)");
   sub->add_option("--checkpoint-seconds", options.checkpoint_seconds,
                   "Seconds between checkpoints of finished inputs")
       ->check(CLI::Range(0.0, 3600.0));

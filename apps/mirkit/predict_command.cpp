@@ -71,6 +71,8 @@ void add_predict_command(CLI::App& app, Runner& runner) {
       ->check(CLI::Range(0, 1024));
   sub->add_flag("--resume", options.resume,
                 "Keep the rows already in the output and label only the files not in it");
+  sub->add_option("--lock", options.lock,
+                  "Lock file that keeps a second run off the same output (default: OUTPUT.lock)");
   sub->add_option("--root", command->root, "Paths in the output relative to this folder");
   sub->footer(
       "Raw audio is analysed with the recipe stored in the model, so no extract step is needed.\n"

@@ -10,6 +10,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
+#include "mirkit/core/file_lock.hpp"
 #include "mirkit/core/hash.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/features/extractor.hpp"
@@ -272,6 +273,9 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   if (options.output.empty()) throw usage_error("no output file (-o FILE)");
   std::error_code code;
   if (options.output.has_parent_path()) fs::create_directories(options.output.parent_path(), code);
+  // Before anything is read or written: a second run on the same output stops here.
+  const FileLock output_lock(options.lock.empty() ? fs::path(options.output.string() + ".lock")
+                                                  : options.lock);
   const fs::path journal_file = journal_path(options.output);
   const std::optional<Reusable> reusable = load_reusable(options, prototype.config_hash(), layout);
 

@@ -11,6 +11,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
+#include "mirkit/core/file_lock.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
@@ -253,6 +254,11 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
     throw usage_error("no inputs: name audio files, folders, manifests or feature files");
   }
 
+  std::optional<FileLock> output_lock;
+  if (!options.lock.empty() || !options.output.empty()) {
+    output_lock.emplace(options.lock.empty() ? fs::path(options.output.string() + ".lock")
+                                             : options.lock);
+  }
   const std::string header = writer.header();
   const EarlierRows earlier =
       options.resume ? read_earlier(options.output, jsonl, header) : EarlierRows{};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -274,6 +275,23 @@ TEST(ExtractCommand, TextureWindowsGiveSegmentsWithOffsets) {
   EXPECT_EQ(file.offsets[1], 6);
   EXPECT_EQ(file.offsets[2], 12);
   EXPECT_EQ(file.names, (std::vector<std::string>{"rms_mean", "zcr_mean"}));
+}
+
+TEST(ExtractCommand, ASecondRunOnTheSameOutputStopsAtTheLock) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1);
+  const fs::path out = dir / "f.safetensors";
+  // Another run holds the lock (as a cron job that outlasted its interval would).
+  const int fd = ::open((out.string() + ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const auto result = mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o", out.string()});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("another mirkit run holds this lock"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(out));
+  ::close(fd);
+  EXPECT_EQ(mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o", out.string()}).exit_code,
+            0);
 }
 
 TEST(MergeCommand, RefusesFilesOfDifferentConfigsNamingBothHashes) {

@@ -34,7 +34,8 @@ struct ExtractOptions {
   std::optional<std::filesystem::path> update;  // reuse the unchanged items of this feature file
   bool content_hash = false;  // key unchanged inputs by content hash, not size + mtime
   std::optional<Shard> shard;
-  double checkpoint_seconds = 5.0;                          // journal flush interval
+  double checkpoint_seconds = 5.0;  // journal flush interval
+  std::filesystem::path lock;       // held for the whole run; empty: <output>.lock
   std::function<void(const ExtractProgress&)> on_progress;  // called from the workers, serialised
 };
 

@@ -32,6 +32,7 @@ struct PredictOptions {
   int jobs = 1;
   bool resume = false;              // keep the rows already in `output`, label only the rest
   double checkpoint_seconds = 5.0;  // the output is rewritten (atomically) this often
+  std::filesystem::path lock;  // held for the whole run; empty: <output>.lock (none for stdout)
   std::function<void(std::size_t done, std::size_t total, std::size_t failed, double seconds)>
       on_progress;
 };
