@@ -26,26 +26,25 @@ dsp::Vector zero_crossing_rate(std::span<const float> y, int frame_length, int h
   if (y.empty()) return out;
   const auto n = static_cast<long long>(y.size());
   const long long half = frame_length / 2;
-  // The signal padded with copies of its edge samples, as signs (|x| ≤ 1e-10 is zero, and zero
-  // counts as positive), then a running count of sign changes: each frame's count is a
-  // difference of two prefix sums.
-  const long long padded = n + 2 * half;
-  std::vector<int> changes(static_cast<std::size_t>(padded) + 1, 0);
-  bool previous = false;
-  for (long long i = 0; i < padded; ++i) {
-    const float v = y[static_cast<std::size_t>(std::clamp(i - half, 0LL, n - 1))];
-    const bool negative = std::abs(v) > 1e-10f && std::signbit(v);
-    changes[static_cast<std::size_t>(i) + 1] =
-        changes[static_cast<std::size_t>(i)] + (i > 0 && negative != previous);
-    previous = negative;
+  // librosa pads with copies of the edge samples, which add no sign change: only the changes
+  // inside y count. changes[j] is the number of changes between consecutive samples up to y[j]
+  // (|x| ≤ 1e-10 is zero, and zero counts as positive: "negative" means x < −1e-10).
+  std::vector<int> changes(static_cast<std::size_t>(n), 0);
+  for (long long j = 1; j < n; ++j) {
+    const bool now = y[static_cast<std::size_t>(j)] < -1e-10f;
+    const bool before = y[static_cast<std::size_t>(j - 1)] < -1e-10f;
+    changes[static_cast<std::size_t>(j)] =
+        changes[static_cast<std::size_t>(j - 1)] + (now != before);
   }
   for (int f = 0; f < frames; ++f) {
-    // Frame f covers padded samples [f·hop, f·hop + frame_length); crossings are counted
-    // between consecutive samples inside it.
-    const long long first = static_cast<long long>(f) * hop;
-    const long long last = std::min(first + frame_length, padded);
+    // Frame f covers padded samples [f·hop, f·hop + frame_length), that is y[f·hop − half …];
+    // its changes are those between consecutive samples inside it.
+    const long long first = static_cast<long long>(f) * hop - half + 1;
+    const long long last = static_cast<long long>(f) * hop - half + frame_length - 1;
+    const long long lo = std::max(first, 1LL), hi = std::min(last, n - 1);
     const int crossings =
-        changes[static_cast<std::size_t>(last)] - changes[static_cast<std::size_t>(first) + 1];
+        hi >= lo ? changes[static_cast<std::size_t>(hi)] - changes[static_cast<std::size_t>(lo - 1)]
+                 : 0;
     out(f) = static_cast<float>(static_cast<double>(crossings) / frame_length);
   }
   return out;
