@@ -294,6 +294,27 @@ TEST(ExtractCommand, ASecondRunOnTheSameOutputStopsAtTheLock) {
             0);
 }
 
+TEST(ExtractCommand, AProgressLineOnATerminalAndNoneOtherwise) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 2);
+  const std::string out = (dir / "f.safetensors").string();
+  // Not a terminal (as under cron): nothing but the summary line.
+  const auto quiet = mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o", out});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("files/s"), std::string::npos) << quiet.err;
+  // On a terminal (util-linux script(1) gives the run a pseudo-terminal).
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "script(1) missing";
+  const std::string command = std::string("script -qec \"") + MIRKIT_BINARY + " extract '" +
+                              (dir / "data").string() + "' -c '" + kMfcc + "' -o '" + out +
+                              "'\" /dev/null";
+  const auto shown = test::run_program("/bin/sh", {"-c", command});
+  EXPECT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_NE(shown.out.find("4/4 files"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("files/s"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("audio-h/s"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("ETA"), std::string::npos) << shown.out;
+}
+
 TEST(MergeCommand, RefusesFilesOfDifferentConfigsNamingBothHashes) {
   test::TempDir dir;
   make_dataset(dir / "data", 1);
