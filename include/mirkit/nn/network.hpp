@@ -1,0 +1,76 @@
+// A network loaded from one safetensors file: the JSON description (layers, input shape, class
+// names, single- or multi-label output, the feature config) in the metadata and the weights as
+// F32 tensors named by layer position, as a PyTorch state_dict (see docs/nn.md).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/layer.hpp"
+
+namespace mirkit::nn {
+
+// single_label: the classes exclude each other (softmax); multi_label: each class is its own
+// yes/no (sigmoid).
+enum class OutputKind { single_label, multi_label };
+
+// How window predictions become one per clip:
+//   mean:      the mean of the windows' probabilities
+//   vote:      the fraction of windows whose top class (multi-label: probability ≥ 0.5) it is
+//   max:       the highest probability any window gave the class
+//   attention: the windows' probabilities weighted by softmax over windows of their largest
+//              logit, so confident windows count more (no learned weights involved)
+enum class Aggregate { mean, vote, max, attention };
+Aggregate parse_aggregate(const std::string& name);  // usage Error naming the choices
+std::string to_string(Aggregate aggregate);
+
+struct WindowPredictions {
+  RowMatrix windows;                 // windows × classes: probabilities
+  std::vector<std::int64_t> starts;  // the first frame (row) of each window
+  Eigen::VectorXf clip;              // classes: the aggregate
+};
+
+class Network {
+ public:
+  // Reads and checks the file; every error (truncated file, unknown layer, a tensor missing, of
+  // the wrong shape or used by no layer) is an input Error naming the file and the layer.
+  static Network load(const std::filesystem::path& path);
+  static Network from_tensor_file(const io::TensorFile& file, const std::string& where);
+
+  // The last layer's output (logits), batch first: input (N, input_shape...).
+  Tensor forward(const Tensor& input) const;
+  // forward() then softmax over the last axis (single-label) or sigmoid (multi-label).
+  Tensor predict(const Tensor& input) const;
+
+  // Whole-file inference. `frames` is frames × dims, row-major (a log-mel spectrogram is frames ×
+  // mel bins; a waveform is samples × 1). Windows of `window` rows every `hop` rows, the last one
+  // ending at the last frame (a clip shorter than one window is zero-padded to one window); each
+  // window's rows, contiguous, are reshaped to input_shape (a -1 there takes the rest). Windows
+  // go through the network `batch_size` at a time.
+  WindowPredictions predict_windows(const Eigen::Ref<const RowMatrix>& frames, std::int64_t window,
+                                    std::int64_t hop, Aggregate aggregate,
+                                    std::int64_t batch_size = 16) const;
+
+  // One item's shape (no batch axis); -1 marks an axis of any length.
+  const Shape& input_shape() const { return input_shape_; }
+  const std::vector<std::string>& classes() const { return classes_; }
+  OutputKind output() const { return output_; }
+  const Json& features() const { return features_; }  // the extraction config (null if none)
+  const Json& description() const { return description_; }
+  const std::string& source() const { return where_; }
+
+ private:
+  std::string where_;
+  Json description_;
+  Json features_;
+  Shape input_shape_;
+  std::vector<std::string> classes_;
+  OutputKind output_ = OutputKind::single_label;
+  std::shared_ptr<const Layer> layers_;  // immutable: copies of a Network share it
+};
+
+}  // namespace mirkit::nn
