@@ -57,6 +57,14 @@ std::string to_string(Aggregate aggregate) {
   return "?";
 }
 
+std::vector<LayerType> layer_types() {
+  std::vector<LayerType> out;
+  for (const LayerDefinition& definition : layer_registry()) {
+    out.push_back({definition.type, definition.description});
+  }
+  return out;
+}
+
 Network Network::load(const std::filesystem::path& path) {
   return from_tensor_file(io::read_safetensors(path), path.string());
 }
@@ -131,8 +139,7 @@ Tensor Network::forward(const Tensor& input) const {
     fits = input_shape_[a] == -1 || input_shape_[a] == s[a + 1];
   }
   if (!fits) {
-    fail(where_, "input of shape " + to_string(s) + " does not match (N, " +
-                     to_string(input_shape_).substr(1));
+    fail(where_, "input of shape " + to_string(s) + " does not match " + batch_of(input_shape_));
   }
   Tensor out;
   try {

@@ -41,7 +41,7 @@ Shape Reshape::output_shape(const Shape& input) const {
     if (out[a] == -1 && known > 0) out[a] = per_item / known;
   }
   if (element_count(out) != element_count(input)) {
-    throw Error("cannot reshape " + to_string(input) + " to (N, " + to_string(shape_).substr(1));
+    throw Error("cannot reshape " + to_string(input) + " to " + batch_of(shape_));
   }
   return out;
 }

@@ -11,6 +11,13 @@ std::string to_string(const Shape& shape) {
   return out + "]";
 }
 
+std::string batch_of(const Shape& item) {
+  std::string out = "(N";
+  for (const std::int64_t d : item)
+    out += ", " + std::to_string(d);
+  return out + ")";
+}
+
 std::int64_t element_count(const Shape& shape) {
   std::int64_t count = 1;
   for (const std::int64_t d : shape)

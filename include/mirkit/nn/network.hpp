@@ -34,6 +34,13 @@ struct WindowPredictions {
   Eigen::VectorXf clip;              // classes: the aggregate
 };
 
+// The layer types a description may use, with a line each (the registry, for `mirkit list`).
+struct LayerType {
+  std::string type;
+  std::string description;
+};
+std::vector<LayerType> layer_types();
+
 class Network {
  public:
   // Reads and checks the file; every error (truncated file, unknown layer, a tensor missing, of

@@ -26,6 +26,8 @@ using ConstMatrixMap = Eigen::Map<const RowMatrix>;
 
 // "[2, 3, 5]"
 std::string to_string(const Shape& shape);
+// "(N, 3, -1)": the shape of a batch of items of shape `item`.
+std::string batch_of(const Shape& item);
 std::int64_t element_count(const Shape& shape);
 
 class Tensor {
