@@ -275,16 +275,17 @@ def bn(c):
 RELU = dict(type="relu")
 
 
-def architectures(width=1):
-    """The six architectures of issue 6. width scales the channels (1: test fixtures)."""
+def architectures(width=1, size=1):
+    """The six architectures of issue 6. width scales the channels, size the mel bands and the
+    VGG patch (1, 1: the test fixtures)."""
     w = lambda c: c * width  # noqa: E731
     vgg_pool = dict(type="max_pool2d", kernel_size=[2, 2])
-    vgg = dict(input_shape=[1, 32, 24], layers=seq(
+    vgg = dict(input_shape=[1, 32 * size, 24 * size], layers=seq(
         conv2d(1, w(4), padding=[1, 1]), bn(w(4)), RELU, vgg_pool,
         conv2d(w(4), w(8), padding=[1, 1]), bn(w(8)), RELU, vgg_pool,
         conv2d(w(8), w(8), padding=[1, 1]), bn(w(8)), RELU,
         dict(type="flatten"), dict(type="dropout", p=0.3),
-        dict(type="linear", in_features=w(8) * 8 * 6, out_features=w(16)), RELU,
+        dict(type="linear", in_features=w(8) * 48 * size * size, out_features=w(16)), RELU,
         dict(type="linear", in_features=w(16), out_features=5)))
 
     def block(cin, cout, stride):
@@ -296,18 +297,18 @@ def architectures(width=1):
                                            bias=False), bn(cout))
         return [entry, RELU]
 
-    resnet = dict(input_shape=[1, -1, 20], layers=seq(
+    resnet = dict(input_shape=[1, -1, 20 * size], layers=seq(
         conv2d(1, w(8), padding=[1, 1], bias=False), bn(w(8)), RELU,
         *block(w(8), w(8), 1), *block(w(8), w(12), 2),
         dict(type="global_avg_pool"), dict(type="linear", in_features=w(12), out_features=4)))
 
-    crnn = dict(input_shape=[1, -1, 16], layers=seq(
+    crnn = dict(input_shape=[1, -1, 16 * size], layers=seq(
         conv2d(1, w(6), padding=[1, 1]), bn(w(6)), dict(type="elu"),
         dict(type="max_pool2d", kernel_size=[1, 2]),
         conv2d(w(6), w(6), padding=[1, 1]), bn(w(6)), RELU,
         dict(type="max_pool2d", kernel_size=[1, 2]),
         dict(type="permute", dims=[0, 2, 1, 3]), dict(type="flatten", start_dim=2),
-        dict(type="gru", input_size=w(6) * 4, hidden_size=w(8), num_layers=2,
+        dict(type="gru", input_size=w(6) * 4 * size, hidden_size=w(8), num_layers=2,
              bidirectional=True),
         dict(type="attention_pooling", in_features=w(16)),
         dict(type="linear", in_features=w(16), out_features=6)))
@@ -322,9 +323,9 @@ def architectures(width=1):
             entry["shortcut"] = seq(conv1d(cin, cout, 1))
         return entry
 
-    tcn = dict(input_shape=[-1, 12], layers=seq(
+    tcn = dict(input_shape=[-1, 12 * size], layers=seq(
         dict(type="permute", dims=[0, 2, 1]),
-        tcn_block(12, w(8), 1), tcn_block(w(8), w(8), 2), tcn_block(w(8), w(8), 4),
+        tcn_block(12 * size, w(8), 1), tcn_block(w(8), w(8), 2), tcn_block(w(8), w(8), 4),
         dict(type="global_avg_pool"), dict(type="linear", in_features=w(8), out_features=3)))
 
     samplecnn = dict(input_shape=[1, -1], layers=seq(
@@ -338,10 +339,10 @@ def architectures(width=1):
         dict(type="global_max_pool"), dict(type="linear", in_features=w(12), out_features=4)))
 
     d = w(12)
-    transformer = dict(input_shape=[1, -1, 16], layers=seq(
+    transformer = dict(input_shape=[1, -1, 16 * size], layers=seq(
         conv2d(1, d, (4, 4), stride=[4, 4]),
         dict(type="permute", dims=[0, 2, 3, 1]), dict(type="flatten", start_dim=1, end_dim=2),
-        dict(type="positional_embedding", max_len=64 * width, dim=d),
+        dict(type="positional_embedding", max_len=64 * size * size, dim=d),
         dict(type="transformer_encoder", d_model=d, nhead=3, dim_feedforward=2 * d,
              activation="gelu"),
         dict(type="transformer_encoder", d_model=d, nhead=3, dim_feedforward=2 * d,
@@ -472,14 +473,26 @@ def fixtures(out_dir):
         f.write("\n".join(names) + "\n")
 
 
+# One window per architecture at bench size (size 2): about 3 s of log-mel frames at hop 512 /
+# 22.05 kHz, or 0.9 s of waveform for the SampleCNN.
+BENCH_WINDOWS = {"vgg": [1, 64, 48], "resnet": [1, 128, 40], "crnn": [1, 128, 32],
+                 "tcn": [128, 24], "samplecnn": [1, 19683], "transformer": [1, 128, 32]}
+
+
 def bench_models(out_dir, width):
+    """Bench-size models (random weights: speed does not depend on them) and bench.json, the
+    window shape of each, which bench/bench_nn.cpp and scripts/bench_torch.py both read."""
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(6)
-    for name, (description, output, _) in architectures(width).items():
+    generator = torch.Generator().manual_seed(6)
+    for name, (description, output, _) in architectures(width, size=2).items():
         model = build_network(description)
+        randomise_statistics(model, generator)
         classes = [f"class_{i}" for i in range(description["layers"][-1]["out_features"])]
         write_model(os.path.join(out_dir, name + ".safetensors"), description, model, classes,
                     output)
+    with open(os.path.join(out_dir, "bench.json"), "w") as f:
+        json.dump({"width": width, "windows": BENCH_WINDOWS}, f, indent=1)
 
 
 def main():
