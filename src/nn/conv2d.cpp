@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "definitions.hpp"
+#include "gemm.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::nn {
@@ -71,6 +72,15 @@ Conv2d::Conv2d(const Conv2dOptions& options, const Tensor& weight, const Tensor&
       bias.size() == 0
           ? Eigen::VectorXf::Zero(options.out_channels)
           : Eigen::VectorXf(Eigen::Map<const Eigen::VectorXf>(bias.data(), options.out_channels));
+  pack();
+}
+
+void Conv2d::pack() {
+  const std::int64_t per_group = options_.out_channels / options_.groups;
+  packed_.clear();
+  for (std::int64_t g = 0; g < options_.groups; ++g) {
+    packed_.push_back(pack_weights(weight_.middleRows(g * per_group, per_group)));
+  }
 }
 
 Shape Conv2d::output_shape(const Shape& input) const {
@@ -113,11 +123,9 @@ void Conv2d::compute(const float* in, std::int64_t n, std::int64_t height, std::
         im2col(image, in_group, height, width, o, out_h, out_w, cols.data());
         source = cols.data();
       }
-      MatrixMap result(out + (item * o.out_channels + g * out_group) * positions, out_group,
-                       positions);
-      result.noalias() =
-          weight_.middleRows(g * out_group, out_group) * ConstMatrixMap(source, taps, positions);
-      result.colwise() += bias_.segment(g * out_group, out_group);
+      multiply(packed_[static_cast<std::size_t>(g)].data(), out_group, taps, source, positions,
+               positions, bias_.data() + g * out_group,
+               out + (item * o.out_channels + g * out_group) * positions, positions);
     }
   }
 }
@@ -125,6 +133,7 @@ void Conv2d::compute(const float* in, std::int64_t n, std::int64_t height, std::
 bool Conv2d::absorb_channel_affine(const Eigen::VectorXf& scale, const Eigen::VectorXf& shift) {
   weight_ = scale.asDiagonal() * weight_;
   bias_ = scale.cwiseProduct(bias_) + shift;
+  pack();
   return true;
 }
 

@@ -2,6 +2,8 @@
 // so that a causal 1-D convolution is the same kernel), dilation and groups.
 #pragma once
 
+#include <vector>
+
 #include "mirkit/nn/layer.hpp"
 
 namespace mirkit::nn {
@@ -34,9 +36,13 @@ class Conv2d : public Layer {
                float* out) const;
 
  private:
+  void pack();
+
   Conv2dOptions options_;
   RowMatrix weight_;      // out × (in / groups · kernel_h · kernel_w)
   Eigen::VectorXf bias_;  // out (zeros when the file has none)
+  // weight_'s rows of each group, laid out for the matrix-product kernel (src/nn/gemm.hpp).
+  std::vector<std::vector<float>> packed_;
 };
 
 }  // namespace mirkit::nn
