@@ -6,11 +6,7 @@
 namespace mirkit::nn {
 namespace {
 
-constexpr std::int64_t kLanes = 8;
-constexpr std::int64_t kTileCols = 2 * kLanes;  // a tile is 4 rows × 16 columns of C
 constexpr std::int64_t kRows = kPanelRows;
-
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 
 }  // namespace
 
@@ -26,33 +22,42 @@ std::vector<float> pack_weights(const Eigen::Ref<const RowMatrix>& a) {
   return packed;
 }
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
-              std::int64_t ldb, std::int64_t n, const float* bias, float* c, std::int64_t ldc) {
+namespace {
+
+// C = A · B + bias in tiles of 4 rows × 2·lanes columns. Every output
+// is accumulated over k in order from zero, then the bias is added: the tile width changes which
+// outputs are computed together, never the operations that make one, so every instantiation
+// gives the same bits.
+template <int kLanes>
+__attribute__((always_inline)) inline void multiply_tiles(const float* packed, std::int64_t m,
+                                                          std::int64_t depth, const float* b,
+                                                          std::int64_t ldb, std::int64_t n,
+                                                          const float* bias, float* c,
+                                                          std::int64_t ldc) {
+  typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+  constexpr std::int64_t kTileCols = 2 * kLanes;
   const std::int64_t panels = (m + kRows - 1) / kRows;
-  // Each block of 16 columns of B is first copied into a contiguous panel (the last one
-  // zero-padded to full width): read in place, its rows lie ldb apart, and with ldb a multiple of
-  // 4 KiB all of them fall into one L1 set and evict each other. The copy is reused by every
-  // panel of A.
-  std::vector<float> panel(static_cast<std::size_t>(depth * kTileCols), 0.0f);
+  // Each block of columns of B is first copied into a contiguous panel: read in place, its rows
+  // lie ldb apart, and with ldb a multiple of 4 KiB all of them fall into one L1 set and evict
+  // each other. The copy stays in L1 for every panel of A. The last block is narrower: the rest
+  // of its panel holds stale values whose outputs are dropped.
+  thread_local std::vector<float> storage;
+  storage.resize(static_cast<std::size_t>(depth * kTileCols));
+  float* panel = storage.data();
   float tail[kRows * kTileCols];
   for (std::int64_t j = 0; j < n; j += kTileCols) {
     const std::int64_t width = std::min(kTileCols, n - j);
     for (std::int64_t k = 0; k < depth; ++k) {
-      std::memcpy(panel.data() + k * kTileCols, b + k * ldb + j,
+      std::memcpy(panel + k * kTileCols, b + k * ldb + j,
                   static_cast<std::size_t>(width) * sizeof(float));
     }
-    const float* panel_b = panel.data();
-    const std::int64_t stride_b = kTileCols;
     for (std::int64_t p = 0; p < panels; ++p) {
       const float* w = packed + p * depth * kRows;
       Lanes acc[kRows][2] = {};
       for (std::int64_t k = 0; k < depth; ++k) {
         Lanes b0, b1;
-        std::memcpy(&b0, panel_b + k * stride_b, sizeof(b0));
-        std::memcpy(&b1, panel_b + k * stride_b + kLanes, sizeof(b1));
+        std::memcpy(&b0, panel + k * kTileCols, sizeof(b0));
+        std::memcpy(&b1, panel + k * kTileCols + kLanes, sizeof(b1));
         for (std::int64_t r = 0; r < kRows; ++r) {
           const float weight = w[k * kRows + r];
           acc[r][0] += weight * b0;
@@ -74,6 +79,43 @@ void multiply(const float* packed, std::int64_t m, std::int64_t depth, const flo
       }
     }
   }
+}
+
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define MIRKIT_NN_DISPATCH 1
+// 16 lanes where the CPU has 512-bit registers (Zen 4/5, Xeon since Skylake-SP).
+__attribute__((target("avx512f"))) void multiply_avx512(const float* packed, std::int64_t m,
+                                                        std::int64_t depth, const float* b,
+                                                        std::int64_t ldb, std::int64_t n,
+                                                        const float* bias, float* c,
+                                                        std::int64_t ldc) {
+  multiply_tiles<16>(packed, m, depth, b, ldb, n, bias, c, ldc);
+}
+__attribute__((target_clones("avx2", "default")))
+#endif
+void multiply_8_lanes(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
+                      std::int64_t ldb, std::int64_t n, const float* bias, float* c,
+                      std::int64_t ldc) {
+  multiply_tiles<8>(packed, m, depth, b, ldb, n, bias, c, ldc);
+}
+
+bool has_avx512() {
+#ifdef MIRKIT_NN_DISPATCH
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  return avx512;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
+              std::int64_t ldb, std::int64_t n, const float* bias, float* c, std::int64_t ldc) {
+#ifdef MIRKIT_NN_DISPATCH
+  if (has_avx512()) return multiply_avx512(packed, m, depth, b, ldb, n, bias, c, ldc);
+#endif
+  multiply_8_lanes(packed, m, depth, b, ldb, n, bias, c, ldc);
 }
 
 }  // namespace mirkit::nn
