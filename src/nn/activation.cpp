@@ -7,38 +7,48 @@
 
 namespace mirkit::nn {
 
-void Activation::forward(const Tensor& in, Tensor& out) const {
-  out.resize(in.shape());
-  std::copy(in.values().begin(), in.values().end(), out.values().begin());
-  apply(out.values());
-}
+namespace {
 
-void Activation::apply(std::span<float> values) const {
-  Eigen::Map<Eigen::ArrayXf> x(values.data(), static_cast<Eigen::Index>(values.size()));
-  switch (kind_) {
+// y = f(x) element-wise; `in` may equal `out`.
+void activate(ActivationKind kind, float alpha, const float* in, float* out, std::size_t count) {
+  const Eigen::Map<const Eigen::ArrayXf> x(in, static_cast<Eigen::Index>(count));
+  Eigen::Map<Eigen::ArrayXf> y(out, static_cast<Eigen::Index>(count));
+  switch (kind) {
     case ActivationKind::relu:
-      x = x.max(0.0f);
+      y = x.max(0.0f);
       break;
     case ActivationKind::leaky_relu:
-      x = (x >= 0.0f).select(x, alpha_ * x);
+      y = (x >= 0.0f).select(x, alpha * x);
       break;
     case ActivationKind::elu:
       // α · (exp(x) − 1) for x ≤ 0; expm1 keeps the digits near 0, as PyTorch does.
-      for (float& v : values)
-        v = v > 0.0f ? v : alpha_ * std::expm1(v);
+      for (std::size_t i = 0; i < count; ++i)
+        out[i] = in[i] > 0.0f ? in[i] : alpha * std::expm1(in[i]);
       break;
     case ActivationKind::gelu:
       // The exact form x · Φ(x) = x/2 · (1 + erf(x/√2)), torch.nn.GELU's default.
-      for (float& v : values)
-        v = 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f));
+      for (std::size_t i = 0; i < count; ++i) {
+        out[i] = 0.5f * in[i] * (1.0f + std::erf(in[i] * 0.70710678118654752f));
+      }
       break;
     case ActivationKind::sigmoid:
-      x = 1.0f / (1.0f + (-x).exp());
+      y = 1.0f / (1.0f + (-x).exp());
       break;
     case ActivationKind::tanh:
-      x = x.tanh();
+      y = x.tanh();
       break;
   }
+}
+
+}  // namespace
+
+void Activation::forward(const Tensor& in, Tensor& out) const {
+  out.resize(in.shape());
+  activate(kind_, alpha_, in.data(), out.data(), static_cast<std::size_t>(in.size()));
+}
+
+void Activation::apply(std::span<float> values) const {
+  activate(kind_, alpha_, values.data(), values.data(), values.size());
 }
 
 std::vector<LayerDefinition> activation_definitions() {

@@ -19,13 +19,17 @@ std::int64_t output_length(std::int64_t length, std::int64_t pad, std::int64_t k
 // im2col (Chellapilla et al. 2006): row (c, ki, kj) of `cols` holds the input values that kernel
 // tap (ki, kj) of channel c meets at every output position, so the convolution of one group
 // becomes a single matrix product weight · cols.
+// Only output rows [row_begin, row_end) are made: the product runs on blocks of B small enough to
+// stay in the L2 cache between im2col writing them and the kernel reading them.
 void im2col(const float* image, std::int64_t channels, std::int64_t height, std::int64_t width,
-            const Conv2dOptions& o, std::int64_t out_h, std::int64_t out_w, float* cols) {
+            const Conv2dOptions& o, std::int64_t row_begin, std::int64_t row_end,
+            std::int64_t out_w, float* cols) {
+  const std::int64_t count = (row_end - row_begin) * out_w;
   for (std::int64_t c = 0; c < channels; ++c) {
     const float* plane = image + c * height * width;
     for (std::int64_t ki = 0; ki < o.kernel_h; ++ki) {
       for (std::int64_t kj = 0; kj < o.kernel_w; ++kj) {
-        float* row = cols + ((c * o.kernel_h + ki) * o.kernel_w + kj) * out_h * out_w;
+        float* row = cols + ((c * o.kernel_h + ki) * o.kernel_w + kj) * count;
         const std::int64_t x_offset = kj * o.dilation_w - o.pad_left;
         // Output columns whose input column falls inside the image: [first, last).
         std::int64_t first = 0;
@@ -34,8 +38,8 @@ void im2col(const float* image, std::int64_t channels, std::int64_t height, std:
         std::int64_t last = out_w;
         while (last > first && (last - 1) * o.stride_w + x_offset >= width)
           --last;
-        for (std::int64_t oy = 0; oy < out_h; ++oy) {
-          float* out_row = row + oy * out_w;
+        for (std::int64_t oy = row_begin; oy < row_end; ++oy) {
+          float* out_row = row + (oy - row_begin) * out_w;
           const std::int64_t iy = oy * o.stride_h - o.pad_top + ki * o.dilation_h;
           if (iy < 0 || iy >= height) {
             std::fill(out_row, out_row + out_w, 0.0f);
@@ -113,19 +117,30 @@ void Conv2d::compute(const float* in, std::int64_t n, std::int64_t height, std::
   const std::int64_t in_group = o.in_channels / o.groups, out_group = o.out_channels / o.groups;
   const std::int64_t taps = in_group * o.kernel_h * o.kernel_w;
   const bool pointwise = is_pointwise(o);
+  // Output rows per block: B (taps × block columns) in about 256 KiB, well inside L2.
+  constexpr std::int64_t kBlockBytes = 256 * 1024;
+  const std::int64_t rows_per_block = std::clamp<std::int64_t>(
+      kBlockBytes / static_cast<std::int64_t>(sizeof(float) * taps * out_w), 1, out_h);
   thread_local std::vector<float> cols;
-  if (!pointwise) cols.resize(static_cast<std::size_t>(taps * positions));
+  if (!pointwise) cols.resize(static_cast<std::size_t>(taps * rows_per_block * out_w));
   for (std::int64_t item = 0; item < n; ++item) {
     for (std::int64_t g = 0; g < o.groups; ++g) {
       const float* image = in + (item * o.in_channels + g * in_group) * height * width;
-      const float* source = image;
-      if (!pointwise) {
-        im2col(image, in_group, height, width, o, out_h, out_w, cols.data());
-        source = cols.data();
+      const float* weights = packed_[static_cast<std::size_t>(g)].data();
+      const float* bias = bias_.data() + g * out_group;
+      float* result = out + (item * o.out_channels + g * out_group) * positions;
+      for (std::int64_t row = 0; row < out_h; row += rows_per_block) {
+        const std::int64_t row_end = std::min(out_h, row + rows_per_block);
+        const std::int64_t first = row * out_w, count = (row_end - row) * out_w;
+        if (pointwise) {
+          multiply(weights, out_group, taps, image + first, positions, count, bias, result + first,
+                   positions);
+        } else {
+          im2col(image, in_group, height, width, o, row, row_end, out_w, cols.data());
+          multiply(weights, out_group, taps, cols.data(), count, count, bias, result + first,
+                   positions);
+        }
       }
-      multiply(packed_[static_cast<std::size_t>(g)].data(), out_group, taps, source, positions,
-               positions, bias_.data() + g * out_group,
-               out + (item * o.out_channels + g * out_group) * positions, positions);
     }
   }
 }
