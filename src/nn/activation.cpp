@@ -18,12 +18,13 @@ void activate(ActivationKind kind, float alpha, const float* in, float* out, std
       y = x.max(0.0f);
       break;
     case ActivationKind::leaky_relu:
-      y = (x >= 0.0f).select(x, alpha * x);
+      // max(x, 0) + α · min(x, 0) is x or α · x exactly, and vectorises (a select branches).
+      y = x.max(0.0f) + alpha * x.min(0.0f);
       break;
     case ActivationKind::elu:
-      // α · (exp(x) − 1) for x ≤ 0; expm1 keeps the digits near 0, as PyTorch does.
-      for (std::size_t i = 0; i < count; ++i)
-        out[i] = in[i] > 0.0f ? in[i] : alpha * std::expm1(in[i]);
+      // α · (exp(x) − 1) for x ≤ 0, written branch-free; expm1 keeps the digits near 0, as
+      // PyTorch does.
+      y = x.max(0.0f) + alpha * x.min(0.0f).expm1();
       break;
     case ActivationKind::gelu:
       // The exact form x · Φ(x) = x/2 · (1 + erf(x/√2)), torch.nn.GELU's default.
