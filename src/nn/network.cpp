@@ -5,6 +5,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/softmax.hpp"
 
 namespace mirkit::nn {
@@ -60,13 +61,21 @@ std::string to_string(Aggregate aggregate) {
 std::vector<LayerType> layer_types() {
   std::vector<LayerType> out;
   for (const LayerDefinition& definition : layer_registry()) {
-    out.push_back({definition.type, definition.description});
+    LayerType type{definition.type, definition.description, {}};
+    for (const ParamSpec& spec : definition.params.specs())
+      type.fields.push_back(spec.name);
+    type.fields.insert(type.fields.end(), definition.sublayers.begin(), definition.sublayers.end());
+    out.push_back(std::move(type));
   }
   return out;
 }
 
 Network Network::load(const std::filesystem::path& path) {
   return from_tensor_file(io::read_safetensors(path), path.string());
+}
+
+Network Network::from_bytes(std::span<const std::byte> bytes, const std::string& where) {
+  return from_tensor_file(io::decode_safetensors(bytes, where), where);
 }
 
 Network Network::from_tensor_file(const io::TensorFile& file, const std::string& where) {
@@ -81,8 +90,9 @@ Network Network::from_tensor_file(const io::TensorFile& file, const std::string&
     fail(where, "unsupported nn model version " + meta["version"].dump() + " (this build reads " +
                     std::to_string(kFormatVersion) + ")");
   }
-  network.description_ = member(meta, "network", where);
-  const Json& shape = member(network.description_, "input_shape", where);
+  const Json& description = member(meta, "network", where);
+  network.description_ = description.dump();
+  const Json& shape = member(description, "input_shape", where);
   if (!shape.is_array() || shape.empty()) fail(where, "'input_shape' must be a non-empty list");
   for (const Json& d : shape) {
     if (!d.is_number_integer() || (d.get<std::int64_t>() < 1 && d.get<std::int64_t>() != -1)) {
@@ -105,10 +115,10 @@ Network Network::from_tensor_file(const io::TensorFile& file, const std::string&
     fail(where, "'output' must be 'softmax' (single-label) or 'sigmoid' (multi-label), got " +
                     output.dump());
   }
-  network.features_ = meta.contains("features") ? meta["features"] : Json();
+  network.features_ = meta.contains("features") ? meta["features"].dump() : "null";
 
   WeightStore store{where, file.tensors, {}};
-  network.layers_ = build_sequence(member(network.description_, "layers", where), "", store);
+  network.layers_ = build_sequence(member(description, "layers", where), "", store);
   for (const auto& [name, tensor] : store.tensors) {
     if (!store.taken.count(name)) fail(where, "tensor '" + name + "' is used by no layer");
   }

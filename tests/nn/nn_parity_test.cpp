@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include "mirkit/io/safetensors.hpp"
@@ -46,11 +47,13 @@ float worst_difference(const Tensor& got, const Tensor& want) {
   return worst;
 }
 
-// Appends "case worst" to $MIRKIT_NN_PARITY_OUT when set (docs/nn.md's table comes from it).
-void record(const std::string& name, float worst) {
-  std::printf("[parity] %-45s worst |mirkit - torch| = %.3g\n", name.c_str(), worst);
+// Appends "case worst largest" to $MIRKIT_NN_PARITY_OUT when set: scripts/nn_parity.sh makes
+// docs/nn.md's table from it. `largest` is the largest |output|, the scale of the difference.
+void record(const std::string& name, float worst, float largest) {
+  std::printf("[parity] %-45s worst |mirkit - torch| = %.3g (largest |output| %.3g)\n",
+              name.c_str(), worst, largest);
   if (const char* path = std::getenv("MIRKIT_NN_PARITY_OUT")) {
-    std::ofstream(path, std::ios::app) << name << " " << worst << "\n";
+    std::ofstream(path, std::ios::app) << name << " " << worst << " " << largest << "\n";
   }
 }
 
@@ -61,13 +64,15 @@ TEST_P(TorchParity, MatchesPyTorchWithin1e4) {
   const Network network = Network::load(kDataDir + "/" + name + ".safetensors");
   const io::TensorFile fixture =
       io::read_safetensors(kDataDir + "/" + name + ".fixture.safetensors");
-  float worst = 0.0f;
+  float worst = 0.0f, largest = 0.0f;
   int inputs = 0;
   for (int k = 0; fixture.tensors.count("input." + std::to_string(k)); ++k, ++inputs) {
     const std::string suffix = "." + std::to_string(k);
     const Tensor input = to_tensor(fixture.tensors.at("input" + suffix), "input");
     const Tensor want = to_tensor(fixture.tensors.at("output" + suffix), "output");
     const float d = worst_difference(network.forward(input), want);
+    for (const float v : want.values())
+      largest = std::max(largest, std::abs(v));
     EXPECT_LE(d, kTolerance) << name << " input " << k << " " << to_string(input.shape());
     worst = std::max(worst, d);
     if (fixture.tensors.count("probabilities" + suffix)) {
@@ -77,7 +82,7 @@ TEST_P(TorchParity, MatchesPyTorchWithin1e4) {
     }
   }
   EXPECT_GE(inputs, 2) << "each case has batch 1 and batch 7 inputs";
-  record(name, worst);
+  record(name, worst, largest);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, TorchParity, ::testing::ValuesIn(cases()),
@@ -111,6 +116,23 @@ TEST(TorchParity, FixturesCoverEveryArchitecture) {
   for (const char* arch :
        {"arch_vgg", "arch_resnet", "arch_crnn", "arch_tcn", "arch_samplecnn", "arch_transformer"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), arch), names.end()) << arch;
+  }
+}
+
+// docs/nn.md has a section per layer type, headed "### `type`", naming each of its fields.
+TEST(NnDocs, DescribeEveryLayerTypeAndField) {
+  std::ifstream in(std::string(MIRKIT_DOCS_DIR) + "/nn.md");
+  const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(docs.empty());
+  for (const LayerType& layer : layer_types()) {
+    const std::size_t begin = docs.find("### `" + layer.type + "`");
+    ASSERT_NE(begin, std::string::npos) << layer.type << " is not documented";
+    const std::size_t end = docs.find("\n### ", begin + 1);
+    const std::string section = docs.substr(begin, end - begin);
+    for (const std::string& field : layer.fields) {
+      EXPECT_NE(section.find("`" + field + "`"), std::string::npos)
+          << layer.type << "." << field << " is not documented";
+    }
   }
 }
 

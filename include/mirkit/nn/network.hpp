@@ -3,14 +3,18 @@
 // F32 tensors named by layer position, as a PyTorch state_dict (see docs/nn.md).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "mirkit/core/json.hpp"
-#include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/layer.hpp"
+
+namespace mirkit::io {
+struct TensorFile;
+}
 
 namespace mirkit::nn {
 
@@ -38,6 +42,7 @@ struct WindowPredictions {
 struct LayerType {
   std::string type;
   std::string description;
+  std::vector<std::string> fields;  // the JSON keys it accepts besides "type" and "name"
 };
 std::vector<LayerType> layer_types();
 
@@ -46,7 +51,8 @@ class Network {
   // Reads and checks the file; every error (truncated file, unknown layer, a tensor missing, of
   // the wrong shape or used by no layer) is an input Error naming the file and the layer.
   static Network load(const std::filesystem::path& path);
-  static Network from_tensor_file(const io::TensorFile& file, const std::string& where);
+  // The same from a file's bytes; `where` names it in errors.
+  static Network from_bytes(std::span<const std::byte> bytes, const std::string& where);
 
   // The last layer's output (logits), batch first: input (N, input_shape...).
   Tensor forward(const Tensor& input) const;
@@ -66,14 +72,19 @@ class Network {
   const Shape& input_shape() const { return input_shape_; }
   const std::vector<std::string>& classes() const { return classes_; }
   OutputKind output() const { return output_; }
-  const Json& features() const { return features_; }  // the extraction config (null if none)
-  const Json& description() const { return description_; }
+  // The extraction config the model was trained on, as JSON text ("null" if none): what
+  // `mirkit predict` hands to the feature extractor.
+  const std::string& features_json() const { return features_; }
+  // The network description ({"input_shape": …, "layers": […]}) as JSON text.
+  const std::string& description_json() const { return description_; }
   const std::string& source() const { return where_; }
 
  private:
+  static Network from_tensor_file(const io::TensorFile& file, const std::string& where);
+
   std::string where_;
-  Json description_;
-  Json features_;
+  std::string description_;
+  std::string features_;
   Shape input_shape_;
   std::vector<std::string> classes_;
   OutputKind output_ = OutputKind::single_label;
