@@ -6,7 +6,9 @@
 
 Loads each model file mirkit loads (description + weights), rebuilds it with export_torch's
 builders, and times model(x) under torch.no_grad() for batches of 1 and 16 windows: the median of
-several timed repeats after a warm-up, as per-window latency and windows per second.
+several timed repeats after a warm-up, as per-window latency and windows per second. Times are
+CPU time of the process (time.process_time), like the CPU column of Google Benchmark, so that a
+machine shared with other work inflates neither side.
 """
 import json
 import os
@@ -41,16 +43,16 @@ def time_forward(model, x, min_seconds=1.0, repeats=5):
         for _ in range(3):
             model(x)
         # Iterations per repeat so that each lasts about min_seconds / repeats.
-        start = time.perf_counter()
+        start = time.process_time()
         model(x)
-        once = max(time.perf_counter() - start, 1e-6)
+        once = max(time.process_time() - start, 1e-6)
         iterations = max(1, int(min_seconds / repeats / once))
         samples = []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(iterations):
                 model(x)
-            samples.append((time.perf_counter() - start) / iterations)
+            samples.append((time.process_time() - start) / iterations)
     return statistics.median(samples)
 
 

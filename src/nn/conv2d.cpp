@@ -140,12 +140,24 @@ void Conv2d::compute(const float* in, std::int64_t n, std::int64_t height, std::
           multiply(weights, out_group, taps, cols.data(), count, count, bias, result + first,
                    positions);
         }
+        if (activation_) {
+          for (std::int64_t c = 0; c < out_group; ++c) {
+            activation_->apply({result + c * positions + first, static_cast<std::size_t>(count)});
+          }
+        }
       }
     }
   }
 }
 
+bool Conv2d::absorb_activation(const Activation& activation) {
+  if (activation_) return false;  // a second activation stays a layer
+  activation_ = activation;
+  return true;
+}
+
 bool Conv2d::absorb_channel_affine(const Eigen::VectorXf& scale, const Eigen::VectorXf& shift) {
+  if (activation_) return false;  // the affine comes after the activation: it cannot fold
   weight_ = scale.asDiagonal() * weight_;
   bias_ = scale.cwiseProduct(bias_) + shift;
   pack();

@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/batch_norm.hpp"
 #include "mirkit/nn/sequential.hpp"
 
@@ -147,6 +148,10 @@ std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefi
     // An inference-time batch norm right after a convolution folds into its weights.
     if (const auto* norm = dynamic_cast<const BatchNorm*>(layer.get()); norm && !entries.empty()) {
       if (entries.back().layer->absorb_channel_affine(norm->scale(), norm->shift())) continue;
+    }
+    if (const auto* activation = dynamic_cast<const Activation*>(layer.get());
+        activation && !entries.empty()) {
+      if (entries.back().layer->absorb_activation(*activation)) continue;
     }
     entries.push_back({context.where().substr(store.file.size() + 2), std::move(layer)});
   }

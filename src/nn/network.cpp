@@ -142,23 +142,53 @@ Network Network::from_tensor_file(const io::TensorFile& file, const std::string&
   return network;
 }
 
-Tensor Network::forward(const Tensor& input) const {
-  const Shape& s = input.shape();
-  bool fits = s.size() == input_shape_.size() + 1;
-  for (std::size_t a = 0; fits && a < input_shape_.size(); ++a) {
-    fits = input_shape_[a] == -1 || input_shape_[a] == s[a + 1];
-  }
-  if (!fits) {
-    fail(where_, "input of shape " + to_string(s) + " does not match " + batch_of(input_shape_));
+namespace {
+
+bool fits(const Shape& item, const Shape& batch) {
+  bool ok = batch.size() == item.size() + 1;
+  for (std::size_t a = 0; ok && a < item.size(); ++a)
+    ok = item[a] == -1 || item[a] == batch[a + 1];
+  return ok;
+}
+
+}  // namespace
+
+Tensor Network::forward_whole_batch(const Tensor& input) const {
+  if (!fits(input_shape_, input.shape())) {
+    fail(where_, "input of shape " + to_string(input.shape()) + " does not match " +
+                     batch_of(input_shape_));
   }
   Tensor out;
   try {
-    layers_->output_shape(s);
+    layers_->output_shape(input.shape());
     layers_->forward(input, out);
   } catch (const Error& error) {
     throw error.with_file(where_);
   }
   return out;
+}
+
+Tensor Network::forward(const Tensor& input) const {
+  const Shape& s = input.shape();
+  if (!fits(input_shape_, s)) {
+    fail(where_, "input of shape " + to_string(s) + " does not match " + batch_of(input_shape_));
+  }
+  if (s[0] == 1) return forward_whole_batch(input);
+  try {
+    Tensor out(layers_->output_shape(s)), item, result;
+    Shape item_shape = s;
+    item_shape[0] = 1;
+    const std::int64_t in_size = input.size() / s[0], out_size = out.size() / s[0];
+    for (std::int64_t b = 0; b < s[0]; ++b) {
+      item.resize(item_shape);
+      std::copy_n(input.data() + b * in_size, in_size, item.data());
+      layers_->forward(item, result);
+      std::copy_n(result.data(), out_size, out.data() + b * out_size);
+    }
+    return out;
+  } catch (const Error& error) {
+    throw error.with_file(where_);
+  }
 }
 
 Tensor Network::predict(const Tensor& input) const {

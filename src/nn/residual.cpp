@@ -25,6 +25,13 @@ void Residual::forward(const Tensor& in, Tensor& out) const {
   } else {
     sum += in.matrix(1, in.size());
   }
+  if (activation_) activation_->apply(out.values());
+}
+
+bool Residual::absorb_activation(const Activation& activation) {
+  if (activation_) return false;
+  activation_ = activation;
+  return true;
 }
 
 LayerDefinition residual_definition() {

@@ -27,6 +27,9 @@ class Conv1d : public Layer {
   bool absorb_channel_affine(const Eigen::VectorXf& scale, const Eigen::VectorXf& shift) override {
     return conv_.absorb_channel_affine(scale, shift);
   }
+  bool absorb_activation(const Activation& activation) override {
+    return conv_.absorb_activation(activation);
+  }
 
  private:
   Conv2d conv_;

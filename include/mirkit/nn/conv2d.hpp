@@ -2,8 +2,10 @@
 // so that a causal 1-D convolution is the same kernel), dilation and groups.
 #pragma once
 
+#include <optional>
 #include <vector>
 
+#include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/layer.hpp"
 
 namespace mirkit::nn {
@@ -26,6 +28,7 @@ class Conv2d : public Layer {
   Shape output_shape(const Shape& input) const override;
   void forward(const Tensor& in, Tensor& out) const override;
   bool absorb_channel_affine(const Eigen::VectorXf& scale, const Eigen::VectorXf& shift) override;
+  bool absorb_activation(const Activation& activation) override;
 
   const Conv2dOptions& options() const { return options_; }
 
@@ -43,6 +46,7 @@ class Conv2d : public Layer {
   Eigen::VectorXf bias_;  // out (zeros when the file has none)
   // weight_'s rows of each group, laid out for the matrix-product kernel (src/nn/gemm.hpp).
   std::vector<std::vector<float>> packed_;
+  std::optional<Activation> activation_;  // a following activation, applied block by block
 };
 
 }  // namespace mirkit::nn

@@ -8,6 +8,8 @@
 
 namespace mirkit::nn {
 
+class Activation;
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -26,6 +28,11 @@ class Layer {
                                      const Eigen::VectorXf& /*shift*/) {
     return false;
   }
+
+  // A layer may also take over an element-wise activation that follows it, applying it while
+  // its output is still in cache (a convolution block by block, a residual block after the sum);
+  // true if it did.
+  virtual bool absorb_activation(const Activation& /*activation*/) { return false; }
 };
 
 }  // namespace mirkit::nn

@@ -54,8 +54,12 @@ class Network {
   // The same from a file's bytes; `where` names it in errors.
   static Network from_bytes(std::span<const std::byte> bytes, const std::string& where);
 
-  // The last layer's output (logits), batch first: input (N, input_shape...).
+  // The last layer's output (logits), batch first: input (N, input_shape...). A batch is run
+  // item by item (each item's activations stay in cache from layer to layer, which is faster
+  // on every bench architecture); forward_whole_batch gives each layer the whole batch at once,
+  // with the same values up to float rounding.
   Tensor forward(const Tensor& input) const;
+  Tensor forward_whole_batch(const Tensor& input) const;
   // forward() then softmax over the last axis (single-label) or sigmoid (multi-label).
   Tensor predict(const Tensor& input) const;
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/layer.hpp"
 
 namespace mirkit::nn {
@@ -16,10 +18,12 @@ class Residual : public Layer {
 
   Shape output_shape(const Shape& input) const override;
   void forward(const Tensor& in, Tensor& out) const override;
+  bool absorb_activation(const Activation& activation) override;
 
  private:
   std::unique_ptr<Layer> body_;
   std::unique_ptr<Layer> shortcut_;
+  std::optional<Activation> activation_;  // a following activation, applied after the sum
 };
 
 }  // namespace mirkit::nn
