@@ -24,17 +24,57 @@ std::vector<float> pack_weights(const Eigen::Ref<const RowMatrix>& a) {
 
 namespace {
 
-// C = A · B + bias in tiles of 4 rows × 2·lanes columns. Every output
-// is accumulated over k in order from zero, then the bias is added: the tile width changes which
-// outputs are computed together, never the operations that make one, so every instantiation
-// gives the same bits.
-template <int kLanes>
+// Rows kPanels · 4 × columns 2 · kLanes of C from panels p, p + 1, … of A and one panel of B.
+template <int kLanes, int kPanels>
+__attribute__((always_inline)) inline void tile(const float* packed, std::int64_t p,
+                                                std::int64_t depth, const float* panel,
+                                                std::int64_t m, const float* bias, float* c,
+                                                std::int64_t ldc, std::int64_t j,
+                                                std::int64_t width) {
+  typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+  constexpr std::int64_t kTileCols = 2 * kLanes, kTileRows = kPanels * kRows;
+  Lanes acc[kTileRows][2] = {};
+  for (std::int64_t k = 0; k < depth; ++k) {
+    Lanes b0, b1;
+    std::memcpy(&b0, panel + k * kTileCols, sizeof(b0));
+    std::memcpy(&b1, panel + k * kTileCols + kLanes, sizeof(b1));
+    for (std::int64_t q = 0; q < kPanels; ++q) {
+      const float* w = packed + ((p + q) * depth + k) * kRows;
+      for (std::int64_t r = 0; r < kRows; ++r) {
+        acc[q * kRows + r][0] += w[r] * b0;
+        acc[q * kRows + r][1] += w[r] * b1;
+      }
+    }
+  }
+  const std::int64_t first_row = p * kRows;
+  const std::int64_t rows = std::min<std::int64_t>(kTileRows, m - first_row);
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float offset = bias[first_row + r];
+    acc[r][0] += offset;
+    acc[r][1] += offset;
+    float* out = c + (first_row + r) * ldc + j;
+    if (width == kTileCols) {
+      std::memcpy(out, &acc[r][0], sizeof(Lanes));
+      std::memcpy(out + kLanes, &acc[r][1], sizeof(Lanes));
+    } else {
+      float row[kTileCols];
+      std::memcpy(row, &acc[r][0], sizeof(Lanes));
+      std::memcpy(row + kLanes, &acc[r][1], sizeof(Lanes));
+      std::memcpy(out, row, static_cast<std::size_t>(width) * sizeof(float));
+    }
+  }
+}
+
+// C = A · B + bias in tiles of kPanels · 4 rows × 2 · kLanes columns. Every output is accumulated
+// over k in order from zero, then the bias is added: the tile size changes which outputs are
+// computed together, never the operations that make one, so every instantiation gives the same
+// bits.
+template <int kLanes, int kPanels>
 __attribute__((always_inline)) inline void multiply_tiles(const float* packed, std::int64_t m,
                                                           std::int64_t depth, const float* b,
                                                           std::int64_t ldb, std::int64_t n,
                                                           const float* bias, float* c,
                                                           std::int64_t ldc) {
-  typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
   constexpr std::int64_t kTileCols = 2 * kLanes;
   const std::int64_t panels = (m + kRows - 1) / kRows;
   // Each block of columns of B is first copied into a contiguous panel: read in place, its rows
@@ -44,7 +84,6 @@ __attribute__((always_inline)) inline void multiply_tiles(const float* packed, s
   thread_local std::vector<float> storage;
   storage.resize(static_cast<std::size_t>(depth * kTileCols));
   float* panel = storage.data();
-  float tail[kRows * kTileCols];
   for (std::int64_t j = 0; j < n; j += kTileCols) {
     const std::int64_t width = std::min(kTileCols, n - j);
     if (width == kTileCols) {
@@ -58,33 +97,12 @@ __attribute__((always_inline)) inline void multiply_tiles(const float* packed, s
                     static_cast<std::size_t>(width) * sizeof(float));
       }
     }
-    for (std::int64_t p = 0; p < panels; ++p) {
-      const float* w = packed + p * depth * kRows;
-      Lanes acc[kRows][2] = {};
-      for (std::int64_t k = 0; k < depth; ++k) {
-        Lanes b0, b1;
-        std::memcpy(&b0, panel + k * kTileCols, sizeof(b0));
-        std::memcpy(&b1, panel + k * kTileCols + kLanes, sizeof(b1));
-        for (std::int64_t r = 0; r < kRows; ++r) {
-          const float weight = w[k * kRows + r];
-          acc[r][0] += weight * b0;
-          acc[r][1] += weight * b1;
-        }
-      }
-      const std::int64_t rows = std::min(kRows, m - p * kRows);
-      for (std::int64_t r = 0; r < rows; ++r) {
-        const float offset = bias[p * kRows + r];
-        acc[r][0] += offset;
-        acc[r][1] += offset;
-        float* out = width == kTileCols ? c + (p * kRows + r) * ldc + j : tail + r * kTileCols;
-        std::memcpy(out, &acc[r][0], sizeof(Lanes));
-        std::memcpy(out + kLanes, &acc[r][1], sizeof(Lanes));
-        if (width < kTileCols) {
-          std::memcpy(c + (p * kRows + r) * ldc + j, out,
-                      static_cast<std::size_t>(width) * sizeof(float));
-        }
-      }
+    std::int64_t p = 0;
+    for (; p + kPanels <= panels; p += kPanels) {
+      tile<kLanes, kPanels>(packed, p, depth, panel, m, bias, c, ldc, j, width);
     }
+    for (; p < panels; ++p)
+      tile<kLanes, 1>(packed, p, depth, panel, m, bias, c, ldc, j, width);
   }
 }
 
@@ -96,14 +114,14 @@ __attribute__((target("avx512f"))) void multiply_avx512(const float* packed, std
                                                         std::int64_t ldb, std::int64_t n,
                                                         const float* bias, float* c,
                                                         std::int64_t ldc) {
-  multiply_tiles<16>(packed, m, depth, b, ldb, n, bias, c, ldc);
+  multiply_tiles<16, 2>(packed, m, depth, b, ldb, n, bias, c, ldc);
 }
 __attribute__((target_clones("avx2", "default")))
 #endif
 void multiply_8_lanes(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
                       std::int64_t ldb, std::int64_t n, const float* bias, float* c,
                       std::int64_t ldc) {
-  multiply_tiles<8>(packed, m, depth, b, ldb, n, bias, c, ldc);
+  multiply_tiles<8, 1>(packed, m, depth, b, ldb, n, bias, c, ldc);
 }
 
 bool has_avx512() {
