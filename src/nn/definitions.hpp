@@ -35,6 +35,8 @@ class LoadContext {
   const Json& params() const { return params_; }
   const Json& raw() const { return raw_; }
   const std::string& path() const { return path_; }
+  // "layer 3 (conv2d)", or "layer 3 (conv2d 'stem')" when the entry has a name.
+  std::string label() const;
   // "model.safetensors: layer 3 (conv2d)": the start of every message about this layer.
   std::string where() const;
   [[noreturn]] void fail(const std::string& cause) const;

@@ -38,7 +38,11 @@ LoadContext::LoadContext(Json params, Json raw, std::string path, std::string ty
       store_(&store) {}
 
 std::string LoadContext::where() const {
-  std::string out = store_->file + ": layer " + path_ + " (" + type_;
+  return store_->file + ": " + label();
+}
+
+std::string LoadContext::label() const {
+  std::string out = "layer " + path_ + " (" + type_;
   if (raw_.is_object() && raw_.contains("name") && raw_["name"].is_string()) {
     out += " '" + raw_["name"].get<std::string>() + "'";
   }
@@ -153,7 +157,7 @@ std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefi
         activation && !entries.empty()) {
       if (entries.back().layer->absorb_activation(*activation)) continue;
     }
-    entries.push_back({context.where().substr(store.file.size() + 2), std::move(layer)});
+    entries.push_back({context.label(), std::move(layer)});
   }
   return std::make_unique<Sequential>(std::move(entries));
 }
