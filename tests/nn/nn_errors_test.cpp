@@ -57,8 +57,9 @@ TEST(NetworkErrors, TruncatedFileNamesTheFile) {
 
 TEST(NetworkErrors, GarbageIsAnErrorNotACrash) {
   const test::TempDir dir;
-  test::write_bytes(dir / "noise.safetensors",
-                    std::string("\x10\0\0\0\0\0\0\0{\"a\":1}\xff\xfe  ", 24));
+  // A header length of 16 over a JSON header that is not a safetensors header, then junk.
+  const char bytes[] = "\x10\0\0\0\0\0\0\0{\"a\":1}\xff\xfe       ";
+  test::write_bytes(dir / "noise.safetensors", std::string(bytes, sizeof(bytes) - 1));
   EXPECT_NE(load_error(dir / "noise.safetensors").find("noise.safetensors"), std::string::npos);
 }
 
