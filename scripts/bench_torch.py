@@ -1,19 +1,14 @@
-#!/ usr / bin / python3
-""
-    "PyTorch's CPU time for the bench models, one thread, on the same windows as bench_nn.
+#!/usr/bin/python3
+"""PyTorch's CPU time for the bench models, one thread, on the same windows as bench_nn.
 
-    scripts /
-    export_torch.py bench-- out build / nn_bench scripts / bench_torch.py build /
-    nn_bench[--mirkit build / release / bench / bench_nn]
+  scripts/export_torch.py bench --out build/nn_bench
+  scripts/bench_torch.py build/nn_bench [--mirkit build/release/bench/bench_nn]
 
-    With-- mirkit,
-    each model 's bench_nn figures are measured right after PyTorch' s(the machine is shared
-                                                                       : interleaving keeps both
-                                                                           under the same load) and
-        the ratio is printed.
+With --mirkit, each model's bench_nn figures are measured right after PyTorch's (the machine is
+shared: interleaving keeps both under the same load) and the ratio is printed.
 
-        Loads each model file mirkit loads(description + weights),
-    rebuilds it with export_torch's builders, and times model(x) under torch.no_grad() for batches of 1 and 16 windows: the median of
+Loads each model file mirkit loads (description + weights), rebuilds it with export_torch's
+builders, and times model(x) under torch.no_grad() for batches of 1 and 16 windows: the median of
 several timed repeats after a warm-up, as per-window latency and windows per second. Times are
 CPU time of the process (time.process_time), like the CPU column of Google Benchmark, so that a
 machine shared with other work inflates neither side.
@@ -52,7 +47,7 @@ def time_forward(model, x, min_seconds=1.0, repeats=5):
     with torch.no_grad():
         for _ in range(3):
             model(x)
-#Iterations per repeat so that each lasts about min_seconds / repeats.
+        # Iterations per repeat so that each lasts about min_seconds / repeats.
         start = time.process_time()
         model(x)
         once = max(time.process_time() - start, 1e-6)
@@ -99,10 +94,9 @@ def main():
     for name, shape in windows.items():
         metadata, tensors = read_safetensors(os.path.join(directory, name + ".safetensors"))
         model = export_torch.build_network(metadata["network"])
-#The file has no num_batches_tracked(training state); everything else must match.
+        # The file has no num_batches_tracked (training state); everything else must match.
         result = model.load_state_dict(
-            {
-k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=False)
+            {k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=False)
         assert not result.unexpected_keys, result.unexpected_keys
         assert all(k.endswith("num_batches_tracked") for k in result.missing_keys), result
         for batch in (1, 16):
