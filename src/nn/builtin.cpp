@@ -1,0 +1,38 @@
+// The layer registry: an explicit list, because a static library drops self-registering objects
+// that nothing references. A new layer is one file pair and one line here.
+#include "definitions.hpp"
+
+namespace mirkit::nn {
+
+const std::vector<LayerDefinition>& layer_registry() {
+  static const std::vector<LayerDefinition> registry = [] {
+    std::vector<LayerDefinition> all = {
+        conv1d_definition(),
+        conv2d_definition(),
+        batch_norm_definition(),
+        linear_definition(),
+        dropout_definition(),
+        softmax_definition(),
+        flatten_definition(),
+        reshape_definition(),
+        permute_definition(),
+        residual_definition(),
+        concat_definition(),
+        gru_definition(),
+        lstm_definition(),
+        layer_norm_definition(),
+        self_attention_definition(),
+        transformer_encoder_definition(),
+        attention_pooling_definition(),
+        positional_embedding_definition(),
+    };
+    for (auto group :
+         {activation_definitions(), pooling_definitions(), global_pool_definitions()}) {
+      all.insert(all.end(), group.begin(), group.end());
+    }
+    return all;
+  }();
+  return registry;
+}
+
+}  // namespace mirkit::nn

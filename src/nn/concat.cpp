@@ -1,0 +1,71 @@
+#include "mirkit/nn/concat.hpp"
+
+#include <algorithm>
+
+#include "definitions.hpp"
+#include "mirkit/core/error.hpp"
+
+namespace mirkit::nn {
+
+Shape Concat::output_shape(const Shape& input) const {
+  Shape out;
+  for (std::size_t b = 0; b < branches_.size(); ++b) {
+    const Shape shape = branches_[b]->output_shape(input);
+    const int rank = static_cast<int>(shape.size());
+    const int axis = axis_ < 0 ? axis_ + rank : axis_;
+    if (axis < 0 || axis >= rank) throw Error("dim out of range for " + to_string(shape));
+    if (b == 0) {
+      out = shape;
+      continue;
+    }
+    Shape a = out, c = shape;
+    if (a.size() == c.size()) a[axis] = c[axis] = 0;
+    if (a != c) {
+      throw Error("branch " + std::to_string(b) + " gives " + to_string(shape) +
+                  ", which does not fit " + to_string(out));
+    }
+    out[axis] += shape[axis];
+  }
+  return out;
+}
+
+void Concat::forward(const Tensor& in, Tensor& out) const {
+  out.resize(output_shape(in.shape()));
+  const int axis = axis_ < 0 ? axis_ + out.rank() : axis_;
+  std::int64_t outer = 1;
+  for (int a = 0; a < axis; ++a)
+    outer *= out.dim(a);
+  const std::int64_t out_block = out.size() / outer;
+  std::int64_t offset = 0;
+  Tensor part;
+  for (const auto& branch : branches_) {
+    branch->forward(in, part);
+    const std::int64_t block = part.size() / outer;
+    for (std::int64_t o = 0; o < outer; ++o) {
+      std::copy_n(part.data() + o * block, block, out.data() + o * out_block + offset);
+    }
+    offset += block;
+  }
+}
+
+LayerDefinition concat_definition() {
+  return {
+      "concat",
+      "branches (a list of layer lists) on the same input, joined along 'dim' (torch.cat)",
+      {{"dim", ParamType::integer, 1, "the axis; negative counts from the end"}},
+      {"branches"},
+      [](const LoadContext& context) -> std::unique_ptr<Layer> {
+        const Json& raw = context.raw();
+        if (!raw.contains("branches") || !raw["branches"].is_array() || raw["branches"].empty()) {
+          context.fail("'branches' must be a non-empty list of layer lists");
+        }
+        std::vector<std::unique_ptr<Layer>> branches;
+        for (std::size_t b = 0; b < raw["branches"].size(); ++b) {
+          branches.push_back(context.sequence(raw["branches"][b], "branches." + std::to_string(b)));
+        }
+        return std::make_unique<Concat>(std::move(branches),
+                                        static_cast<int>(context.integer("dim")));
+      }};
+}
+
+}  // namespace mirkit::nn

@@ -1,0 +1,114 @@
+// Internal: how a layer is made from its JSON entry and its tensors, and the registry's entries
+// (one `*_definition()` per layer file; the explicit list is in builtin.cpp).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/core/params.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/layer.hpp"
+#include "mirkit/nn/recurrent.hpp"
+
+namespace mirkit::nn {
+
+// The weights of one file, each taken at most once, so that a tensor no layer asked for (a
+// misspelt name in an exporter) is reported instead of silently ignored.
+struct WeightStore {
+  std::string file;
+  std::map<std::string, io::Tensor> tensors;
+  std::set<std::string> taken;
+};
+
+class LoadContext {
+ public:
+  // `params`: the entry resolved against its definition's schema; `raw`: the entry as written
+  // (for nested layer lists); `path`: the layer's position ("3", "3.body.0"), which is also the
+  // prefix of its tensors' names, as in a PyTorch state_dict of nested Sequentials.
+  LoadContext(Json params, Json raw, std::string path, std::string type, WeightStore& store);
+
+  const Json& params() const { return params_; }
+  const Json& raw() const { return raw_; }
+  const std::string& path() const { return path_; }
+  // "layer 3 (conv2d)", or "layer 3 (conv2d 'stem')" when the entry has a name.
+  std::string label() const;
+  // "model.safetensors: layer 3 (conv2d)": the start of every message about this layer.
+  std::string where() const;
+  [[noreturn]] void fail(const std::string& cause) const;
+
+  // Whether an optional parameter (declared with a null default) was given.
+  bool given(const std::string& key) const;
+  // Required parameters (declared without a default): an error when absent.
+  std::int64_t integer(const std::string& key) const;
+  double number(const std::string& key) const;
+  bool boolean(const std::string& key) const;
+  std::string string(const std::string& key) const;
+  // A list of `count` whole numbers.
+  std::vector<std::int64_t> integers(const std::string& key, std::size_t count) const;
+
+  // The tensor `<path>.<name>`, which must exist with exactly `shape`.
+  Tensor weight(const std::string& name, const Shape& shape) const;
+  bool has_weight(const std::string& name) const;
+
+  // The nested layer list raw()[key] (a JSON array), its tensors under `<path>.<key>`.
+  std::unique_ptr<Layer> sequence(const Json& list, const std::string& key) const;
+  // The same context for a sub-module (`<path>.<name>`), e.g. a transformer's "self_attn".
+  LoadContext child(const std::string& name) const;
+
+ private:
+  Json params_;
+  Json raw_;
+  std::string path_;
+  std::string type_;
+  WeightStore* store_;
+};
+
+struct LayerDefinition {
+  std::string type;
+  std::string description;             // one line, for docs and the unknown-type error
+  ParamSchema params;                  // "type" and "name" are always allowed
+  std::vector<std::string> sublayers;  // keys holding nested layer lists (not in `params`)
+  std::function<std::unique_ptr<Layer>(const LoadContext&)> create;
+};
+
+const std::vector<LayerDefinition>& layer_registry();
+
+// Builds a layer list; `prefix` is the path of the enclosing block ("" at the top).
+std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,
+                                      WeightStore& store);
+
+// Shared by gru.cpp and lstm.cpp (recurrent.cpp).
+ParamSchema recurrent_schema();
+RecurrentOptions read_recurrent_options(const LoadContext& context);
+std::vector<RecurrentWeights> read_recurrent_weights(const LoadContext& context,
+                                                     const RecurrentOptions& options,
+                                                     std::int64_t gates);
+
+LayerDefinition conv1d_definition();
+LayerDefinition conv2d_definition();
+LayerDefinition batch_norm_definition();
+std::vector<LayerDefinition> activation_definitions();
+LayerDefinition softmax_definition();
+std::vector<LayerDefinition> pooling_definitions();
+std::vector<LayerDefinition> global_pool_definitions();
+LayerDefinition linear_definition();
+LayerDefinition dropout_definition();
+LayerDefinition flatten_definition();
+LayerDefinition reshape_definition();
+LayerDefinition permute_definition();
+LayerDefinition residual_definition();
+LayerDefinition concat_definition();
+LayerDefinition gru_definition();
+LayerDefinition lstm_definition();
+LayerDefinition layer_norm_definition();
+LayerDefinition self_attention_definition();
+LayerDefinition transformer_encoder_definition();
+LayerDefinition attention_pooling_definition();
+LayerDefinition positional_embedding_definition();
+
+}  // namespace mirkit::nn
