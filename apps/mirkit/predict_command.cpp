@@ -22,7 +22,7 @@ ExitCode run_predict(PredictCommand& command, Log& log) {
   pipeline::PredictOptions& options = command.options;
   options.model = command.positional.front();
   options.inputs.paths.assign(command.positional.begin() + 1, command.positional.end());
-  options.aggregate = pipeline::parse_aggregate(command.aggregate);
+  options.aggregate = command.aggregate;
   if (command.segment_s > 0.0) options.segment_s = command.segment_s;
   if (!command.root.empty()) options.gather.root = command.root;
   if (options.jobs <= 0) options.jobs = hardware_threads();
@@ -64,8 +64,9 @@ void add_predict_command(CLI::App& app, Runner& runner) {
          "--segment", command->segment_s,
          "Cut each file into segments of this many seconds and aggregate their predictions")
       ->check(CLI::PositiveNumber);
-  sub->add_option("--aggregate", command->aggregate, "How segments combine: mean, vote or max")
-      ->check(CLI::IsMember({"mean", "vote", "max"}));
+  sub->add_option("--aggregate", command->aggregate,
+                  "How segments combine: mean, vote or max (neural networks also: attention)")
+      ->check(CLI::IsMember({"mean", "vote", "max", "attention"}));
   sub->add_flag("--per-segment", options.per_segment, "With --segment: also one row per segment");
   sub->add_option("-j,--jobs", options.jobs, "Threads over files (0: one per core)")
       ->check(CLI::Range(0, 1024));
@@ -75,6 +76,7 @@ void add_predict_command(CLI::App& app, Runner& runner) {
                   "Lock file that keeps a second run off the same output (default: OUTPUT.lock)");
   sub->add_option("--root", command->root, "Paths in the output relative to this folder");
   sub->footer(
+      "MODEL is a model file from train, or a neural network from scripts/export_torch.py.\n"
       "Raw audio is analysed with the recipe stored in the model, so no extract step is needed.\n"
       "A feature file must come from that same recipe (its config hash is checked). Rows follow\n"
       "the input order: path, label (tags joined by ';'), then every class's probability.\n"

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/file_lock.hpp"
@@ -16,8 +17,6 @@
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
-#include "mirkit/pipeline/model_file.hpp"
-#include "mirkit/pipeline/trained_model.hpp"
 
 namespace mirkit::pipeline {
 namespace fs = std::filesystem;
@@ -35,9 +34,8 @@ struct Prediction {
 
 class RowWriter {
  public:
-  RowWriter(const ModelFile& model, const std::vector<double>& thresholds, bool jsonl, int top_k,
-            bool segments)
-      : model_(model), thresholds_(thresholds), jsonl_(jsonl), top_k_(top_k), segments_(segments) {}
+  RowWriter(const ClipScorer& model, bool jsonl, int top_k, bool segments)
+      : model_(model), jsonl_(jsonl), top_k_(top_k), segments_(segments) {}
 
   std::string header() const {
     if (jsonl_) return {};
@@ -48,7 +46,7 @@ class RowWriter {
       for (int k = 1; k <= top_k_; ++k)
         line += ",top" + std::to_string(k) + ",p" + std::to_string(k);
     } else {
-      for (const std::string& name : model_.classes)
+      for (const std::string& name : model_.classes())
         line += "," + csv_field(name);
     }
     return line + "\n";
@@ -63,16 +61,16 @@ class RowWriter {
     if (jsonl_) {
       Json line = {{"path", p.path}};
       if (segments_) line["segment"] = p.segment.empty() ? Json("all") : Json(std::stod(p.segment));
-      line["label"] = model_.multi_label ? Json(labels) : Json(labels.front());
+      line["label"] = model_.multi_label() ? Json(labels) : Json(labels.front());
       if (top_k_ > 0) {
         Json top = Json::array();
         for (std::size_t k = 0; k < shown; ++k)
-          top.push_back({model_.classes[order[k]], p.scores[order[k]]});
+          top.push_back({model_.classes()[order[k]], p.scores[order[k]]});
         line["top"] = top;
       } else {
         Json probabilities = Json::object();
-        for (std::size_t c = 0; c < model_.classes.size(); ++c)
-          probabilities[model_.classes[c]] = p.scores[c];
+        for (std::size_t c = 0; c < model_.classes().size(); ++c)
+          probabilities[model_.classes()[c]] = p.scores[c];
         line["probabilities"] = probabilities;
       }
       return to_json_line(line) + "\n";
@@ -85,7 +83,7 @@ class RowWriter {
     line += "," + csv_field(label);
     if (top_k_ > 0) {
       for (std::size_t k = 0; k < static_cast<std::size_t>(top_k_); ++k) {
-        line += k < shown ? "," + csv_field(model_.classes[order[k]]) + "," +
+        line += k < shown ? "," + csv_field(model_.classes()[order[k]]) + "," +
                                 float_text(p.scores[order[k]])
                           : std::string(",,");
       }
@@ -109,49 +107,19 @@ class RowWriter {
   // Single-label: the most probable class. Multi-label: every tag at or above its threshold.
   std::vector<std::string> chosen(const std::vector<float>& scores,
                                   const std::vector<std::size_t>& order) const {
-    if (!model_.multi_label) return {model_.classes[order.front()]};
+    if (!model_.multi_label()) return {model_.classes()[order.front()]};
     std::vector<std::string> tags;
     for (std::size_t t = 0; t < scores.size(); ++t) {
-      const double threshold = t < thresholds_.size() ? thresholds_[t] : 0.5;
-      if (scores[t] >= threshold) tags.push_back(model_.classes[t]);
+      if (scores[t] >= model_.thresholds()[t]) tags.push_back(model_.classes()[t]);
     }
     return tags;
   }
 
-  const ModelFile& model_;
-  const std::vector<double>& thresholds_;
+  const ClipScorer& model_;
   bool jsonl_;
   int top_k_;
   bool segments_;
 };
-
-std::vector<float> aggregate(const dsp::Matrix& segment_scores, Aggregate how, bool multi_label) {
-  const Eigen::Index classes = segment_scores.cols();
-  Eigen::RowVectorXf out = Eigen::RowVectorXf::Zero(classes);
-  const auto n = static_cast<float>(segment_scores.rows());
-  switch (how) {
-    case Aggregate::mean:
-      out = segment_scores.colwise().sum() / n;
-      break;
-    case Aggregate::vote:
-      for (Eigen::Index s = 0; s < segment_scores.rows(); ++s) {
-        if (multi_label) {
-          out += (segment_scores.row(s).array() >= 0.5f).cast<float>().matrix();
-        } else {
-          Eigen::Index best = 0;
-          segment_scores.row(s).maxCoeff(&best);
-          out(best) += 1.0f;
-        }
-      }
-      out /= n;
-      break;
-    case Aggregate::max:
-      out = segment_scores.colwise().maxCoeff();
-      if (!multi_label && out.sum() > 0.0f) out /= out.sum();
-      break;
-  }
-  return {out.data(), out.data() + classes};
-}
 
 std::string seconds_text(double seconds) {
   char text[32];
@@ -214,26 +182,12 @@ EarlierRows read_earlier(const fs::path& output, bool jsonl, const std::string& 
 
 }  // namespace
 
-Aggregate parse_aggregate(const std::string& name) {
-  if (name == "mean") return Aggregate::mean;
-  if (name == "vote") return Aggregate::vote;
-  if (name == "max") return Aggregate::max;
-  throw usage_error("unknown aggregate '" + name + "' (known: mean, vote, max)");
-}
-
 PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream) {
   const auto start = Clock::now();
-  ModelFile model;
-  try {
-    model = read_model_file(options.model);
-  } catch (const Error& error) {
-    throw usage_error(std::string("predict: ") + error.what());
-  }
-  const TrainedModel trained = TrainedModel::restore(model.state, model.layout, model.multi_label);
-  const std::vector<double> thresholds = trained.thresholds();
+  const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
   const bool jsonl = options.output.extension() == ".jsonl";
   if (options.segment_s && !(*options.segment_s > 0.0)) throw usage_error("--segment must be > 0");
-  const RowWriter writer(model, thresholds, jsonl, options.top_k, options.segment_s.has_value());
+  const RowWriter writer(*scorer, jsonl, options.top_k, options.segment_s.has_value());
 
   // Feature files are scored as they are; everything else is audio.
   io::InputSpec audio_spec = options.inputs;
@@ -275,13 +229,13 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
     } catch (const Error& error) {
       throw usage_error(std::string("predict: ") + error.what());
     }
-    if (features.config_hash != model.feature_config_hash) {
+    if (features.config_hash != scorer->feature_config_hash()) {
       throw usage_error("predict: " + path.string() + " was extracted with config hash " +
                         features.config_hash + ", but " + options.model.string() +
-                        " was trained on features of config hash " + model.feature_config_hash +
+                        " was trained on features of config hash " + scorer->feature_config_hash() +
                         ": give the audio itself, or extract with the model's recipe");
     }
-    const dsp::Matrix scores = trained.scores(features);
+    const dsp::Matrix scores = scorer->score_items(features, options.aggregate);
     for (std::size_t i = 0; i < features.items.size(); ++i) {
       const Eigen::RowVectorXf row = scores.row(static_cast<Eigen::Index>(i));
       keys.push_back(features.items[i].path);
@@ -325,12 +279,11 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
   std::vector<features::FeatureExtractor> extractors;
   for (int w = 0; w < workers; ++w)
-    extractors.emplace_back(model.feature_config, options.model.string());
-  if (extractors.front().config_hash() != model.feature_config_hash) {
-    throw usage_error(
-        "predict: " + options.model.string() +
-        ": its feature recipe no longer gives its recorded hash (a model from another "
-        "mirkit version?)");
+    extractors.emplace_back(scorer->feature_config(), options.model.string());
+  if (extractors.front().config_hash() != scorer->feature_config_hash()) {
+    throw usage_error("predict: " + options.model.string() +
+                      ": its feature recipe no longer gives its recorded hash (a model from "
+                      "another mirkit version?)");
   }
   auto last_flush = Clock::now();
   std::size_t finished = 0;
@@ -345,55 +298,15 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
       if (input.start_s) load.decode.offset_s = *input.start_s;
       if (input.duration_s) load.decode.duration_s = *input.duration_s;
       const io::Audio audio = io::load_audio(input.path, load);
-      const auto total = static_cast<std::int64_t>(audio.samples.size());
-      std::int64_t length = total;
-      if (options.segment_s) {
-        length = std::max<std::int64_t>(1, std::llround(*options.segment_s * audio.sample_rate));
-      }
-      // Segments of `length` samples; a last piece shorter than half a segment joins no row
-      // unless it is all there is.
-      FeatureFile segments;
-      segments.layout = model.layout;
-      segments.names = model.feature_names;
-      segments.offsets = {0};
-      std::vector<dsp::Matrix> parts;
-      std::vector<double> starts;
-      for (std::int64_t begin = 0; begin < std::max<std::int64_t>(total, 1); begin += length) {
-        const std::int64_t count = std::min(length, total - begin);
-        if (begin > 0 && count < length / 2) break;
-        const std::span<const float> piece(
-            audio.samples.data() + begin,
-            static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
-        dsp::Matrix part;
-        if (model.layout == FeatureLayout::frames) {
-          part = extractor.frames(piece);
-        } else if (model.layout == FeatureLayout::segments) {
-          part = extractor.texture_windows(piece);
-        } else {
-          const std::vector<float> vector = extractor.pooled(piece);
-          part = Eigen::Map<const dsp::Matrix>(vector.data(), 1,
-                                               static_cast<Eigen::Index>(vector.size()));
-        }
-        if (!part.allFinite())
-          throw Error("features are not finite (NaN or Inf)", ErrorKind::input, {}, "features");
-        segments.offsets.push_back(segments.offsets.back() + part.rows());
-        segments.items.emplace_back();
-        parts.push_back(std::move(part));
-        starts.push_back(static_cast<double>(begin) / audio.sample_rate + load.decode.offset_s);
-      }
-      segments.values.resize(segments.offsets.back(),
-                             static_cast<Eigen::Index>(model.feature_names.size()));
-      for (std::size_t s = 0; s < parts.size(); ++s)
-        segments.values.middleRows(segments.offsets[s], parts[s].rows()) = parts[s];
-      const dsp::Matrix scores = trained.scores(segments);
-      lines.push_back(
-          writer.row({input.key, "", aggregate(scores, options.aggregate, model.multi_label)}));
+      const ClipScores scores =
+          scorer->score(extractor, audio.samples, options.segment_s, options.aggregate);
+      lines.push_back(writer.row({input.key, "", scores.clip}));
       if (options.per_segment && options.segment_s) {
-        for (Eigen::Index s = 0; s < scores.rows(); ++s) {
-          const Eigen::RowVectorXf row = scores.row(s);
-          lines.push_back(writer.row({input.key,
-                                      seconds_text(starts[static_cast<std::size_t>(s)]),
-                                      {row.data(), row.data() + row.size()}}));
+        for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {
+          const Eigen::RowVectorXf row = scores.segments.row(s);
+          const double start_s = scores.starts[static_cast<std::size_t>(s)] + load.decode.offset_s;
+          lines.push_back(writer.row(
+              {input.key, seconds_text(start_s), {row.data(), row.data() + row.size()}}));
         }
       }
     } catch (const Error& error) {

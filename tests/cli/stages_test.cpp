@@ -6,6 +6,10 @@
 #include <sstream>
 
 #include "mirkit/core/json.hpp"
+#include "mirkit/features/extractor.hpp"
+#include "mirkit/io/audio_reader.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/network.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 #include "support/audio_files.hpp"
 #include "support/run.hpp"
@@ -250,6 +254,68 @@ TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
   const auto predicted = mirkit({"predict", model, (dir / "c2.wav").string()});
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   EXPECT_NE(predicted.out.find(",high;low,"), std::string::npos) << predicted.out;
+}
+
+// A network file (a PyTorch-parity fixture: a TCN over 12-dimensional frames) given the feature
+// recipe it reads, as export_torch.py --features records it.
+fs::path network_with_recipe(const fs::path& dir, const Json& recipe) {
+  io::TensorFile file =
+      io::read_safetensors(std::string(MIRKIT_NN_DATA_DIR) + "/arch_tcn.safetensors");
+  file.metadata["features"] = recipe;
+  const fs::path out = dir / "tcn.safetensors";
+  io::write_safetensors(out, file);
+  return out;
+}
+
+TEST(StagesNetwork, PredictRunsANetworkLikeAnyModel) {
+  test::TempDir dir;
+  make_classes(dir / "audio", 1, 2.0);
+  const Json recipe = {{"features", Json::array({{{"name", "mfcc"}, {"n_mfcc", 12}}})},
+                       {"output", "frames"}};
+  const fs::path model = network_with_recipe(dir.path(), recipe);
+  const fs::path clip = dir / "audio" / "low" / "low0.wav";
+  const auto result =
+      mirkit({"predict", model.string(), clip.string(), "-o", (dir / "p.jsonl").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json row = Json::parse(test::split_lines(read_all(dir / "p.jsonl")).at(0));
+
+  // The same numbers as the library: the recipe's frames, one window over the whole clip.
+  const nn::Network network = nn::Network::load(model);
+  features::FeatureExtractor extractor(recipe);
+  const io::Audio audio = io::load_audio(clip, extractor.load_options());
+  const dsp::Matrix frames = extractor.frames(audio.samples);
+  const nn::WindowPredictions expected =
+      network.predict_windows(frames, frames.rows(), frames.rows(), nn::Aggregate::mean);
+  double total = 0.0;
+  for (std::size_t c = 0; c < network.classes().size(); ++c) {
+    const float p = row["probabilities"][network.classes()[c]].get<float>();
+    EXPECT_EQ(p, expected.clip(static_cast<Eigen::Index>(c)))
+        << "printed as the shortest exact text";
+    total += p;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-5) << "softmax output";
+
+  // Segments are the network's windows; --per-segment lists them.
+  const auto segmented = mirkit({"predict", model.string(), clip.string(), "--segment", "0.5",
+                                 "--per-segment", "--aggregate", "attention"});
+  ASSERT_EQ(segmented.exit_code, 0) << segmented.err;
+  const auto lines = test::split_lines(segmented.out);
+  EXPECT_EQ(lines.size(), 1u + 1u + 4u) << segmented.out;  // header, the clip, four 0.5 s windows
+  EXPECT_NE(lines[1].find(",all,"), std::string::npos) << lines[1];
+}
+
+TEST(StagesNetwork, ANetworkWithoutARecipeOrOfTheWrongKindIsRefused) {
+  test::TempDir dir;
+  make_classes(dir / "audio", 1);
+  const auto bare = mirkit({"predict", std::string(MIRKIT_NN_DATA_DIR) + "/arch_tcn.safetensors",
+                            (dir / "audio").string()});
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_NE(bare.err.find("no feature recipe"), std::string::npos) << bare.err;
+  const fs::path pooled =
+      network_with_recipe(dir.path(), {{"features", Json::array({{{"name", "mfcc"}}})}});
+  const auto wrong = mirkit({"predict", pooled.string(), (dir / "audio").string()});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("\"output\": \"frames\""), std::string::npos) << wrong.err;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
-// The predict stage: a model file and inputs → one row per file with its label and every class's
-// probability. Inputs are raw audio (extracted with the recipe stored in the model: no separate
-// extract step) or feature files of that recipe. Long files can be cut into segments whose
-// predictions are aggregated.
+// The predict stage: a model file (from `train`, or a neural network from export_torch.py) and
+// inputs → one row per file with its label and every class's probability. Inputs are raw audio
+// (extracted with the recipe stored in the model: no separate extract step) or feature files of
+// that recipe. Long files can be cut into segments whose predictions are aggregated.
 #pragma once
 
 #include <filesystem>
@@ -16,9 +16,6 @@
 
 namespace mirkit::pipeline {
 
-enum class Aggregate { mean, vote, max };
-Aggregate parse_aggregate(const std::string& name);
-
 struct PredictOptions {
   std::filesystem::path model;
   io::InputSpec inputs;          // audio files, folders, manifests, feature files (.safetensors)
@@ -27,7 +24,8 @@ struct PredictOptions {
   GatherOptions gather;
   int top_k = 0;                    // 0: every class's probability
   std::optional<double> segment_s;  // cut audio into segments of this length
-  Aggregate aggregate = Aggregate::mean;
+  // How segments combine: mean, vote or max (and attention, for neural networks).
+  std::string aggregate = "mean";
   bool per_segment = false;  // also a row per segment
   int jobs = 1;
   bool resume = false;              // keep the rows already in `output`, label only the rest

@@ -1,0 +1,204 @@
+#include "clip_scorer.hpp"
+
+#include <cmath>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/network.hpp"
+#include "mirkit/pipeline/model_file.hpp"
+#include "mirkit/pipeline/trained_model.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+// mean: of the probabilities; vote: the share of segments choosing each class (multi-label: with
+// a probability ≥ 0.5); max: the largest probability of each class (renormalised to sum to 1 for
+// single-label models).
+std::vector<float> aggregate_segments(const dsp::Matrix& scores, const std::string& how,
+                                      bool multi_label) {
+  Eigen::RowVectorXf out = Eigen::RowVectorXf::Zero(scores.cols());
+  const auto n = static_cast<float>(std::max<Eigen::Index>(scores.rows(), 1));
+  if (how == "vote") {
+    for (Eigen::Index s = 0; s < scores.rows(); ++s) {
+      if (multi_label) {
+        out += (scores.row(s).array() >= 0.5f).cast<float>().matrix();
+      } else {
+        Eigen::Index best = 0;
+        scores.row(s).maxCoeff(&best);
+        out(best) += 1.0f;
+      }
+    }
+    out /= n;
+  } else if (how == "max") {
+    out = scores.colwise().maxCoeff();
+    if (!multi_label && out.sum() > 0.0f) out /= out.sum();
+  } else if (how == "mean") {
+    out = scores.colwise().sum() / n;
+  } else {
+    throw usage_error("--aggregate " + how + " is for neural networks; this model takes mean, " +
+                      "vote or max");
+  }
+  return {out.data(), out.data() + out.size()};
+}
+
+class ClassicalScorer final : public ClipScorer {
+ public:
+  ClassicalScorer(ModelFile file, const std::string& where)
+      : file_(std::move(file)),
+        model_(TrainedModel::restore(file_.state, file_.layout, file_.multi_label)) {
+    classes_ = file_.classes;
+    multi_label_ = file_.multi_label;
+    thresholds_ = model_.thresholds();
+    thresholds_.resize(classes_.size(), 0.5);
+    feature_config_ = file_.feature_config;
+    feature_config_hash_ = file_.feature_config_hash;
+    (void)where;
+  }
+
+  ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
+                   std::optional<double> segment_s, const std::string& aggregate) const override {
+    const auto total = static_cast<std::int64_t>(signal.size());
+    const int rate = extractor.analysis().sample_rate;
+    const std::int64_t length =
+        segment_s ? std::max<std::int64_t>(1, std::llround(*segment_s * rate)) : total;
+    // Segments of `length` samples; a last piece shorter than half a segment is dropped unless
+    // it is all there is.
+    FeatureFile segments;
+    segments.layout = file_.layout;
+    segments.names = file_.feature_names;
+    segments.offsets = {0};
+    std::vector<dsp::Matrix> parts;
+    ClipScores scores;
+    for (std::int64_t begin = 0; begin < std::max<std::int64_t>(total, 1); begin += length) {
+      const std::int64_t count = std::min(length, total - begin);
+      if (begin > 0 && count < length / 2) break;
+      const std::span<const float> piece =
+          signal.subspan(static_cast<std::size_t>(begin),
+                         static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
+      dsp::Matrix part = features_of(extractor, piece);
+      if (!part.allFinite()) {
+        throw Error("features are not finite (NaN or Inf)", ErrorKind::input, {}, "features");
+      }
+      segments.offsets.push_back(segments.offsets.back() + part.rows());
+      segments.items.emplace_back();
+      parts.push_back(std::move(part));
+      scores.starts.push_back(static_cast<double>(begin) / rate);
+    }
+    segments.values.resize(segments.offsets.back(),
+                           static_cast<Eigen::Index>(file_.feature_names.size()));
+    for (std::size_t s = 0; s < parts.size(); ++s)
+      segments.values.middleRows(segments.offsets[s], parts[s].rows()) = parts[s];
+    scores.segments = model_.scores(segments);
+    scores.clip = aggregate_segments(scores.segments, aggregate, multi_label_);
+    return scores;
+  }
+
+  dsp::Matrix score_items(const FeatureFile& features, const std::string&) const override {
+    return model_.scores(features);
+  }
+
+ private:
+  dsp::Matrix features_of(features::FeatureExtractor& extractor,
+                          std::span<const float> piece) const {
+    if (file_.layout == FeatureLayout::frames) return extractor.frames(piece);
+    if (file_.layout == FeatureLayout::segments) return extractor.texture_windows(piece);
+    const std::vector<float> vector = extractor.pooled(piece);
+    return Eigen::Map<const dsp::Matrix>(vector.data(), 1,
+                                         static_cast<Eigen::Index>(vector.size()));
+  }
+
+  ModelFile file_;
+  TrainedModel model_;
+};
+
+class NetworkScorer final : public ClipScorer {
+ public:
+  NetworkScorer(nn::Network network, const std::string& where) : network_(std::move(network)) {
+    classes_ = network_.classes();
+    multi_label_ = network_.output() == nn::OutputKind::multi_label;
+    thresholds_.assign(classes_.size(), 0.5);
+    feature_config_ = Json::parse(network_.features_json());
+    if (!feature_config_.is_object()) {
+      throw usage_error(where +
+                        ": the network records no feature recipe (\"features\" in its metadata); "
+                        "predict needs one to analyse audio (export_torch.py --features)");
+    }
+    const features::FeatureExtractor extractor(feature_config_, where);
+    if (extractor.output() != features::OutputKind::frames) {
+      throw usage_error(where +
+                        ": a network reads frame sequences: its feature recipe needs "
+                        "\"output\": \"frames\"");
+    }
+    feature_config_hash_ = extractor.config_hash();
+    feature_config_ = extractor.config();
+    dims_ = static_cast<std::int64_t>(extractor.frame_names().size());
+    hop_seconds_ =
+        static_cast<double>(extractor.analysis().hop_length) / extractor.analysis().sample_rate;
+    // The window the network was built for: its input holds this many frames, unless it takes
+    // any length (a −1 in its input shape), when a clip is one window.
+    std::int64_t size = 1;
+    bool any_length = false;
+    for (const std::int64_t extent : network_.input_shape()) {
+      if (extent < 0) {
+        any_length = true;
+      } else {
+        size *= extent;
+      }
+    }
+    if (!any_length) window_ = std::max<std::int64_t>(1, size / std::max<std::int64_t>(dims_, 1));
+  }
+
+  ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
+                   std::optional<double> segment_s, const std::string& aggregate) const override {
+    return score_frames(extractor.frames(signal), segment_s, aggregate);
+  }
+
+  dsp::Matrix score_items(const FeatureFile& features,
+                          const std::string& aggregate) const override {
+    dsp::Matrix out(static_cast<Eigen::Index>(features.items.size()),
+                    static_cast<Eigen::Index>(classes_.size()));
+    for (std::size_t i = 0; i < features.items.size(); ++i) {
+      const ClipScores scores = score_frames(features.rows_of(i), std::nullopt, aggregate);
+      out.row(static_cast<Eigen::Index>(i)) =
+          Eigen::Map<const Eigen::RowVectorXf>(scores.clip.data(), out.cols());
+    }
+    return out;
+  }
+
+ private:
+  ClipScores score_frames(const Eigen::Ref<const dsp::Matrix>& frames,
+                          std::optional<double> segment_s, const std::string& aggregate) const {
+    std::int64_t window = window_ > 0 ? window_ : std::max<Eigen::Index>(frames.rows(), 1);
+    if (segment_s) window = std::max<std::int64_t>(1, std::llround(*segment_s / hop_seconds_));
+    const nn::WindowPredictions p =
+        network_.predict_windows(frames, window, window, nn::parse_aggregate(aggregate));
+    ClipScores scores;
+    scores.clip.assign(p.clip.data(), p.clip.data() + p.clip.size());
+    scores.segments = p.windows;
+    for (const std::int64_t start : p.starts)
+      scores.starts.push_back(static_cast<double>(start) * hop_seconds_);
+    return scores;
+  }
+
+  nn::Network network_;
+  std::int64_t dims_ = 0;
+  std::int64_t window_ = 0;  // 0: the whole clip
+  double hop_seconds_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<ClipScorer> ClipScorer::load(const std::filesystem::path& path) {
+  try {
+    const io::TensorFile header = io::read_safetensors_header(path);
+    if (header.metadata.is_object() && header.metadata.value("kind", std::string()) == "nn") {
+      return std::make_unique<NetworkScorer>(nn::Network::load(path), path.string());
+    }
+    return std::make_unique<ClassicalScorer>(read_model_file(path), path.string());
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::input) throw;
+    throw usage_error(std::string("predict: ") + error.what());
+  }
+}
+
+}  // namespace mirkit::pipeline

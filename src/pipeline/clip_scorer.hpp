@@ -1,0 +1,55 @@
+// What `predict` needs of a model, whichever kind it is: a classical model file (`train`) or a
+// neural network file (scripts/export_torch.py). Each scores one clip's audio, segment by
+// segment, with the feature recipe it was trained on, and the items of a feature file.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mirkit/core/json.hpp"
+#include "mirkit/features/extractor.hpp"
+#include "mirkit/pipeline/feature_file.hpp"
+
+namespace mirkit::pipeline {
+
+struct ClipScores {
+  std::vector<float> clip;     // classes: the aggregate over the segments
+  dsp::Matrix segments;        // segments × classes
+  std::vector<double> starts;  // each segment's start, seconds from the analysed audio's start
+};
+
+class ClipScorer {
+ public:
+  virtual ~ClipScorer() = default;
+
+  const std::vector<std::string>& classes() const { return classes_; }
+  bool multi_label() const { return multi_label_; }
+  // Per class: a multi-label model's tag thresholds (0.5 where it has none).
+  const std::vector<double>& thresholds() const { return thresholds_; }
+  const Json& feature_config() const { return feature_config_; }
+  const std::string& feature_config_hash() const { return feature_config_hash_; }
+
+  // `signal` is mono at the recipe's rate; `extractor` was built from feature_config().
+  // Segments of `segment_s` seconds, or the model's own window (or the whole clip) without.
+  virtual ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
+                           std::optional<double> segment_s, const std::string& aggregate) const = 0;
+  // items × classes for a feature file of feature_config_hash().
+  virtual dsp::Matrix score_items(const FeatureFile& features,
+                                  const std::string& aggregate) const = 0;
+
+  // Reads either kind of model file; a usage Error names the file and what is wrong.
+  static std::unique_ptr<ClipScorer> load(const std::filesystem::path& path);
+
+ protected:
+  std::vector<std::string> classes_;
+  bool multi_label_ = false;
+  std::vector<double> thresholds_;
+  Json feature_config_;
+  std::string feature_config_hash_;
+};
+
+}  // namespace mirkit::pipeline
