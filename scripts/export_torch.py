@@ -450,6 +450,13 @@ def write_case(out_dir, name, description, output, input_shapes, classes):
     generator = torch.Generator().manual_seed(seed)
     model = build_network(description)
     randomise_statistics(model, generator)
+    if output:
+        # Default initialisation leaves an untrained network's logits well below 1, which would
+        # make a 1e-4 absolute bound lax: scale the last layer so logits are of order 5.
+        last = model[len(model) - 1]
+        with torch.no_grad():
+            last.weight.mul_(20.0)
+            last.bias.mul_(20.0)
     write_model(os.path.join(out_dir, name + ".safetensors"), description, model, classes,
                 output or "softmax")
     fixture = {}
