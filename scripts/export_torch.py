@@ -13,10 +13,10 @@ Needs python3-torch and python3-numpy (Debian); the safetensors layout is writte
 """
 import argparse
 import json
-import math
 import os
 import struct
 import sys
+import zlib
 
 import numpy as np
 import torch
@@ -429,15 +429,34 @@ def layer_cases():
         [dict(type="transformer_encoder", d_model=6, nhead=3, dim_feedforward=8,
               activation="gelu", norm_first=True, layer_norm_eps=1e-6)], [-1, 6],
         [[1, 1, 6], [7, 5, 6]])
+    # What the loader fuses and what it must not: a batch norm after an activation stays a layer,
+    # a second activation stays a layer, a residual block takes the activation after it.
+    c["conv2d_relu_batch_norm"] = ([conv2d(3, 4, (3, 3), padding=[1, 1]), RELU, bn(4)],
+                                   [3, -1, -1], x2d)
+    c["conv1d_two_activations"] = ([conv1d(4, 3, 3, padding=1), dict(type="tanh"),
+                                    dict(type="elu", alpha=0.5)], [4, -1], x1d)
+    c["residual_then_elu"] = ([dict(type="residual", body=[conv1d(4, 4, 3, padding=1)]),
+                               dict(type="elu"), dict(type="sigmoid")], [4, -1], x1d)
     c["attention_pooling"] = ([dict(type="attention_pooling", in_features=5)], [-1, 5], seqs)
     c["positional_embedding"] = ([dict(type="positional_embedding", max_len=20, dim=5)], [-1, 5],
                                  seqs)
     return c
 
 
-def write_case(out_dir, name, description, output, input_shapes, classes, generator):
+def write_case(out_dir, name, description, output, input_shapes, classes):
+    # Each case draws from its own seed, so adding a case leaves the other fixtures unchanged.
+    seed = zlib.crc32(name.encode())
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
     model = build_network(description)
     randomise_statistics(model, generator)
+    if output:
+        # Default initialisation leaves an untrained network's logits well below 1, which would
+        # make a 1e-4 absolute bound lax: scale the last layer so logits are of order 5.
+        last = model[len(model) - 1]
+        with torch.no_grad():
+            last.weight.mul_(20.0)
+            last.bias.mul_(20.0)
     write_model(os.path.join(out_dir, name + ".safetensors"), description, model, classes,
                 output or "softmax")
     fixture = {}
@@ -456,18 +475,16 @@ def write_case(out_dir, name, description, output, input_shapes, classes, genera
 
 def fixtures(out_dir):
     os.makedirs(out_dir, exist_ok=True)
-    generator = torch.Generator().manual_seed(6)
-    torch.manual_seed(6)
     names = []
     for name, (layers, input_shape, shapes) in layer_cases().items():
         # A layer's output is not a class vector: one placeholder class, no final activation
         # in the fixture (the loader checks class counts only for fixed input shapes).
         write_case(out_dir, "layer_" + name, dict(input_shape=input_shape, layers=layers), None,
-                   shapes, ["out"], generator)
+                   shapes, ["out"])
         names.append("layer_" + name)
     for name, (description, output, shapes) in architectures().items():
         classes = [f"class_{i}" for i in range(description["layers"][-1]["out_features"])]
-        write_case(out_dir, "arch_" + name, description, output, shapes, classes, generator)
+        write_case(out_dir, "arch_" + name, description, output, shapes, classes)
         names.append("arch_" + name)
     with open(os.path.join(out_dir, "cases.txt"), "w") as f:
         f.write("\n".join(names) + "\n")

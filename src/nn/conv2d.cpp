@@ -117,24 +117,72 @@ void Conv2d::compute(const float* in, std::int64_t n, std::int64_t height, std::
   const std::int64_t in_group = o.in_channels / o.groups, out_group = o.out_channels / o.groups;
   const std::int64_t taps = in_group * o.kernel_h * o.kernel_w;
   const bool pointwise = is_pointwise(o);
+  // Stride 1 needs no im2col: over the zero-padded input of width Wp, tap (c, ki, kj) of output
+  // position oy · Wp + ox is input element (oy + ki·dh) · Wp + ox + kj·dw, so each row of B is
+  // a contiguous run of the padded input. The product is computed on that "wide" grid (Wp
+  // columns a row, the last (kw − 1)·dw of them meaningless) and the valid columns copied out.
+  const bool wide = !pointwise && o.stride_h == 1 && o.stride_w == 1;
+  const bool padded = o.pad_top || o.pad_bottom || o.pad_left || o.pad_right;
+  const std::int64_t padded_h = height + o.pad_top + o.pad_bottom;
+  const std::int64_t padded_w = width + o.pad_left + o.pad_right;
+  const std::int64_t row_width = wide ? padded_w : out_w;
   // Output rows per block: B (taps × block columns) in about 256 KiB, well inside L2.
   constexpr std::int64_t kBlockBytes = 256 * 1024;
   const std::int64_t rows_per_block = std::clamp<std::int64_t>(
-      kBlockBytes / static_cast<std::int64_t>(sizeof(float) * taps * out_w), 1, out_h);
-  thread_local std::vector<float> cols;
-  if (!pointwise) cols.resize(static_cast<std::size_t>(taps * rows_per_block * out_w));
+      kBlockBytes / static_cast<std::int64_t>(sizeof(float) * taps * row_width), 1, out_h);
+  thread_local std::vector<float> cols, padded_image, wide_result;
+  thread_local std::vector<const float*> rows;
+  if (wide) {
+    if (padded) padded_image.assign(static_cast<std::size_t>(in_group * padded_h * padded_w), 0.0f);
+    wide_result.resize(static_cast<std::size_t>(out_group * rows_per_block * padded_w));
+    rows.resize(static_cast<std::size_t>(taps));
+  } else if (!pointwise) {
+    cols.resize(static_cast<std::size_t>(taps * rows_per_block * out_w));
+  }
   for (std::int64_t item = 0; item < n; ++item) {
     for (std::int64_t g = 0; g < o.groups; ++g) {
       const float* image = in + (item * o.in_channels + g * in_group) * height * width;
       const float* weights = packed_[static_cast<std::size_t>(g)].data();
       const float* bias = bias_.data() + g * out_group;
       float* result = out + (item * o.out_channels + g * out_group) * positions;
+      const float* source = image;  // the wide path's input, padded if need be
+      if (wide && padded) {
+        for (std::int64_t c = 0; c < in_group; ++c) {
+          for (std::int64_t y = 0; y < height; ++y) {
+            std::copy_n(
+                image + (c * height + y) * width, width,
+                padded_image.data() + (c * padded_h + y + o.pad_top) * padded_w + o.pad_left);
+          }
+        }
+        source = padded_image.data();
+      }
       for (std::int64_t row = 0; row < out_h; row += rows_per_block) {
         const std::int64_t row_end = std::min(out_h, row + rows_per_block);
         const std::int64_t first = row * out_w, count = (row_end - row) * out_w;
         if (pointwise) {
           multiply(weights, out_group, taps, image + first, positions, count, bias, result + first,
                    positions);
+        } else if (wide) {
+          // The last row's meaningless columns are left out, so no read passes the input's end.
+          const std::int64_t wide_count =
+              (row_end - row) * padded_w - (o.kernel_w - 1) * o.dilation_w;
+          std::size_t k = 0;
+          for (std::int64_t c = 0; c < in_group; ++c) {
+            for (std::int64_t ki = 0; ki < o.kernel_h; ++ki) {
+              for (std::int64_t kj = 0; kj < o.kernel_w; ++kj) {
+                rows[k++] = source + (c * padded_h + row + ki * o.dilation_h) * padded_w +
+                            kj * o.dilation_w;
+              }
+            }
+          }
+          multiply(weights, out_group, taps, rows.data(), wide_count, bias, wide_result.data(),
+                   wide_count);
+          for (std::int64_t c = 0; c < out_group; ++c) {
+            for (std::int64_t y = row; y < row_end; ++y) {
+              std::copy_n(wide_result.data() + c * wide_count + (y - row) * padded_w, out_w,
+                          result + c * positions + y * out_w);
+            }
+          }
         } else {
           im2col(image, in_group, height, width, o, row, row_end, out_w, cols.data());
           multiply(weights, out_group, taps, cols.data(), count, count, bias, result + first,

@@ -71,10 +71,10 @@ __attribute__((always_inline)) inline void tile(const float* packed, std::int64_
 // bits.
 template <int kLanes, int kPanels>
 __attribute__((always_inline)) inline void multiply_tiles(const float* packed, std::int64_t m,
-                                                          std::int64_t depth, const float* b,
-                                                          std::int64_t ldb, std::int64_t n,
-                                                          const float* bias, float* c,
-                                                          std::int64_t ldc) {
+                                                          std::int64_t depth,
+                                                          const float* const* b_rows,
+                                                          std::int64_t n, const float* bias,
+                                                          float* c, std::int64_t ldc) {
   constexpr std::int64_t kTileCols = 2 * kLanes;
   const std::int64_t panels = (m + kRows - 1) / kRows;
   // Each block of columns of B is first copied into a contiguous panel: read in place, its rows
@@ -89,11 +89,11 @@ __attribute__((always_inline)) inline void multiply_tiles(const float* packed, s
     if (width == kTileCols) {
       // A constant size, so the copy is two vector moves instead of a call to memcpy.
       for (std::int64_t k = 0; k < depth; ++k) {
-        std::memcpy(panel + k * kTileCols, b + k * ldb + j, kTileCols * sizeof(float));
+        std::memcpy(panel + k * kTileCols, b_rows[k] + j, kTileCols * sizeof(float));
       }
     } else {
       for (std::int64_t k = 0; k < depth; ++k) {
-        std::memcpy(panel + k * kTileCols, b + k * ldb + j,
+        std::memcpy(panel + k * kTileCols, b_rows[k] + j,
                     static_cast<std::size_t>(width) * sizeof(float));
       }
     }
@@ -110,18 +110,18 @@ __attribute__((always_inline)) inline void multiply_tiles(const float* packed, s
 #define MIRKIT_NN_DISPATCH 1
 // 16 lanes where the CPU has 512-bit registers (Zen 4/5, Xeon since Skylake-SP).
 __attribute__((target("avx512f"))) void multiply_avx512(const float* packed, std::int64_t m,
-                                                        std::int64_t depth, const float* b,
-                                                        std::int64_t ldb, std::int64_t n,
+                                                        std::int64_t depth,
+                                                        const float* const* b_rows, std::int64_t n,
                                                         const float* bias, float* c,
                                                         std::int64_t ldc) {
-  multiply_tiles<16, 2>(packed, m, depth, b, ldb, n, bias, c, ldc);
+  multiply_tiles<16, 2>(packed, m, depth, b_rows, n, bias, c, ldc);
 }
 __attribute__((target_clones("avx2", "default")))
 #endif
-void multiply_8_lanes(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
-                      std::int64_t ldb, std::int64_t n, const float* bias, float* c,
+void multiply_8_lanes(const float* packed, std::int64_t m, std::int64_t depth,
+                      const float* const* b_rows, std::int64_t n, const float* bias, float* c,
                       std::int64_t ldc) {
-  multiply_tiles<8, 1>(packed, m, depth, b, ldb, n, bias, c, ldc);
+  multiply_tiles<8, 1>(packed, m, depth, b_rows, n, bias, c, ldc);
 }
 
 bool has_avx512() {
@@ -135,12 +135,21 @@ bool has_avx512() {
 
 }  // namespace
 
+void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* const* b_rows,
+              std::int64_t n, const float* bias, float* c, std::int64_t ldc) {
+#ifdef MIRKIT_NN_DISPATCH
+  if (has_avx512()) return multiply_avx512(packed, m, depth, b_rows, n, bias, c, ldc);
+#endif
+  multiply_8_lanes(packed, m, depth, b_rows, n, bias, c, ldc);
+}
+
 void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
               std::int64_t ldb, std::int64_t n, const float* bias, float* c, std::int64_t ldc) {
-#ifdef MIRKIT_NN_DISPATCH
-  if (has_avx512()) return multiply_avx512(packed, m, depth, b, ldb, n, bias, c, ldc);
-#endif
-  multiply_8_lanes(packed, m, depth, b, ldb, n, bias, c, ldc);
+  thread_local std::vector<const float*> rows;
+  rows.resize(static_cast<std::size_t>(depth));
+  for (std::int64_t k = 0; k < depth; ++k)
+    rows[static_cast<std::size_t>(k)] = b + k * ldb;
+  multiply(packed, m, depth, rows.data(), n, bias, c, ldc);
 }
 
 }  // namespace mirkit::nn

@@ -23,5 +23,9 @@ std::vector<float> pack_weights(const Eigen::Ref<const RowMatrix>& a);
 // pack_weights() of the m × depth matrix a.
 void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* b,
               std::int64_t ldb, std::int64_t n, const float* bias, float* c, std::int64_t ldc);
+// The same with row k of B at b_rows[k]: a stride-1 convolution points the rows straight into
+// its (padded) input, so it needs no im2col copy at all.
+void multiply(const float* packed, std::int64_t m, std::int64_t depth, const float* const* b_rows,
+              std::int64_t n, const float* bias, float* c, std::int64_t ldc);
 
 }  // namespace mirkit::nn

@@ -198,6 +198,13 @@ Tensor Network::predict(const Tensor& input) const {
   return out;
 }
 
+WindowPredictions Network::predict_windows(std::span<const float> samples, std::int64_t window,
+                                           std::int64_t hop, Aggregate aggregate,
+                                           std::int64_t batch_size) const {
+  const ConstMatrixMap frames(samples.data(), static_cast<Eigen::Index>(samples.size()), 1);
+  return predict_windows(frames, window, hop, aggregate, batch_size);
+}
+
 WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& frames,
                                            std::int64_t window, std::int64_t hop,
                                            Aggregate aggregate, std::int64_t batch_size) const {

@@ -4,7 +4,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
-#include "mirkit/nn/recurrent.hpp"
+#include "mirkit/nn/recurrent.hpp"  // StridedRows: one head's columns of q, k, v
 #include "mirkit/nn/softmax.hpp"
 
 namespace mirkit::nn {

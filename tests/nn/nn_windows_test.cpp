@@ -68,6 +68,10 @@ TEST(PredictWindows, WaveformWindowsOfASampleCnn) {
   const WindowPredictions result = network.predict_windows(samples, 243, 243, Aggregate::mean);
   EXPECT_EQ(result.starts, (std::vector<std::int64_t>{0, 243, 486, 729, 757}));
   EXPECT_NEAR(result.clip.sum(), 1.0f, 1e-5f);  // single-label: a distribution
+
+  const std::span<const float> span(samples.data(), static_cast<std::size_t>(samples.size()));
+  const WindowPredictions from_span = network.predict_windows(span, 243, 243, Aggregate::mean);
+  EXPECT_EQ(from_span.windows, result.windows);  // the same computation, bit for bit
 }
 
 TEST(PredictWindows, AggregatesFollowTheirDefinitions) {

@@ -71,6 +71,10 @@ class Network {
   WindowPredictions predict_windows(const Eigen::Ref<const RowMatrix>& frames, std::int64_t window,
                                     std::int64_t hop, Aggregate aggregate,
                                     std::int64_t batch_size = 16) const;
+  // The same for a waveform network: `samples` as samples × 1 frames.
+  WindowPredictions predict_windows(std::span<const float> samples, std::int64_t window,
+                                    std::int64_t hop, Aggregate aggregate,
+                                    std::int64_t batch_size = 16) const;
 
   // One item's shape (no batch axis); -1 marks an axis of any length.
   const Shape& input_shape() const { return input_shape_; }

@@ -16,8 +16,8 @@ class Softmax : public Layer {
   int axis_;  // negative counts from the end
 };
 
-// In place over `count` groups of `length` values spaced `stride` apart: shared by the layers
-// that normalise scores (attention, attention pooling, the clip aggregation).
+// Softmax in place of `length` values spaced `stride` apart; shared by the layers that normalise
+// scores (attention, attention pooling) and by the clip aggregation.
 void softmax_inplace(float* values, std::int64_t length, std::int64_t stride = 1);
 
 }  // namespace mirkit::nn
