@@ -247,6 +247,8 @@ void SvmClassifier::fit(const dsp::Matrix& x, std::span<const int> labels, int c
   }
   report_["c"] = param.C;
   report_["gamma"] = param.gamma;
+  // LIBSVM's probability fit draws from rand(): this seed (srand) reproduces it.
+  if (options_.probability) report_["rand_seed"] = static_cast<unsigned>(fit_options.seed);
 
   param.probability = options_.probability ? 1 : 0;
   Problem problem(x, labels, all_rows(labels.size()));
