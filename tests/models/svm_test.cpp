@@ -143,6 +143,18 @@ TEST(Svm, RbfWithProbabilitiesEqualsSvmTrainAndSvmPredict) {
   for (std::size_t i = 0; i < rho.size(); ++i)
     EXPECT_NEAR(rho[i], tools.rho[i], 1e-15 * (1 + std::abs(rho[i])));  // written with %.17g
 
+  // Without -b the same model labels by the pairwise vote: our predict().
+  const std::string votes = (dir / "votes.txt").string();
+  ASSERT_EQ(test::run_program(
+                kPredict, {"-q", (dir / "test.txt").string(), (dir / "model.txt").string(), votes})
+                .exit_code,
+            0);
+  std::vector<int> vote_labels;
+  std::ifstream votes_in(votes);
+  for (int label; votes_in >> label;)
+    vote_labels.push_back(label);
+  EXPECT_EQ(svm.predict(data.test.x), vote_labels);
+
   ASSERT_EQ(tools.proba.size(), static_cast<std::size_t>(proba.rows()));
   for (Eigen::Index i = 0; i < proba.rows(); ++i) {
     for (std::size_t k = 0; k < tools.class_order.size(); ++k) {
