@@ -34,5 +34,29 @@ TEST(CrossValidate, EveryItemIsPredictedByAModelThatNeverSawIt) {
   EXPECT_EQ(grouped.to_json()["folds"].size(), 4u);
 }
 
+TEST(CrossValidate, FrameModelsAreEvaluatedOverItems) {
+  // 30 items of 8 frames each, the frames of an item drawn around its class centre.
+  const test::Dataset data = test::make_blobs(240, 2, 3, 4.0, 7);
+  Sequences sequences;
+  std::vector<int> labels;
+  sequences.frames.resize(240, 2);
+  for (int item = 0; item < 30; ++item) {
+    const int c = item % 3;
+    for (int f = 0; f < 8; ++f)
+      sequences.frames.row(item * 8 + f) = data.x.row(3 * ((item * 8 + f) % 80) + c);
+    sequences.offsets.push_back(sequences.offsets.back() + 8);
+    labels.push_back(c);
+  }
+  const ModelConfig config =
+      read_model_config({{"model", "gmm_frames"}, {"params", {{"components", 2}}}}, "test");
+  const CrossValidationResult result =
+      cross_validate(config, sequences.view(), labels, 3, stratified_kfold(labels, 3, 2), {});
+  EXPECT_EQ(result.out_of_fold.rows(), 30);
+  EXPECT_GE(result.overall.accuracy, 0.9);  // centres ±4 apart, 8 frames per item
+  const Sequences two = take_items(sequences.view(), std::vector<int>{4, 4});
+  EXPECT_EQ(two.offsets, (std::vector<std::int64_t>{0, 8, 16}));
+  EXPECT_EQ(two.frames.topRows(8), sequences.frames.middleRows(32, 8));
+}
+
 }  // namespace
 }  // namespace mirkit::models

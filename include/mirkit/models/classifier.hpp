@@ -54,6 +54,15 @@ struct SequenceView {
 // Throws a usage Error unless the offsets describe `frames` (see SequenceView).
 void check_sequences(const SequenceView& sequences);
 
+// Frame sequences that own their arrays, e.g. a subset of items.
+struct Sequences {
+  dsp::Matrix frames;
+  std::vector<std::int64_t> offsets{0};
+  SequenceView view() const { return {frames, offsets}; }
+};
+// The given items (by index, repeats allowed) in that order.
+Sequences take_items(const SequenceView& sequences, std::span<const int> items);
+
 class SequenceClassifier {
  public:
   virtual ~SequenceClassifier() = default;

@@ -26,5 +26,9 @@ struct CrossValidationResult {
 CrossValidationResult cross_validate(const ModelConfig& config, const dsp::Matrix& x,
                                      std::span<const int> labels, int classes,
                                      std::span<const Fold> folds, const FitOptions& options);
+// The same for a frames model over frame sequences (folds over items).
+CrossValidationResult cross_validate(const ModelConfig& config, const SequenceView& x,
+                                     std::span<const int> labels, int classes,
+                                     std::span<const Fold> folds, const FitOptions& options);
 
 }  // namespace mirkit::models
