@@ -25,7 +25,8 @@ class Classifier {
  public:
   virtual ~Classifier() = default;
 
-  // `x` is items × dims; labels are in [0, classes). Every class should occur at least once.
+  // `x` is items × dims; labels are in [0, classes). A class without training items gets
+  // (near) zero probability.
   virtual void fit(const dsp::Matrix& x, std::span<const int> labels, int classes,
                    const FitOptions& options) = 0;
   // items × classes, each row sums to 1.
