@@ -19,6 +19,21 @@ void check_sequences(const SequenceView& sequences) {
   }
 }
 
+Sequences take_items(const SequenceView& sequences, std::span<const int> items) {
+  Sequences out;
+  for (const int i : items) {
+    const auto item = static_cast<std::size_t>(i);
+    out.offsets.push_back(out.offsets.back() + sequences.offsets[item + 1] -
+                          sequences.offsets[item]);
+  }
+  out.frames.resize(out.offsets.back(), sequences.frames.cols());
+  for (std::size_t n = 0; n < items.size(); ++n) {
+    out.frames.middleRows(out.offsets[n], out.offsets[n + 1] - out.offsets[n]) =
+        sequences.item(static_cast<std::size_t>(items[n]));
+  }
+  return out;
+}
+
 void check_training_data(const char* model, std::int64_t rows, std::span<const int> labels,
                          int classes) {
   const std::string where = std::string(model) + ": ";

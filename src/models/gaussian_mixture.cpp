@@ -119,8 +119,9 @@ void GaussianMixture::prepare() {
     } else {
       Eigen::LLT<Eigen::MatrixXd> llt(covariances_[static_cast<std::size_t>(c)]);
       if (llt.info() != Eigen::Success) {
-        throw state_error("gaussian mixture: covariance " + std::to_string(c) +
-                          " is not positive definite");
+        throw Error("gaussian mixture: covariance " + std::to_string(c) +
+                    " is not positive definite (too few samples for its dimensions? raise "
+                    "reg_covar or use diag)");
       }
       cholesky_.push_back(llt.matrixL());
       log_det = 2 * cholesky_.back().diagonal().array().log().sum();

@@ -9,11 +9,6 @@
 
 namespace mirkit::models {
 
-class KNearestNeighbours::KdTree : public models::KdTree {
- public:
-  using models::KdTree::KdTree;
-};
-
 namespace {
 
 constexpr Eigen::Index kQueryBlock = 256;  // queries per matrix product: bounds the memory

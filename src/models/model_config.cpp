@@ -133,17 +133,9 @@ class ConfiguredSequenceClassifier : public SequenceClassifier {
     // No sequence model takes class weights: duplicate whole items instead.
     const std::vector<int> items =
         random_oversample(labels, classes, derive_seed(options.seed, 0x0e5a));
-    std::vector<std::int64_t> offsets{0};
-    for (const int i : items)
-      offsets.push_back(offsets.back() + x.offsets[i + 1] - x.offsets[i]);
-    dsp::Matrix resampled(offsets.back(), frames.cols());
-    for (std::size_t n = 0; n < items.size(); ++n) {
-      const auto i = static_cast<std::size_t>(items[n]);
-      resampled.middleRows(offsets[n], offsets[n + 1] - offsets[n]) =
-          frames.middleRows(x.offsets[i], x.offsets[i + 1] - x.offsets[i]);
-    }
+    const Sequences resampled = take_items({frames, x.offsets}, items);
     report_["oversampled_items"] = items.size() - labels.size();
-    model_->fit({resampled, offsets}, take(labels, items), classes, options);
+    model_->fit(resampled.view(), take(labels, items), classes, options);
   }
 
   dsp::Matrix predict_proba(const SequenceView& x) const override {

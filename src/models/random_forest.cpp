@@ -102,13 +102,11 @@ void RandomForest::fit(const dsp::Matrix& x, std::span<const int> labels, int cl
   if (options_.oob_score && options_.bootstrap) {
     // Each item scored by the trees that did not see it, in tree order (deterministic sums).
     dsp::MatrixD votes = dsp::MatrixD::Zero(static_cast<Eigen::Index>(n), classes_);
-    std::vector<float> row(static_cast<std::size_t>(dims_));
     for (std::size_t i = 0; i < n; ++i) {
-      for (int f = 0; f < dims_; ++f)
-        row[static_cast<std::size_t>(f)] = x(static_cast<Eigen::Index>(i), f);
+      const float* row = x.row(static_cast<Eigen::Index>(i)).data();
       for (std::size_t t = 0; t < grown.size(); ++t) {
         if (in_bag[t][i]) continue;
-        const double* leaf = trees_->ensemble.leaf(t, row.data());
+        const double* leaf = trees_->ensemble.leaf(t, row);
         for (int c = 0; c < classes_; ++c)
           votes(static_cast<Eigen::Index>(i), c) += leaf[c];
       }

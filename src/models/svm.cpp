@@ -60,6 +60,8 @@ struct Problem {
     problem.y = y.data();
     problem.x = rows.data();
   }
+  Problem(const Problem&) = delete;  // `rows` and `problem` point into the members
+  Problem& operator=(const Problem&) = delete;
 };
 
 std::vector<int> all_rows(std::size_t n) {
@@ -98,6 +100,10 @@ struct SvmClassifier::Model {
   std::vector<svm_node*> sv_rows;
   std::vector<double*> coef_rows;
   svm_model view{};
+
+  Model() = default;
+  Model(const Model&) = delete;  // `view` points into the members
+  Model& operator=(const Model&) = delete;
 
   void copy_from(const svm_model& m, int dims_) {
     dims = dims_;
@@ -247,6 +253,8 @@ void SvmClassifier::fit(const dsp::Matrix& x, std::span<const int> labels, int c
   }
   report_["c"] = param.C;
   report_["gamma"] = param.gamma;
+  // LIBSVM's probability fit draws from rand(): this seed (srand) reproduces it.
+  if (options_.probability) report_["rand_seed"] = static_cast<unsigned>(fit_options.seed);
 
   param.probability = options_.probability ? 1 : 0;
   Problem problem(x, labels, all_rows(labels.size()));

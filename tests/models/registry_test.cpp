@@ -97,6 +97,39 @@ TEST(Registry, EveryModelTrainsSavesAndRestoresWithIdenticalPredictions) {
   }
 }
 
+TEST(Registry, EveryModelIsTheSameForOneAndTwoThreads) {
+  const test::Dataset data = test::make_blobs(90, 4, 3, 1.0, 4);
+  const Frames frames = frames_from(data, 5);
+  const SequenceView view{frames.frames, frames.offsets};
+  for (const ClassifierDefinition& definition : classifier_registry()) {
+    SCOPED_TRACE(definition.name);
+    Json params = small_params(definition.name);
+    if (definition.name == "svm")
+      params = {{"grid_search", true},
+                {"log2_c", {-1, 3, 2}},
+                {"log2_gamma", {-1, -3, -1}},
+                {"folds", 3}};
+    const ModelConfig config =
+        read_model_config({{"model", definition.name}, {"params", params}}, "test");
+    std::vector<dsp::Matrix> results;
+    for (const int threads : {1, 2}) {
+      FitOptions fit;
+      fit.seed = 11;
+      fit.threads = threads;
+      if (definition.input == InputKind::pooled) {
+        auto model = create_classifier(config);
+        model->fit(data.x, data.labels, 3, fit);
+        results.push_back(model->predict_proba(data.x));
+      } else {
+        auto model = create_sequence_classifier(config);
+        model->fit(view, frames.labels, 3, fit);
+        results.push_back(model->predict_proba(view));
+      }
+    }
+    EXPECT_EQ(results[0], results[1]);
+  }
+}
+
 TEST(Registry, UnknownModelErrorListsTheKnownNames) {
   const std::string message = message_of([] { find_classifier("random_forrest"); });
   EXPECT_NE(message.find("did you mean 'random_forest'"), std::string::npos) << message;

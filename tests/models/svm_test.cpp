@@ -143,6 +143,18 @@ TEST(Svm, RbfWithProbabilitiesEqualsSvmTrainAndSvmPredict) {
   for (std::size_t i = 0; i < rho.size(); ++i)
     EXPECT_NEAR(rho[i], tools.rho[i], 1e-15 * (1 + std::abs(rho[i])));  // written with %.17g
 
+  // Without -b the same model labels by the pairwise vote: our predict().
+  const std::string votes = (dir / "votes.txt").string();
+  ASSERT_EQ(test::run_program(
+                kPredict, {"-q", (dir / "test.txt").string(), (dir / "model.txt").string(), votes})
+                .exit_code,
+            0);
+  std::vector<int> vote_labels;
+  std::ifstream votes_in(votes);
+  for (int label; votes_in >> label;)
+    vote_labels.push_back(label);
+  EXPECT_EQ(svm.predict(data.test.x), vote_labels);
+
   ASSERT_EQ(tools.proba.size(), static_cast<std::size_t>(proba.rows()));
   for (Eigen::Index i = 0; i < proba.rows(); ++i) {
     for (std::size_t k = 0; k < tools.class_order.size(); ++k) {
@@ -174,6 +186,31 @@ TEST(Svm, LinearWithClassWeightsEqualsSvmTrain) {
   EXPECT_EQ(svm.support_vectors_per_class(), tools.n_sv);
   ASSERT_EQ(svm.rho().size(), 1u);
   EXPECT_NEAR(svm.rho()[0], tools.rho[0], 1e-15 * (1 + std::abs(tools.rho[0])));
+}
+
+TEST(Svm, PolynomialKernelEqualsSvmTrain) {
+  if (!tools_present())
+    GTEST_SKIP() << "svm-train/svm-predict absent (Debian package libsvm-tools)";
+  const Scaled data = scaled_blobs(3);
+  test::TempDir dir;
+  write_libsvm(dir / "train.txt", data.train.x, data.train.labels);
+  write_libsvm(dir / "test.txt", data.test.x, data.test.labels);
+  const ToolOutput tools =
+      run_tools(dir, {"-s", "0", "-t", "1", "-d", "2", "-g", "0.5", "-r", "1", "-c", "2"}, false);
+  SvmOptions options;
+  options.kernel = "poly";
+  options.degree = 2;
+  options.gamma = 0.5;
+  options.coef0 = 1;
+  options.c = 2;
+  options.probability = false;
+  SvmClassifier svm(options);
+  svm.fit(data.train.x, data.train.labels, 3, {});
+  EXPECT_EQ(svm.predict(data.test.x), tools.labels);
+  EXPECT_EQ(svm.support_vectors_per_class(), tools.n_sv);
+  ASSERT_EQ(svm.rho().size(), tools.rho.size());
+  for (std::size_t i = 0; i < tools.rho.size(); ++i)
+    EXPECT_NEAR(svm.rho()[i], tools.rho[i], 1e-15 * (1 + std::abs(tools.rho[i])));
 }
 
 TEST(Svm, GridSearchPicksTheBestCrossValidatedCell) {

@@ -25,7 +25,8 @@ class Classifier {
  public:
   virtual ~Classifier() = default;
 
-  // `x` is items × dims; labels are in [0, classes). Every class should occur at least once.
+  // `x` is items × dims; labels are in [0, classes). A class without training items gets
+  // (near) zero probability.
   virtual void fit(const dsp::Matrix& x, std::span<const int> labels, int classes,
                    const FitOptions& options) = 0;
   // items × classes, each row sums to 1.
@@ -53,6 +54,15 @@ struct SequenceView {
 
 // Throws a usage Error unless the offsets describe `frames` (see SequenceView).
 void check_sequences(const SequenceView& sequences);
+
+// Frame sequences that own their arrays, e.g. a subset of items.
+struct Sequences {
+  dsp::Matrix frames;
+  std::vector<std::int64_t> offsets{0};
+  SequenceView view() const { return {frames, offsets}; }
+};
+// The given items (by index, repeats allowed) in that order.
+Sequences take_items(const SequenceView& sequences, std::span<const int> items);
 
 class SequenceClassifier {
  public:

@@ -10,6 +10,8 @@
 
 namespace mirkit::models {
 
+class KdTree;  // src/models/kd_tree.hpp
+
 struct KnnOptions {
   int k = 5;                         // at most the training size (smaller sets use all items)
   std::string metric = "euclidean";  // euclidean | cosine (1 − cos) | manhattan
@@ -44,7 +46,6 @@ class KNearestNeighbours : public Classifier {
   bool uses_kd_tree() const { return tree_ != nullptr; }
 
  private:
-  class KdTree;
   void prepare();
 
   KnnOptions options_;
