@@ -124,14 +124,12 @@ void multiply_8_lanes(const float* packed, std::int64_t m, std::int64_t depth,
   multiply_tiles<8, 1>(packed, m, depth, b_rows, n, bias, c, ldc);
 }
 
-bool has_avx512() {
 #ifdef MIRKIT_NN_DISPATCH
+bool has_avx512() {
   static const bool avx512 = __builtin_cpu_supports("avx512f");
   return avx512;
-#else
-  return false;
-#endif
 }
+#endif
 
 }  // namespace
 

@@ -315,10 +315,9 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
 
   Journal journal(journal_file, run_id, append);
   const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
-  std::vector<Worker> pool;
-  pool.reserve(static_cast<std::size_t>(workers));
-  for (int w = 0; w < workers; ++w)
-    pool.push_back(Worker{features::FeatureExtractor(config, options.config.string())});
+  // Each worker builds its own extractor (filter banks, FFT plans) on its first input, so the
+  // set-up runs in parallel too.
+  std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(workers));
   const Analyser analyser(options, layout, reusable ? &*reusable : nullptr);
 
   std::mutex mutex;  // guards the journal, the counters and the progress callback
@@ -328,8 +327,10 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   parallel_for(todo.size(), workers, [&](std::size_t slot, int worker) {
     const std::size_t index = todo[slot];
     bool reused = false;
-    JournalRecord record = analyser.analyse(inputs[index], static_cast<std::int64_t>(index),
-                                            pool[static_cast<std::size_t>(worker)], reused);
+    std::optional<Worker>& mine = pool[static_cast<std::size_t>(worker)];
+    if (!mine) mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
+    JournalRecord record =
+        analyser.analyse(inputs[index], static_cast<std::int64_t>(index), *mine, reused);
     const std::lock_guard<std::mutex> lock(mutex);
     if (record.failed) {
       log.error(Error(record.error, ErrorKind::input, inputs[index].path.string(), record.stage));
@@ -393,9 +394,10 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   write_feature_file(options.output, file);
   journal.finish_and_remove();
 
-  for (const Worker& worker : pool) {
-    summary.decode_seconds += worker.decode_seconds;
-    summary.feature_seconds += worker.feature_seconds;
+  for (const std::optional<Worker>& worker : pool) {
+    if (!worker) continue;
+    summary.decode_seconds += worker->decode_seconds;
+    summary.feature_seconds += worker->feature_seconds;
   }
   summary.wall_seconds = seconds_since(start);
   return summary;

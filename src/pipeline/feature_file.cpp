@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "metadata.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/io/safetensors.hpp"
@@ -24,27 +25,15 @@ const char* tensor_name(FeatureLayout layout) {
   return "features";
 }
 
-FeatureLayout parse_layout(const Json& value, const std::string& where) {
-  for (FeatureLayout layout :
-       {FeatureLayout::pooled, FeatureLayout::segments, FeatureLayout::frames}) {
-    if (value == to_string(layout)) return layout;
-  }
-  throw Error("unknown feature layout " + value.dump()).with_file(where);
-}
+constexpr const char* kKind = "feature file";
 
 Error bad(const std::string& where, const std::string& cause) {
-  return Error("not a valid feature file: " + cause).with_file(where);
+  return invalid_file(kKind, where, cause);
 }
 
 template <typename T>
 T field(const Json& json, const char* key, const std::string& where) {
-  const auto it = json.find(key);
-  if (it == json.end()) throw bad(where, std::string("metadata lacks '") + key + "'");
-  try {
-    return it->get<T>();
-  } catch (const Json::exception&) {
-    throw bad(where, std::string("metadata field '") + key + "' has the wrong type");
-  }
+  return metadata_field<T>(json, key, kKind, where);
 }
 
 }  // namespace
@@ -59,6 +48,14 @@ std::string to_string(FeatureLayout layout) {
       return "frames";
   }
   return "pooled";
+}
+
+FeatureLayout parse_feature_layout(const std::string& name, const std::string& where) {
+  for (FeatureLayout layout :
+       {FeatureLayout::pooled, FeatureLayout::segments, FeatureLayout::frames}) {
+    if (name == to_string(layout)) return layout;
+  }
+  throw Error("unknown feature layout '" + name + "'").with_file(where);
 }
 
 Json FeatureItem::to_json() const {
@@ -180,7 +177,7 @@ FeatureFile decode_feature_file(const std::string& bytes, const std::string& whe
                          ")");
   }
   FeatureFile file;
-  file.layout = parse_layout(meta["layout"], where);
+  file.layout = parse_feature_layout(field<std::string>(meta, "layout", where), where);
   file.names = field<std::vector<std::string>>(meta, "names", where);
   file.config = field<Json>(meta, "config", where);
   file.config_hash = field<std::string>(meta, "config_hash", where);

@@ -1,5 +1,6 @@
 #include "mirkit/pipeline/model_file.hpp"
 
+#include "metadata.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/io/safetensors.hpp"
@@ -9,19 +10,15 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
+constexpr const char* kKind = "model file";
+
 Error bad(const std::string& where, const std::string& cause) {
-  return Error("not a valid model file: " + cause).with_file(where);
+  return invalid_file(kKind, where, cause);
 }
 
 template <typename T>
 T field(const Json& json, const char* key, const std::string& where) {
-  const auto it = json.find(key);
-  if (it == json.end()) throw bad(where, std::string("metadata lacks '") + key + "'");
-  try {
-    return it->get<T>();
-  } catch (const Json::exception&) {
-    throw bad(where, std::string("metadata field '") + key + "' has the wrong type");
-  }
+  return metadata_field<T>(json, key, kKind, where);
 }
 
 }  // namespace
@@ -73,16 +70,7 @@ ModelFile decode_model_file(const std::string& bytes, const std::string& where) 
   file.classes = field<std::vector<std::string>>(meta, "classes", where);
   file.multi_label = field<bool>(meta, "multi_label", where);
   const Json features = field<Json>(meta, "features", where);
-  const std::string layout = field<std::string>(features, "layout", where);
-  if (layout == "pooled") {
-    file.layout = FeatureLayout::pooled;
-  } else if (layout == "segments") {
-    file.layout = FeatureLayout::segments;
-  } else if (layout == "frames") {
-    file.layout = FeatureLayout::frames;
-  } else {
-    throw bad(where, "unknown feature layout '" + layout + "'");
-  }
+  file.layout = parse_feature_layout(field<std::string>(features, "layout", where), where);
   file.feature_config_hash = field<std::string>(features, "config_hash", where);
   file.feature_config = field<Json>(features, "config", where);
   file.feature_names = field<std::vector<std::string>>(features, "names", where);

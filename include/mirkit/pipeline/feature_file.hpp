@@ -24,6 +24,8 @@ namespace mirkit::pipeline {
 enum class FeatureLayout { pooled, segments, frames };
 
 std::string to_string(FeatureLayout layout);
+// "pooled", "segments", "frames"; anything else is an input Error naming `where`.
+FeatureLayout parse_feature_layout(const std::string& name, const std::string& where);
 
 // One analysed input and where it came from.
 struct FeatureItem {
