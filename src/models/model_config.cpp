@@ -48,6 +48,34 @@ Json object_or_empty(const Json& config, const char* key) {
   return config.contains(key) ? config[key] : Json::object();
 }
 
+// What both wrappers below store: the recipe, the balancing report, the fitted preprocessing and
+// the model, each part under its own prefix.
+template <class Model>
+void save_configured(ModelState& state, const ModelConfig& config, const Json& balancing,
+                     const Preprocessor& preprocessor, const Model& model) {
+  state.values["config"] = config.to_json();
+  state.values["balancing"] = balancing;
+  ModelState preprocess, inner;
+  preprocessor.save(preprocess);
+  model.save(inner);
+  put_child(state, "preprocess", preprocess);
+  put_child(state, "model", inner);
+}
+
+// Restores the parts save_configured wrote; returns the balancing report.
+template <class Model>
+Json load_configured(const ModelState& state, Preprocessor& preprocessor, Model& model) {
+  preprocessor.load(get_child(state, "preprocess"));
+  model.load(get_child(state, "model"));
+  return read_value<Json>(state, "balancing");
+}
+
+Json with_balancing(Json report, const Json& balancing) {
+  for (const auto& [key, value] : balancing.items())
+    report[key] = value;
+  return report;
+}
+
 // Preprocessing, then the model; balancing at fit time.
 class ConfiguredClassifier : public Classifier {
  public:
@@ -83,26 +111,13 @@ class ConfiguredClassifier : public Classifier {
   }
 
   void save(ModelState& state) const override {
-    state.values["config"] = config_.to_json();
-    state.values["balancing"] = report_;
-    ModelState preprocess, model;
-    preprocessor_.save(preprocess);
-    model_->save(model);
-    put_child(state, "preprocess", preprocess);
-    put_child(state, "model", model);
+    save_configured(state, config_, report_, preprocessor_, *model_);
   }
-
   void load(const ModelState& state) override {
-    report_ = read_value<Json>(state, "balancing");
-    preprocessor_.load(get_child(state, "preprocess"));
-    model_->load(get_child(state, "model"));
+    report_ = load_configured(state, preprocessor_, *model_);
   }
-
   Json training_report() const override {
-    Json report = model_->training_report();
-    for (const auto& [key, value] : report_.items())
-      report[key] = value;
-    return report;
+    return with_balancing(model_->training_report(), report_);
   }
 
  private:
@@ -144,26 +159,13 @@ class ConfiguredSequenceClassifier : public SequenceClassifier {
   }
 
   void save(ModelState& state) const override {
-    state.values["config"] = config_.to_json();
-    state.values["balancing"] = report_;
-    ModelState preprocess, model;
-    preprocessor_.save(preprocess);
-    model_->save(model);
-    put_child(state, "preprocess", preprocess);
-    put_child(state, "model", model);
+    save_configured(state, config_, report_, preprocessor_, *model_);
   }
-
   void load(const ModelState& state) override {
-    report_ = read_value<Json>(state, "balancing");
-    preprocessor_.load(get_child(state, "preprocess"));
-    model_->load(get_child(state, "model"));
+    report_ = load_configured(state, preprocessor_, *model_);
   }
-
   Json training_report() const override {
-    Json report = model_->training_report();
-    for (const auto& [key, value] : report_.items())
-      report[key] = value;
-    return report;
+    return with_balancing(model_->training_report(), report_);
   }
 
  private:

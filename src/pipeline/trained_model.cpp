@@ -5,6 +5,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/models/registry.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::pipeline {
 namespace {
@@ -17,24 +18,9 @@ std::vector<int> all_items(const FeatureFile& features, const std::vector<int>& 
   return all;
 }
 
-// The rows of the chosen items, one after another, and which item each row belongs to.
-struct Rows {
-  dsp::Matrix values;
-  std::vector<std::int64_t> offsets = {0};
-};
-
-Rows gather_rows(const FeatureFile& features, const std::vector<int>& items) {
-  Rows rows;
-  Eigen::Index count = 0;
-  for (const int i : items)
-    count += features.rows_of(static_cast<std::size_t>(i)).rows();
-  rows.values.resize(count, features.values.cols());
-  for (const int i : items) {
-    const auto block = features.rows_of(static_cast<std::size_t>(i));
-    rows.values.middleRows(rows.offsets.back(), block.rows()) = block;
-    rows.offsets.push_back(rows.offsets.back() + block.rows());
-  }
-  return rows;
+// The chosen items as a feature file of their own: their rows one after another, and offsets.
+FeatureFile gather_rows(const FeatureFile& features, const std::vector<int>& items) {
+  return select_items(features, std::vector<std::size_t>(items.begin(), items.end()));
 }
 
 // Per-row scores → per-item scores: the mean over each item's rows (texture windows).
@@ -147,7 +133,7 @@ TrainedModel TrainedModel::restore(const models::ModelState& state, FeatureLayou
 void TrainedModel::fit(const FeatureFile& features, const LabelSet& labels,
                        const models::FitOptions& options, const std::vector<int>& items) {
   const std::vector<int> chosen = all_items(features, items);
-  const Rows rows = gather_rows(features, chosen);
+  const FeatureFile rows = gather_rows(features, chosen);
   const auto classes = static_cast<int>(labels.classes.size());
   if (sequences_) {
     std::vector<int> y;
@@ -175,7 +161,7 @@ void TrainedModel::fit(const FeatureFile& features, const LabelSet& labels,
 }
 
 dsp::Matrix TrainedModel::scores(const FeatureFile& features, const std::vector<int>& items) const {
-  const Rows rows = gather_rows(features, all_items(features, items));
+  const FeatureFile rows = gather_rows(features, all_items(features, items));
   if (sequences_) return sequences_->predict_proba(models::SequenceView{rows.values, rows.offsets});
   const dsp::Matrix row_scores =
       tags_ ? tags_->predict_scores(rows.values) : pooled_->predict_proba(rows.values);
