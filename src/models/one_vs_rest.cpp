@@ -17,6 +17,26 @@ std::vector<int> tag_labels(const dsp::Matrix& tags, Eigen::Index t) {
   return labels;
 }
 
+// How one-vs-rest reaches the items of either input kind.
+Eigen::Index item_count(const dsp::Matrix& x) {
+  return x.rows();
+}
+Eigen::Index item_count(const SequenceView& x) {
+  return static_cast<Eigen::Index>(x.items());
+}
+dsp::Matrix subset(const dsp::Matrix& x, std::span<const int> items) {
+  return take_rows(x, items);
+}
+Sequences subset(const SequenceView& x, std::span<const int> items) {
+  return take_items(x, items);
+}
+const dsp::Matrix& as_input(const dsp::Matrix& x) {
+  return x;
+}
+SequenceView as_input(const Sequences& x) {
+  return x.view();
+}
+
 }  // namespace
 
 double best_f1_threshold(std::span<const int> truth, std::span<const float> scores,
@@ -43,7 +63,8 @@ double best_f1_threshold(std::span<const int> truth, std::span<const float> scor
   return best;
 }
 
-OneVsRest::OneVsRest(Factory make_binary, MultiLabelOptions options, Json config)
+template <typename Model>
+BasicOneVsRest<Model>::BasicOneVsRest(Factory make_binary, MultiLabelOptions options, Json config)
     : make_binary_(std::move(make_binary)),
       options_(std::move(options)),
       config_(std::move(config)) {
@@ -52,8 +73,10 @@ OneVsRest::OneVsRest(Factory make_binary, MultiLabelOptions options, Json config
   }
 }
 
-void OneVsRest::fit(const dsp::Matrix& x, const dsp::Matrix& tags, const FitOptions& options) {
-  if (x.rows() != tags.rows()) throw usage_error("multi-label: items and tag rows differ");
+template <typename Model>
+void BasicOneVsRest<Model>::fit(const Input& x, const dsp::Matrix& tags,
+                                const FitOptions& options) {
+  if (item_count(x) != tags.rows()) throw usage_error("multi-label: items and tag rows differ");
   if (tags.cols() == 0) throw usage_error("multi-label: no tags");
   const auto count = static_cast<std::size_t>(tags.cols());
   tags_.clear();
@@ -78,9 +101,9 @@ void OneVsRest::fit(const dsp::Matrix& x, const dsp::Matrix& tags, const FitOpti
       const auto train_on = std::count(train_labels.begin(), train_labels.end(), 1);
       if (!split.validation.empty() && train_on > 0 &&
           train_on < static_cast<long>(train_labels.size())) {
-        std::unique_ptr<Classifier> probe = make_binary_();
-        probe->fit(take_rows(x, split.train), train_labels, 2, tag_options);
-        const dsp::Matrix p = probe->predict_proba(take_rows(x, split.validation));
+        std::unique_ptr<Model> probe = make_binary_();
+        probe->fit(as_input(subset(x, split.train)), train_labels, 2, tag_options);
+        const dsp::Matrix p = probe->predict_proba(as_input(subset(x, split.validation)));
         const Eigen::VectorXf positive = p.col(1);
         thresholds_[t] = best_f1_threshold(
             take(labels, split.validation),
@@ -94,9 +117,10 @@ void OneVsRest::fit(const dsp::Matrix& x, const dsp::Matrix& tags, const FitOpti
   }
 }
 
-dsp::Matrix OneVsRest::predict_scores(const dsp::Matrix& x) const {
+template <typename Model>
+dsp::Matrix BasicOneVsRest<Model>::predict_scores(const Input& x) const {
   if (thresholds_.empty()) throw usage_error("multi-label: not trained");
-  dsp::Matrix out(x.rows(), static_cast<Eigen::Index>(thresholds_.size()));
+  dsp::Matrix out(item_count(x), static_cast<Eigen::Index>(thresholds_.size()));
   for (std::size_t t = 0; t < thresholds_.size(); ++t) {
     const auto col = static_cast<Eigen::Index>(t);
     if (tags_[t]) {
@@ -108,7 +132,8 @@ dsp::Matrix OneVsRest::predict_scores(const dsp::Matrix& x) const {
   return out;
 }
 
-dsp::Matrix OneVsRest::predict(const dsp::Matrix& x) const {
+template <typename Model>
+dsp::Matrix BasicOneVsRest<Model>::predict(const Input& x) const {
   dsp::Matrix scores = predict_scores(x);
   for (Eigen::Index t = 0; t < scores.cols(); ++t)
     for (Eigen::Index i = 0; i < scores.rows(); ++i)
@@ -116,7 +141,8 @@ dsp::Matrix OneVsRest::predict(const dsp::Matrix& x) const {
   return scores;
 }
 
-void OneVsRest::save(ModelState& state) const {
+template <typename Model>
+void BasicOneVsRest<Model>::save(ModelState& state) const {
   if (!config_.is_null()) state.values["config"] = config_;
   state.values["tags"] = thresholds_.size();
   put_vector(state, "thresholds", thresholds_);
@@ -132,7 +158,8 @@ void OneVsRest::save(ModelState& state) const {
   put_ints(state, "trained", trained);
 }
 
-void OneVsRest::load(const ModelState& state) {
+template <typename Model>
+void BasicOneVsRest<Model>::load(const ModelState& state) {
   const int tags = read_value<int>(state, "tags");
   if (tags < 1) throw state_error("multi-label: no tags");
   thresholds_ = get_vector(state, "thresholds", tags);
@@ -149,7 +176,8 @@ void OneVsRest::load(const ModelState& state) {
   }
 }
 
-Json OneVsRest::training_report() const {
+template <typename Model>
+Json BasicOneVsRest<Model>::training_report() const {
   Json tags = Json::array();
   for (std::size_t t = 0; t < reports_.size(); ++t) {
     Json entry = reports_[t];
@@ -159,16 +187,39 @@ Json OneVsRest::training_report() const {
   return {{"tags", tags}};
 }
 
+template class BasicOneVsRest<Classifier>;
+template class BasicOneVsRest<SequenceClassifier>;
+
 std::unique_ptr<OneVsRest> create_multilabel_classifier(const ModelConfig& config) {
   create_classifier(config);  // the model must take pooled vectors
   return std::make_unique<OneVsRest>([config] { return create_classifier(config); },
                                      config.multi_label, config.to_json());
 }
 
+std::unique_ptr<SequenceOneVsRest> create_multilabel_sequence_classifier(
+    const ModelConfig& config) {
+  create_sequence_classifier(config);  // the model must take frame sequences
+  return std::make_unique<SequenceOneVsRest>(
+      [config] { return create_sequence_classifier(config); }, config.multi_label,
+      config.to_json());
+}
+
+namespace {
+
+ModelConfig saved_config(const ModelState& state) {
+  return read_model_config(read_value<Json>(state, "config"), "model state: config");
+}
+
+}  // namespace
+
 std::unique_ptr<OneVsRest> restore_multilabel_classifier(const ModelState& state) {
-  const ModelConfig config =
-      read_model_config(read_value<Json>(state, "config"), "model state: config");
-  auto classifier = create_multilabel_classifier(config);
+  auto classifier = create_multilabel_classifier(saved_config(state));
+  classifier->load(state);
+  return classifier;
+}
+
+std::unique_ptr<SequenceOneVsRest> restore_multilabel_sequence_classifier(const ModelState& state) {
+  auto classifier = create_multilabel_sequence_classifier(saved_config(state));
   classifier->load(state);
   return classifier;
 }

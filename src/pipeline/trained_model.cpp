@@ -4,6 +4,7 @@
 #include <set>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/registry.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
@@ -37,7 +38,7 @@ dsp::Matrix mean_per_item(const dsp::Matrix& row_scores, const std::vector<std::
   return out;
 }
 
-void check_layout(const models::ModelConfig& config, FeatureLayout layout, bool multi_label) {
+void check_layout(const models::ModelConfig& config, FeatureLayout layout) {
   const bool wants_frames =
       models::find_classifier(config.model).input == models::InputKind::frames;
   if (wants_frames && layout != FeatureLayout::frames) {
@@ -49,9 +50,6 @@ void check_layout(const models::ModelConfig& config, FeatureLayout layout, bool 
     throw usage_error("model '" + config.model +
                       "' classifies pooled vectors, and this feature file holds frame sequences: "
                       "extract with a pooled recipe, or choose a frames model (gmm_frames, hmm)");
-  }
-  if (wants_frames && multi_label) {
-    throw usage_error("model '" + config.model + "' does not take multi-label data");
   }
 }
 
@@ -103,10 +101,12 @@ TrainedModel::~TrainedModel() = default;
 
 TrainedModel TrainedModel::create(const models::ModelConfig& config, FeatureLayout layout,
                                   bool multi_label) {
-  check_layout(config, layout, multi_label);
+  check_layout(config, layout);
   TrainedModel model;
   model.layout_ = layout;
-  if (multi_label) {
+  if (multi_label && layout == FeatureLayout::frames) {
+    model.sequence_tags_ = models::create_multilabel_sequence_classifier(config);
+  } else if (multi_label) {
     model.tags_ = models::create_multilabel_classifier(config);
   } else if (layout == FeatureLayout::frames) {
     model.sequences_ = models::create_sequence_classifier(config);
@@ -120,7 +120,9 @@ TrainedModel TrainedModel::restore(const models::ModelState& state, FeatureLayou
                                    bool multi_label) {
   TrainedModel model;
   model.layout_ = layout;
-  if (multi_label) {
+  if (multi_label && layout == FeatureLayout::frames) {
+    model.sequence_tags_ = models::restore_multilabel_sequence_classifier(state);
+  } else if (multi_label) {
     model.tags_ = models::restore_multilabel_classifier(state);
   } else if (layout == FeatureLayout::frames) {
     model.sequences_ = models::restore_sequence_classifier(state);
@@ -135,11 +137,16 @@ void TrainedModel::fit(const FeatureFile& features, const LabelSet& labels,
   const std::vector<int> chosen = all_items(features, items);
   const FeatureFile rows = gather_rows(features, chosen);
   const auto classes = static_cast<int>(labels.classes.size());
+  const models::SequenceView sequences{rows.values, rows.offsets};
+  if (sequence_tags_) {
+    sequence_tags_->fit(sequences, models::take_rows(labels.tags, chosen), options);
+    return;
+  }
   if (sequences_) {
     std::vector<int> y;
     for (const int i : chosen)
       y.push_back(labels.single[static_cast<std::size_t>(i)]);
-    sequences_->fit(models::SequenceView{rows.values, rows.offsets}, y, classes, options);
+    sequences_->fit(sequences, y, classes, options);
     return;
   }
   // Pooled models learn from every row: an item's texture windows all carry its labels.
@@ -162,7 +169,9 @@ void TrainedModel::fit(const FeatureFile& features, const LabelSet& labels,
 
 dsp::Matrix TrainedModel::scores(const FeatureFile& features, const std::vector<int>& items) const {
   const FeatureFile rows = gather_rows(features, all_items(features, items));
-  if (sequences_) return sequences_->predict_proba(models::SequenceView{rows.values, rows.offsets});
+  const models::SequenceView sequences{rows.values, rows.offsets};
+  if (sequence_tags_) return sequence_tags_->predict_scores(sequences);
+  if (sequences_) return sequences_->predict_proba(sequences);
   const dsp::Matrix row_scores =
       tags_ ? tags_->predict_scores(rows.values) : pooled_->predict_proba(rows.values);
   if (layout_ == FeatureLayout::pooled) return row_scores;
@@ -170,11 +179,14 @@ dsp::Matrix TrainedModel::scores(const FeatureFile& features, const std::vector<
 }
 
 std::vector<double> TrainedModel::thresholds() const {
+  if (sequence_tags_) return sequence_tags_->thresholds();
   return tags_ ? tags_->thresholds() : std::vector<double>{};
 }
 
 void TrainedModel::save(models::ModelState& state) const {
-  if (tags_) {
+  if (sequence_tags_) {
+    sequence_tags_->save(state);
+  } else if (tags_) {
     tags_->save(state);
   } else if (sequences_) {
     sequences_->save(state);
@@ -184,6 +196,7 @@ void TrainedModel::save(models::ModelState& state) const {
 }
 
 Json TrainedModel::training_report() const {
+  if (sequence_tags_) return sequence_tags_->training_report();
   if (tags_) return tags_->training_report();
   return sequences_ ? sequences_->training_report() : pooled_->training_report();
 }

@@ -217,9 +217,8 @@ TEST_F(Stages, ABadFileInPredictIsLoggedAndTheRestLabelled) {
   EXPECT_EQ(test::split_lines(read_all(dir_ / "labels.errors.jsonl")).size(), 1u);
 }
 
-TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
-  test::TempDir dir;
-  // Items tagged by which of two tones they hold: "low", "high", or both.
+// Items tagged by which of two tones they hold: "low", "high", or both; a manifest lists them.
+fs::path make_tagged_clips(const fs::path& dir) {
   std::string manifest = "path,label\n";
   for (int i = 0; i < 8; ++i) {
     const auto n = static_cast<std::size_t>(22050);
@@ -241,11 +240,16 @@ TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
     manifest += name + "," + tags + "\n";
   }
   test::write_bytes(dir / "tags.csv", manifest);
-  const std::string features = (dir / "f.safetensors").string();
-  ASSERT_EQ(
-      mirkit({"extract", (dir / "tags.csv").string(), "-c", kGtzan, "-o", features}).exit_code, 0);
+  return dir / "tags.csv";
+}
+
+// Trains a tagger on `features` with `train_args`, then checks evaluate and predict.
+void expect_tagger_works(const fs::path& dir, const std::string& features,
+                         const std::vector<std::string>& train_args) {
   const std::string model = (dir / "tagger.safetensors").string();
-  const auto trained = mirkit({"train", features, "-m", "knn", "--set", "k=1", "-o", model});
+  std::vector<std::string> args = {"train", features, "-o", model};
+  args.insert(args.end(), train_args.begin(), train_args.end());
+  const auto trained = mirkit(args);
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_NE(trained.err.find("2 tags"), std::string::npos) << trained.err;
   const auto evaluated = mirkit({"evaluate", model, features});
@@ -254,6 +258,30 @@ TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
   const auto predicted = mirkit({"predict", model, (dir / "c2.wav").string()});
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   EXPECT_NE(predicted.out.find(",high;low,"), std::string::npos) << predicted.out;
+}
+
+TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
+  test::TempDir dir;
+  const std::string features = (dir / "f.safetensors").string();
+  ASSERT_EQ(
+      mirkit({"extract", make_tagged_clips(dir.path()).string(), "-c", kGtzan, "-o", features})
+          .exit_code,
+      0);
+  expect_tagger_works(dir.path(), features, {"-m", "knn", "--set", "k=1"});
+}
+
+TEST(StagesMultiLabel, FrameSequenceModelsTagToo) {
+  test::TempDir dir;
+  const fs::path recipe = dir / "frames.json";
+  test::write_bytes(recipe, R"({"features": [{"name": "mfcc", "n_mfcc": 8}], "output": "frames"})");
+  const std::string features = (dir / "f.safetensors").string();
+  const fs::path manifest = make_tagged_clips(dir.path());
+  ASSERT_EQ(mirkit({"extract", manifest.string(), "-c", recipe.string(), "-o", features}).exit_code,
+            0);
+  for (const char* model : {"gmm_frames", "hmm"}) {
+    SCOPED_TRACE(model);
+    expect_tagger_works(dir.path(), features, {"-m", model, "--set", "max_iterations=10"});
+  }
 }
 
 // A network file (a PyTorch-parity fixture: a TCN over 12-dimensional frames) given the feature

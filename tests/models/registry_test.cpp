@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/models/balancing.hpp"
@@ -231,6 +232,48 @@ TEST(OneVsRest, TagsTrainTuneAndRoundTrip) {
     EXPECT_EQ(back->predict_scores(data.x), ovr->predict_scores(data.x));
     EXPECT_EQ(back->thresholds(), ovr->thresholds());
   }
+}
+
+TEST(OneVsRest, FrameSequenceModelsTagTheirItems) {
+  // 36 items of 6 two-dimensional frames. Tag 0 is on when an item holds frames from around
+  // (4, 0), tag 1 when it holds frames from around (0, 4); every third item holds both.
+  std::mt19937_64 rng(21);
+  std::normal_distribution<float> noise(0.0f, 0.5f);
+  Sequences items;
+  items.frames.resize(36 * 6, 2);
+  dsp::Matrix tags = dsp::Matrix::Zero(36, 2);
+  for (int i = 0; i < 36; ++i) {
+    const int kind = i % 3;  // 0: tag 0, 1: tag 1, 2: both
+    tags(i, 0) = kind != 1 ? 1.0f : 0.0f;
+    tags(i, 1) = kind != 0 ? 1.0f : 0.0f;
+    for (int f = 0; f < 6; ++f) {
+      const bool first_cluster = kind == 0 || (kind == 2 && f % 2 == 0);
+      items.frames(i * 6 + f, 0) = (first_cluster ? 4.0f : 0.0f) + noise(rng);
+      items.frames(i * 6 + f, 1) = (first_cluster ? 0.0f : 4.0f) + noise(rng);
+    }
+    items.offsets.push_back(items.offsets.back() + 6);
+  }
+  for (const std::string model : {"gmm_frames", "hmm"}) {
+    for (const std::string thresholds : {"fixed", "tuned"}) {
+      SCOPED_TRACE(model + ", " + thresholds);
+      const ModelConfig config = read_model_config({{"model", model},
+                                                    {"params", small_params(model)},
+                                                    {"multi_label", {{"thresholds", thresholds}}}},
+                                                   "test");
+      auto ovr = create_multilabel_sequence_classifier(config);
+      ovr->fit(items.view(), tags, {.seed = 4});
+      // Clusters 8 standard deviations apart: every item's tags are found.
+      EXPECT_EQ(ovr->predict(items.view()), tags);
+      ModelState state;
+      ovr->save(state);
+      const auto back = restore_multilabel_sequence_classifier(state);
+      EXPECT_EQ(back->predict_scores(items.view()), ovr->predict_scores(items.view()));
+      EXPECT_EQ(back->thresholds(), ovr->thresholds());
+    }
+  }
+  const ModelConfig pooled = read_model_config({{"model", "knn"}}, "test");
+  EXPECT_NE(message_of([&] { create_multilabel_sequence_classifier(pooled); }).find("pooled"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // One face for every kind of classifier the stages handle: pooled vectors (one row per item, or
 // one per texture window, scored as the mean over the item's rows), frame sequences, and tags
-// (multi-label, one-vs-rest). Items and labels come straight from a feature file.
+// (multi-label, one-vs-rest over either). Items and labels come straight from a feature file.
 #pragma once
 
 #include <memory>
@@ -59,6 +59,7 @@ class TrainedModel {
   std::unique_ptr<models::Classifier> pooled_;
   std::unique_ptr<models::SequenceClassifier> sequences_;
   std::unique_ptr<models::OneVsRest> tags_;
+  std::unique_ptr<models::SequenceOneVsRest> sequence_tags_;
 };
 
 }  // namespace mirkit::pipeline
