@@ -16,17 +16,21 @@ Matrix power_to_db(const Matrix& power, const DecibelOptions& options) {
   db.array() = power.array().max(static_cast<float>(options.amin)).log() * db_per_neper -
                static_cast<float>(offset);
   if (options.top_db && power.size() > 0) {
-    const float floor = db.maxCoeff() - static_cast<float>(*options.top_db);
+    const float largest = options.max_db ? *options.max_db : db.maxCoeff();
+    const float floor = largest - static_cast<float>(*options.top_db);
     db = db.cwiseMax(floor);
   }
   return db;
 }
 
-Matrix amplitude_to_db(const Matrix& amplitude, DecibelOptions options) {
-  Matrix power = amplitude.cwiseAbs2();
+DecibelOptions power_options_of_amplitude(DecibelOptions options) {
   options.ref = options.ref_is_max ? 1.0 : options.ref * options.ref;
   options.amin = options.amin * options.amin;
-  return power_to_db(power, options);
+  return options;
+}
+
+Matrix amplitude_to_db(const Matrix& amplitude, DecibelOptions options) {
+  return power_to_db(amplitude.cwiseAbs2(), power_options_of_amplitude(options));
 }
 
 }  // namespace mirkit::dsp

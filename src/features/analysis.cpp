@@ -1,5 +1,7 @@
 #include "mirkit/features/analysis.hpp"
 
+#include <algorithm>
+
 namespace mirkit::features {
 
 const ParamSchema& AnalysisSettings::schema() {
@@ -89,6 +91,37 @@ const dsp::Matrix& AnalysisContext::cached(const std::string& key,
   auto it = cache_.find(key);
   if (it == cache_.end()) it = cache_.emplace(key, compute()).first;
   return it->second;
+}
+
+void AnalysisContext::set_piece(Eigen::Index keep_begin, Eigen::Index keep_end,
+                                ClipReferences& references) {
+  keep_begin_ = keep_begin;
+  keep_end_ = keep_end;
+  references_ = &references;
+}
+
+dsp::Matrix AnalysisContext::decibels(const std::string& key, const dsp::Matrix& power,
+                                      dsp::DecibelOptions options) {
+  if (!references_ || !options.top_db || power.size() == 0) {
+    return dsp::power_to_db(power, options);
+  }
+  if (references_->pass == ClipReferences::Pass::impose) {
+    const auto it = references_->max_db.find(key);
+    if (it != references_->max_db.end()) options.max_db = it->second;
+    return dsp::power_to_db(power, options);
+  }
+  // Recording: the largest over the kept frames, which are the whole clip's frames when the
+  // clip is one piece; then this piece is clipped from it (final when there is one piece).
+  const std::optional<double> top_db = options.top_db;
+  options.top_db.reset();
+  dsp::Matrix db = dsp::power_to_db(power, options);
+  if (keep_end_ > keep_begin_) {
+    const float largest = db.middleRows(keep_begin_, keep_end_ - keep_begin_).maxCoeff();
+    const auto [it, inserted] = references_->max_db.try_emplace(key, largest);
+    if (!inserted) it->second = std::max(it->second, largest);
+    db = db.cwiseMax(largest - static_cast<float>(*top_db));
+  }
+  return db;
 }
 
 }  // namespace mirkit::features

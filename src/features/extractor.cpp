@@ -1,8 +1,11 @@
 #include "mirkit/features/extractor.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/hash.hpp"
@@ -10,6 +13,12 @@
 
 namespace mirkit::features {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 const ParamSchema& top_schema() {
   // The sections are objects checked by their own schemas; here only their presence and type.
@@ -251,27 +260,68 @@ io::LoadOptions FeatureExtractor::load_options() const {
   return options;
 }
 
-FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
+void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index keep_begin,
+                                     Eigen::Index keep_end, ClipReferences* references,
+                                     Gathered& gathered) {
   AnalysisContext context(signal, settings_, *stft_, *workspace_);
-  const Eigen::Index frames = context.frames();
-  Computed computed;
+  if (references) context.set_piece(keep_begin, keep_end, *references);
+  const Eigen::Index kept = keep_end - keep_begin;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);
-  computed.frames.resize(frames, static_cast<Eigen::Index>(frame_names_.size()));
+  dsp::Matrix& frames = gathered.frames.emplace_back(kept, base_columns);
   Eigen::Index column = 0;
   for (const auto& feature : frame_features_) {
     const dsp::Matrix values = feature->compute(context);
-    computed.frames.middleCols(column, values.cols()) = values;
+    frames.middleCols(column, values.cols()) = values.middleRows(keep_begin, kept);
     column += values.cols();
   }
+  gathered.global_values.resize(global_features_.size());
+  for (std::size_t g = 0; g < global_features_.size(); ++g) {
+    gathered.global_values[g].push_back(
+        global_features_[g]->frame_values(context).middleRows(keep_begin, kept));
+  }
+  ++gathered.pieces;
+}
+
+namespace {
+
+dsp::Matrix stack_rows(const std::vector<dsp::Matrix>& parts, Eigen::Index columns) {
+  Eigen::Index rows = 0;
+  for (const dsp::Matrix& part : parts)
+    rows += part.rows();
+  dsp::Matrix out(rows, columns);
+  Eigen::Index row = 0;
+  for (const dsp::Matrix& part : parts) {
+    out.middleRows(row, part.rows()) = part;
+    row += part.rows();
+  }
+  return out;
+}
+
+}  // namespace
+
+FeatureExtractor::Computed FeatureExtractor::finish(const Gathered& gathered) const {
+  Computed computed;
+  const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);
+  const dsp::Matrix base = stack_rows(gathered.frames, base_columns);
+  computed.frames.resize(base.rows(), static_cast<Eigen::Index>(frame_names_.size()));
+  computed.frames.leftCols(base_columns) = base;
   for (int order = 1; order <= deltas_; ++order) {
     computed.frames.middleCols(base_columns * order, base_columns) =
-        delta(computed.frames.leftCols(base_columns), delta_width_, order);
+        delta(base, delta_width_, order);
   }
-  for (const auto& feature : global_features_) {
-    const dsp::Matrix values = feature->compute(context);
+  for (std::size_t g = 0; g < global_features_.size(); ++g) {
+    const std::vector<dsp::Matrix>& parts = gathered.global_values[g];
+    const dsp::Matrix values =
+        global_features_[g]->summarize(stack_rows(parts, parts.empty() ? 0 : parts[0].cols()));
     computed.globals.insert(computed.globals.end(), values.data(), values.data() + values.size());
   }
   return computed;
+}
+
+FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
+  Gathered gathered;
+  analyse_piece(signal, 0, dsp::stft_frames(signal.size(), stft_->options()), nullptr, gathered);
+  return finish(gathered);
 }
 
 std::vector<float> FeatureExtractor::pool_segment(const dsp::Matrix& frames,
@@ -291,7 +341,10 @@ std::vector<float> FeatureExtractor::pooled(std::span<const float> signal) {
 }
 
 dsp::Matrix FeatureExtractor::texture_windows(std::span<const float> signal) {
-  const Computed computed = compute(signal);
+  return texture_rows(compute(signal));
+}
+
+dsp::Matrix FeatureExtractor::texture_rows(const Computed& computed) const {
   const Eigen::Index frames = computed.frames.rows();
   const Eigen::Index window = texture_frames_ > 0 ? texture_frames_ : frames;
   const Eigen::Index hop =
@@ -311,6 +364,95 @@ dsp::Matrix FeatureExtractor::texture_windows(std::span<const float> signal) {
         Eigen::Map<const Eigen::RowVectorXf>(rows[r].data(), out.cols());
   }
   return out;
+}
+
+dsp::Matrix FeatureExtractor::rows_of(const Computed& computed) const {
+  if (output_ == OutputKind::frames) return computed.frames;
+  if (has_texture_windows()) return texture_rows(computed);
+  const std::vector<float> vector = pool_segment(computed.frames, computed.globals);
+  return Eigen::Map<const dsp::Matrix>(vector.data(), 1, static_cast<Eigen::Index>(vector.size()));
+}
+
+bool FeatureExtractor::analyses_in_pieces(const io::LoadOptions& load) const {
+  if (!load.decode.mono || load.trim_top_db || load.fixed_duration_s ||
+      load.normalization != io::Normalization::none) {
+    return false;
+  }
+  const auto whole = [](const auto& feature) { return feature->needs_whole_clip(); };
+  return std::none_of(frame_features_.begin(), frame_features_.end(), whole) &&
+         std::none_of(global_features_.begin(), global_features_.end(), whole);
+}
+
+FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesystem::path& path,
+                                                              const io::LoadOptions& load,
+                                                              int piece_frames) {
+  if (piece_frames < 1) throw std::invalid_argument("analyse_file: piece_frames must be ≥ 1");
+  FileAnalysis analysis;
+  if (!analyses_in_pieces(load)) {
+    const auto start = Clock::now();
+    const io::Audio audio = io::load_audio(path, load);
+    analysis.decode_seconds = seconds_since(start);
+    analysis.rows = rows_of(compute(audio.samples));
+    analysis.duration_s = audio.duration_s();
+    return analysis;
+  }
+  ClipReferences references;
+  Computed computed;
+  std::int64_t samples = compute_in_pieces(path, load.decode, piece_frames, references, computed,
+                                           analysis.decode_seconds);
+  // The first pass clipped each piece's decibels from its own largest value; with more than one
+  // piece, a second pass clips every piece from the whole clip's.
+  if (computed.pieces > 1 && !references.max_db.empty()) {
+    references.pass = ClipReferences::Pass::impose;
+    samples = compute_in_pieces(path, load.decode, piece_frames, references, computed,
+                                analysis.decode_seconds);
+  }
+  analysis.rows = rows_of(computed);
+  analysis.duration_s = static_cast<double>(samples) / settings_.sample_rate;
+  return analysis;
+}
+
+std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& path,
+                                                 const io::DecodeOptions& decode,
+                                                 std::int64_t piece_frames,
+                                                 ClipReferences& references, Computed& computed,
+                                                 double& decode_seconds) {
+  // A piece keeps piece_frames frames and sees kContextFrames more on each side (6 s at the
+  // defaults): more than any frame feature reaches (CQT's longest filter, HPSS's median, the
+  // onset lag), so that its kept frames are the whole signal's.
+  constexpr std::int64_t kContextFrames = 256;
+  const std::int64_t hop = settings_.hop_length;
+  io::AudioReader reader(path, decode);
+  std::vector<float> buffer;  // the signal from sample `buffer_start` on
+  std::int64_t buffer_start = 0;
+  std::int64_t next = 0;  // the first frame not analysed yet
+  bool ended = false;
+  Gathered gathered;
+  while (true) {
+    const std::int64_t first = std::max<std::int64_t>(0, next - kContextFrames);
+    const std::int64_t wanted = (next + piece_frames + kContextFrames) * hop;
+    const auto decode_start = Clock::now();
+    while (!ended && buffer_start + static_cast<std::int64_t>(buffer.size()) < wanted)
+      ended = !reader.read(buffer);
+    decode_seconds += seconds_since(decode_start);
+    const std::int64_t available = buffer_start + static_cast<std::int64_t>(buffer.size());
+    const auto offset = static_cast<std::size_t>(first * hop - buffer_start);
+    if (ended && available <= wanted) {  // the last piece runs to the end of the signal
+      const std::span<const float> piece = std::span<const float>(buffer).subspan(offset);
+      analyse_piece(piece, next - first, dsp::stft_frames(piece.size(), stft_->options()),
+                    &references, gathered);
+      computed = finish(gathered);
+      computed.pieces = gathered.pieces;
+      return available;
+    }
+    const std::span<const float> piece = std::span<const float>(buffer).subspan(
+        offset, static_cast<std::size_t>(wanted - first * hop));
+    analyse_piece(piece, next - first, next - first + piece_frames, &references, gathered);
+    next += piece_frames;
+    const std::int64_t drop = std::max<std::int64_t>(0, next - kContextFrames) * hop - buffer_start;
+    buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(drop));
+    buffer_start += drop;
+  }
 }
 
 }  // namespace mirkit::features

@@ -120,8 +120,8 @@ dsp::Vector spectral_flatness(const dsp::Matrix& magnitude, double power, double
   return out;
 }
 
-dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int n_fft,
-                              const ContrastOptions& options) {
+ContrastBands spectral_contrast_bands(const dsp::Matrix& magnitude, int sample_rate, int n_fft,
+                                      const ContrastOptions& options) {
   const int bands = options.n_bands + 1;
   if (options.n_bands < 1) throw usage_error("contrast n_bands must be ≥ 1");
   if (options.fmin <= 0.0) throw usage_error("contrast fmin must be > 0");
@@ -196,9 +196,13 @@ dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int
       peak(f, k) = static_cast<float>(high / static_cast<double>(q));
     }
   }
-  // librosa takes power_to_db of these magnitudes (ref 1, amin 1e-10, top_db 80 over the whole
-  // matrix): kept as it is, for the same numbers.
-  return dsp::power_to_db(peak) - dsp::power_to_db(valley);
+  return {std::move(peak), std::move(valley)};
+}
+
+dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int n_fft,
+                              const ContrastOptions& options) {
+  const ContrastBands bands = spectral_contrast_bands(magnitude, sample_rate, n_fft, options);
+  return dsp::power_to_db(bands.peak) - dsp::power_to_db(bands.valley);
 }
 
 }  // namespace mirkit::features

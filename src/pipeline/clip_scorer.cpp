@@ -1,8 +1,10 @@
 #include "clip_scorer.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/io/audio_reader.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/network.hpp"
 #include "mirkit/pipeline/model_file.hpp"
@@ -41,6 +43,36 @@ std::vector<float> aggregate_segments(const dsp::Matrix& scores, const std::stri
   return {out.data(), out.data() + out.size()};
 }
 
+// Calls visit(piece, first sample) for each segment of `length` samples of the file's decoded
+// signal; a last piece shorter than half a segment is dropped unless it is all there is. Holds
+// about one segment of audio at a time where the recipe allows, else the whole signal.
+void for_each_segment(const features::FeatureExtractor& extractor,
+                      const std::filesystem::path& path, const io::LoadOptions& load,
+                      std::int64_t length,
+                      const std::function<void(std::span<const float>, std::int64_t)>& visit) {
+  const auto segment = static_cast<std::size_t>(length);
+  if (!extractor.analyses_in_pieces(load)) {
+    const io::Audio audio = io::load_audio(path, load);
+    const std::span<const float> signal = audio.samples;
+    std::size_t begin = 0;
+    for (; signal.size() - begin >= segment; begin += segment)
+      visit(signal.subspan(begin, segment), static_cast<std::int64_t>(begin));
+    if (begin == 0 || signal.size() - begin >= segment / 2)
+      visit(signal.subspan(begin), static_cast<std::int64_t>(begin));
+    return;
+  }
+  io::AudioReader reader(path, load.decode);
+  std::vector<float> buffer;
+  std::int64_t begin = 0;
+  while (reader.read(buffer)) {
+    std::size_t used = 0;
+    for (; buffer.size() - used >= segment; used += segment, begin += length)
+      visit(std::span<const float>(buffer).subspan(used, segment), begin);
+    buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(used));
+  }
+  if (begin == 0 || buffer.size() >= segment / 2) visit(buffer, begin);
+}
+
 class ClassicalScorer final : public ClipScorer {
  public:
   ClassicalScorer(ModelFile file, const std::string& where)
@@ -55,34 +87,33 @@ class ClassicalScorer final : public ClipScorer {
     (void)where;
   }
 
-  ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
-                   std::optional<double> segment_s, const std::string& aggregate) const override {
-    const auto total = static_cast<std::int64_t>(signal.size());
-    const int rate = extractor.analysis().sample_rate;
-    const std::int64_t length =
-        segment_s ? std::max<std::int64_t>(1, std::llround(*segment_s * rate)) : total;
-    // Segments of `length` samples; a last piece shorter than half a segment is dropped unless
-    // it is all there is.
+  ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
+                   const io::LoadOptions& load, std::optional<double> segment_s,
+                   const std::string& aggregate) const override {
     FeatureFile segments;
     segments.layout = file_.layout;
     segments.names = file_.feature_names;
     segments.offsets = {0};
     std::vector<dsp::Matrix> parts;
     ClipScores scores;
-    for (std::int64_t begin = 0; begin < std::max<std::int64_t>(total, 1); begin += length) {
-      const std::int64_t count = std::min(length, total - begin);
-      if (begin > 0 && count < length / 2) break;
-      const std::span<const float> piece =
-          signal.subspan(static_cast<std::size_t>(begin),
-                         static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
-      dsp::Matrix part = features_of(extractor, piece);
+    const auto add = [&](dsp::Matrix part, double start_s) {
       if (!part.allFinite()) {
         throw Error("features are not finite (NaN or Inf)", ErrorKind::input, {}, "features");
       }
       segments.offsets.push_back(segments.offsets.back() + part.rows());
       segments.items.emplace_back();
       parts.push_back(std::move(part));
-      scores.starts.push_back(static_cast<double>(begin) / rate);
+      scores.starts.push_back(start_s);
+    };
+    if (segment_s) {
+      const int rate = extractor.analysis().sample_rate;
+      const std::int64_t length = std::max<std::int64_t>(1, std::llround(*segment_s * rate));
+      for_each_segment(extractor, path, load, length,
+                       [&](std::span<const float> piece, std::int64_t start) {
+                         add(features_of(extractor, piece), static_cast<double>(start) / rate);
+                       });
+    } else {
+      add(extractor.analyse_file(path, load).rows, 0.0);
     }
     segments.values.resize(segments.offsets.back(),
                            static_cast<Eigen::Index>(file_.feature_names.size()));
@@ -148,9 +179,10 @@ class NetworkScorer final : public ClipScorer {
     if (!any_length) window_ = std::max<std::int64_t>(1, size / std::max<std::int64_t>(dims_, 1));
   }
 
-  ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
-                   std::optional<double> segment_s, const std::string& aggregate) const override {
-    return score_frames(extractor.frames(signal), segment_s, aggregate);
+  ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
+                   const io::LoadOptions& load, std::optional<double> segment_s,
+                   const std::string& aggregate) const override {
+    return score_frames(extractor.analyse_file(path, load).rows, segment_s, aggregate);
   }
 
   dsp::Matrix score_items(const FeatureFile& features,

@@ -33,10 +33,13 @@ class ClipScorer {
   const Json& feature_config() const { return feature_config_; }
   const std::string& feature_config_hash() const { return feature_config_hash_; }
 
-  // `signal` is mono at the recipe's rate; `extractor` was built from feature_config().
-  // Segments of `segment_s` seconds, or the model's own window (or the whole clip) without.
-  virtual ClipScores score(features::FeatureExtractor& extractor, std::span<const float> signal,
-                           std::optional<double> segment_s, const std::string& aggregate) const = 0;
+  // The file read with `load`, analysed by `extractor` (built from feature_config()) in
+  // segments of `segment_s` seconds, or the model's own window (or the whole clip) without. The
+  // audio streams where the recipe allows (FeatureExtractor::analyses_in_pieces): memory does
+  // not grow with the file's length.
+  virtual ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
+                           const io::LoadOptions& load, std::optional<double> segment_s,
+                           const std::string& aggregate) const = 0;
   // items × classes for a feature file of feature_config_hash().
   virtual dsp::Matrix score_items(const FeatureFile& features,
                                   const std::string& aggregate) const = 0;

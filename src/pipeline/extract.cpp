@@ -102,8 +102,8 @@ struct Worker {
 
 class Analyser {
  public:
-  Analyser(const ExtractOptions& options, FeatureLayout layout, const Reusable* reusable)
-      : options_(options), layout_(layout), reusable_(reusable) {}
+  Analyser(const ExtractOptions& options, const Reusable* reusable)
+      : options_(options), reusable_(reusable) {}
 
   // One input → its record. Errors of the input are caught into a failed record.
   JournalRecord analyse(const BatchInput& input, std::int64_t index, Worker& worker,
@@ -127,14 +127,13 @@ class Analyser {
         return record;
       }
 
-      const auto decode_start = Clock::now();
-      const io::Audio audio = io::load_audio(input.path, load);
-      worker.decode_seconds += seconds_since(decode_start);
-      item.duration_s = audio.duration_s();
-
-      const auto features_start = Clock::now();
-      record.rows = compute(worker.extractor, audio.samples);
-      worker.feature_seconds += seconds_since(features_start);
+      const auto start = Clock::now();
+      features::FeatureExtractor::FileAnalysis analysis =
+          worker.extractor.analyse_file(input.path, load);
+      worker.decode_seconds += analysis.decode_seconds;
+      worker.feature_seconds += seconds_since(start) - analysis.decode_seconds;
+      item.duration_s = analysis.duration_s;
+      record.rows = std::move(analysis.rows);
       check_finite(record.rows, worker.extractor);
       record.item = std::move(item);
     } catch (const Error& error) {
@@ -183,21 +182,6 @@ class Analyser {
     return it->second;
   }
 
-  dsp::Matrix compute(features::FeatureExtractor& extractor, std::span<const float> signal) const {
-    switch (layout_) {
-      case FeatureLayout::pooled: {
-        const std::vector<float> vector = extractor.pooled(signal);
-        return Eigen::Map<const dsp::Matrix>(vector.data(), 1,
-                                             static_cast<Eigen::Index>(vector.size()));
-      }
-      case FeatureLayout::segments:
-        return extractor.texture_windows(signal);
-      case FeatureLayout::frames:
-        return extractor.frames(signal);
-    }
-    return {};
-  }
-
   static void check_finite(const dsp::Matrix& rows, const features::FeatureExtractor& extractor) {
     if (rows.allFinite()) return;
     const std::vector<std::string>& names = extractor.output() == features::OutputKind::frames
@@ -213,7 +197,6 @@ class Analyser {
   }
 
   const ExtractOptions& options_;
-  FeatureLayout layout_;
   const Reusable* reusable_;
 };
 
@@ -318,7 +301,7 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   // Each worker builds its own extractor (filter banks, FFT plans) on its first input, so the
   // set-up runs in parallel too.
   std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(workers));
-  const Analyser analyser(options, layout, reusable ? &*reusable : nullptr);
+  const Analyser analyser(options, reusable ? &*reusable : nullptr);
 
   std::mutex mutex;  // guards the journal, the counters and the progress callback
   ExtractProgress progress;

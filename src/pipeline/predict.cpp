@@ -297,9 +297,8 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
       io::LoadOptions load = extractor.load_options();
       if (input.start_s) load.decode.offset_s = *input.start_s;
       if (input.duration_s) load.decode.duration_s = *input.duration_s;
-      const io::Audio audio = io::load_audio(input.path, load);
       const ClipScores scores =
-          scorer->score(extractor, audio.samples, options.segment_s, options.aggregate);
+          scorer->score(extractor, input.path, load, options.segment_s, options.aggregate);
       lines.push_back(writer.row({input.key, "", scores.clip}));
       if (options.per_segment && options.segment_s) {
         for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {

@@ -5,11 +5,13 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "mirkit/core/json.hpp"
 #include "mirkit/core/params.hpp"
+#include "mirkit/dsp/decibel.hpp"
 #include "mirkit/dsp/hpss.hpp"
 #include "mirkit/dsp/matrix.hpp"
 #include "mirkit/dsp/stft.hpp"
@@ -36,6 +38,16 @@ struct AnalysisWorkspace {
   dsp::Matrix power;
 };
 
+// What a clip analysed in pieces (FeatureExtractor::analyse_file) needs to agree with the clip
+// analysed whole: librosa clips decibels to within top_db of the *whole clip's* largest value. A
+// first pass over the pieces records, per intermediate, the largest value over the frames each
+// piece keeps; a second pass clips every piece from those.
+struct ClipReferences {
+  enum class Pass { record, impose };
+  Pass pass = Pass::record;
+  std::map<std::string, float> max_db;  // by intermediate (its cache key)
+};
+
 class AnalysisContext {
  public:
   // `stft` must have been made from settings.stft_options(); `stft` and `workspace` are reused
@@ -54,6 +66,14 @@ class AnalysisContext {
   // Any other intermediate, by a key that names it with its parameters ("mel_db:128:0:…").
   const dsp::Matrix& cached(const std::string& key, const std::function<dsp::Matrix()>& compute);
 
+  // This signal is a piece of a longer clip, of which only frames [keep_begin, keep_end) are
+  // kept (the rest is context); `references` outlives the context.
+  void set_piece(Eigen::Index keep_begin, Eigen::Index keep_end, ClipReferences& references);
+  // dsp::power_to_db, with top_db counted down from the whole clip's largest value of the
+  // intermediate `key` (of this signal's, when it is not a piece).
+  dsp::Matrix decibels(const std::string& key, const dsp::Matrix& power,
+                       dsp::DecibelOptions options);
+
  private:
   std::span<const float> signal_;
   AnalysisSettings settings_;
@@ -63,6 +83,8 @@ class AnalysisContext {
   bool have_power_ = false;
   std::map<std::string, dsp::Matrix> cache_;
   std::optional<dsp::HpssParts> hpss_;
+  ClipReferences* references_ = nullptr;
+  Eigen::Index keep_begin_ = 0, keep_end_ = 0;
 };
 
 }  // namespace mirkit::features

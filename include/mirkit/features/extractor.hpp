@@ -3,6 +3,7 @@
 // default written out) and its hash are what artifacts record.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -52,12 +53,50 @@ class FeatureExtractor {
   // shorter than one window gives one row over all its frames.
   dsp::Matrix texture_windows(std::span<const float> signal);
 
+  // A file, read with `load` (whose decode rate must be analysis().sample_rate), as the rows its
+  // feature file holds: one pooled row, one per texture window, or the frames. The file is
+  // decoded and analysed in pieces of about 95 s with 6 s of context on each side, so the
+  // working memory does not grow with its length (only the frame features kept for pooling
+  // do: about 30 MB an hour for gtzan.json); the rows equal those of the whole decoded signal to
+  // float rounding, and bit for bit for a clip of one piece. Whatever needs the whole signal at
+  // once (trimming, level normalisation, a fixed duration, an estimated tuning) is analysed
+  // whole instead.
+  struct FileAnalysis {
+    dsp::Matrix rows;
+    double duration_s = 0.0;      // of the decoded signal
+    double decode_seconds = 0.0;  // of the time taken, how much went to decoding + resampling
+  };
+  // `piece_frames` is how many frames a piece keeps: the working memory, not the result.
+  static constexpr int kPieceFrames = 4096;
+  FileAnalysis analyse_file(const std::filesystem::path& path, const io::LoadOptions& load,
+                            int piece_frames = kPieceFrames);
+  // Whether analyse_file reads files with `load` in pieces.
+  bool analyses_in_pieces(const io::LoadOptions& load) const;
+
  private:
   struct Computed {
     dsp::Matrix frames;
     std::vector<float> globals;
+    int pieces = 1;
   };
+  // What the pieces of a clip give, before deltas and summaries: the frame features (base
+  // columns) and each global feature's frame values, of the kept frames, piece after piece.
+  struct Gathered {
+    std::vector<dsp::Matrix> frames;
+    std::vector<std::vector<dsp::Matrix>> global_values;  // [global feature][piece]
+    int pieces = 0;
+  };
+  void analyse_piece(std::span<const float> signal, Eigen::Index keep_begin, Eigen::Index keep_end,
+                     ClipReferences* references, Gathered& gathered);
+  Computed finish(const Gathered& gathered) const;
   Computed compute(std::span<const float> signal);
+  // Decodes and analyses the file piece by piece into `computed`; returns the decoded length in
+  // samples and adds the time spent decoding to `decode_seconds`.
+  std::int64_t compute_in_pieces(const std::filesystem::path& path, const io::DecodeOptions& decode,
+                                 std::int64_t piece_frames, ClipReferences& references,
+                                 Computed& computed, double& decode_seconds);
+  dsp::Matrix rows_of(const Computed& computed) const;
+  dsp::Matrix texture_rows(const Computed& computed) const;
   std::vector<float> pool_segment(const dsp::Matrix& frames,
                                   const std::vector<float>& globals) const;
 

@@ -21,6 +21,16 @@ class Feature {
   virtual dsp::Matrix compute(AnalysisContext& context) const = 0;
   // One value per clip (tempo): appended to a pooled vector as it is, not pooled.
   virtual bool is_global() const { return false; }
+
+  // A global feature's value derives from per-frame values (tempo: from the onset envelope):
+  // those, frames × k, and the value from them. compute() is the two in turn; a clip analysed
+  // in pieces gathers the per-frame values of every piece, then summarises once.
+  virtual dsp::Matrix frame_values(AnalysisContext& context) const;
+  virtual dsp::Matrix summarize(const dsp::Matrix& frame_values) const;
+
+  // Whether the feature needs the whole clip at once, beyond what ClipReferences carry (chroma
+  // with its tuning estimated from the whole clip): a long clip is then analysed whole.
+  virtual bool needs_whole_clip() const { return false; }
 };
 
 struct FeatureDefinition {

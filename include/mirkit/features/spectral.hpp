@@ -30,7 +30,16 @@ struct ContrastOptions {
   double quantile = 0.02;  // peak and valley are the means of the top / bottom quantile of a band
 };
 
-// Peak minus valley of each octave band in dB (Jiang et al. 2002), frames × (n_bands + 1).
+// The peak and valley magnitudes of each octave band, frames × (n_bands + 1) each.
+struct ContrastBands {
+  dsp::Matrix peak, valley;
+};
+ContrastBands spectral_contrast_bands(const dsp::Matrix& magnitude, int sample_rate, int n_fft,
+                                      const ContrastOptions& options = {});
+
+// Peak minus valley of each octave band in dB (Jiang et al. 2002), frames × (n_bands + 1): as
+// librosa, power_to_db (ref 1, amin 1e-10, top_db 80 over the whole matrix) of the peak and of
+// the valley magnitudes, subtracted.
 dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int n_fft,
                               const ContrastOptions& options = {});
 

@@ -22,6 +22,9 @@ class ChromaStft final : public Feature {
     return pitch_class_names("chroma_stft", params_.at("n_chroma").get<int>());
   }
 
+  // An estimated tuning is one value from the whole clip's spectrogram.
+  bool needs_whole_clip() const override { return !filters_; }
+
   dsp::Matrix compute(AnalysisContext& context) const override {
     const dsp::Matrix& power = source_power(context, params_.at("source").get<std::string>());
     if (filters_) return chroma_stft(power, *filters_);

@@ -72,7 +72,7 @@ const dsp::Matrix& mel_db(AnalysisContext& context, const Json& params,
   }
   key += ":" + source;
   return context.cached(key, [&] {
-    return dsp::power_to_db(filters.apply(source_power(context, source)),
+    return context.decibels(key, filters.apply(source_power(context, source)),
                             {.top_db = params.at("top_db").get<double>()});
   });
 }

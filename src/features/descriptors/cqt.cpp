@@ -16,7 +16,9 @@ class CqtFeature final : public Feature {
 
   dsp::Matrix compute(AnalysisContext& context) const override {
     const dsp::Matrix& magnitude = cqt_magnitude(context, cqt_, params_);
-    return params_.at("decibels").get<bool>() ? dsp::amplitude_to_db(magnitude) : magnitude;
+    if (!params_.at("decibels").get<bool>()) return magnitude;
+    return context.decibels("cqt_db:" + params_.dump(), magnitude.cwiseAbs2(),
+                            dsp::power_options_of_amplitude());
   }
 
  private:

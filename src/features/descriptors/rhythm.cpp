@@ -35,9 +35,15 @@ class Tempo final : public OnsetStrength {
   bool is_global() const override { return true; }
 
   dsp::Matrix compute(AnalysisContext& context) const override {
+    return summarize(frame_values(context));
+  }
+
+  dsp::Matrix frame_values(AnalysisContext& context) const override {
     const std::string key = "onset_strength:" + params_.dump();
-    const dsp::Matrix& envelope =
-        context.cached(key, [&] { return OnsetStrength::compute(context); });
+    return context.cached(key, [&] { return OnsetStrength::compute(context); });
+  }
+
+  dsp::Matrix summarize(const dsp::Matrix& envelope) const override {
     TempoOptions options{params_.at("start_bpm").get<double>(), params_.at("std_bpm").get<double>(),
                          params_.at("ac_size").get<double>(),
                          params_.at("max_tempo").get<double>()};

@@ -26,8 +26,13 @@ class SpectralContrast final : public Feature {
   }
 
   dsp::Matrix compute(AnalysisContext& context) const override {
-    return spectral_contrast(source_magnitude(context, params_.at("source").get<std::string>()),
-                             settings_.sample_rate, settings_.n_fft, options_);
+    const ContrastBands bands =
+        spectral_contrast_bands(source_magnitude(context, params_.at("source").get<std::string>()),
+                                settings_.sample_rate, settings_.n_fft, options_);
+    // As spectral_contrast(), each in decibels clipped over the whole clip.
+    const std::string key = "spectral_contrast:" + params_.dump();
+    return context.decibels(key + ":peak", bands.peak, {}) -
+           context.decibels(key + ":valley", bands.valley, {});
   }
 
  private:
