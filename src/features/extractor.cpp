@@ -299,15 +299,24 @@ dsp::Matrix stack_rows(const std::vector<dsp::Matrix>& parts, Eigen::Index colum
 
 }  // namespace
 
-FeatureExtractor::Computed FeatureExtractor::finish(const Gathered& gathered) const {
+FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
   Computed computed;
+  computed.pieces = gathered.pieces;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);
-  const dsp::Matrix base = stack_rows(gathered.frames, base_columns);
-  computed.frames.resize(base.rows(), static_cast<Eigen::Index>(frame_names_.size()));
-  computed.frames.leftCols(base_columns) = base;
+  Eigen::Index rows = 0;
+  for (const dsp::Matrix& part : gathered.frames)
+    rows += part.rows();
+  // Each piece is released once copied: a long clip's frames are held about once, not twice.
+  computed.frames.resize(rows, static_cast<Eigen::Index>(frame_names_.size()));
+  Eigen::Index row = 0;
+  for (dsp::Matrix& part : gathered.frames) {
+    computed.frames.block(row, 0, part.rows(), base_columns) = part;
+    row += part.rows();
+    part = dsp::Matrix();
+  }
   for (int order = 1; order <= deltas_; ++order) {
     computed.frames.middleCols(base_columns * order, base_columns) =
-        delta(base, delta_width_, order);
+        delta(computed.frames.leftCols(base_columns), delta_width_, order);
   }
   for (std::size_t g = 0; g < global_features_.size(); ++g) {
     const std::vector<dsp::Matrix>& parts = gathered.global_values[g];
@@ -321,7 +330,7 @@ FeatureExtractor::Computed FeatureExtractor::finish(const Gathered& gathered) co
 FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
   Gathered gathered;
   analyse_piece(signal, 0, dsp::stft_frames(signal.size(), stft_->options()), nullptr, gathered);
-  return finish(gathered);
+  return finish(std::move(gathered));
 }
 
 std::vector<float> FeatureExtractor::pool_segment(const dsp::Matrix& frames,
@@ -366,8 +375,8 @@ dsp::Matrix FeatureExtractor::texture_rows(const Computed& computed) const {
   return out;
 }
 
-dsp::Matrix FeatureExtractor::rows_of(const Computed& computed) const {
-  if (output_ == OutputKind::frames) return computed.frames;
+dsp::Matrix FeatureExtractor::rows_of(Computed&& computed) const {
+  if (output_ == OutputKind::frames) return std::move(computed.frames);
   if (has_texture_windows()) return texture_rows(computed);
   const std::vector<float> vector = pool_segment(computed.frames, computed.globals);
   return Eigen::Map<const dsp::Matrix>(vector.data(), 1, static_cast<Eigen::Index>(vector.size()));
@@ -407,7 +416,7 @@ FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesys
     samples = compute_in_pieces(path, load.decode, piece_frames, references, computed,
                                 analysis.decode_seconds);
   }
-  analysis.rows = rows_of(computed);
+  analysis.rows = rows_of(std::move(computed));
   analysis.duration_s = static_cast<double>(samples) / settings_.sample_rate;
   return analysis;
 }
@@ -441,8 +450,7 @@ std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& pa
       const std::span<const float> piece = std::span<const float>(buffer).subspan(offset);
       analyse_piece(piece, next - first, dsp::stft_frames(piece.size(), stft_->options()),
                     &references, gathered);
-      computed = finish(gathered);
-      computed.pieces = gathered.pieces;
+      computed = finish(std::move(gathered));
       return available;
     }
     const std::span<const float> piece = std::span<const float>(buffer).subspan(

@@ -88,14 +88,14 @@ class FeatureExtractor {
   };
   void analyse_piece(std::span<const float> signal, Eigen::Index keep_begin, Eigen::Index keep_end,
                      ClipReferences* references, Gathered& gathered);
-  Computed finish(const Gathered& gathered) const;
+  Computed finish(Gathered&& gathered) const;
   Computed compute(std::span<const float> signal);
   // Decodes and analyses the file piece by piece into `computed`; returns the decoded length in
   // samples and adds the time spent decoding to `decode_seconds`.
   std::int64_t compute_in_pieces(const std::filesystem::path& path, const io::DecodeOptions& decode,
                                  std::int64_t piece_frames, ClipReferences& references,
                                  Computed& computed, double& decode_seconds);
-  dsp::Matrix rows_of(const Computed& computed) const;
+  dsp::Matrix rows_of(Computed&& computed) const;
   dsp::Matrix texture_rows(const Computed& computed) const;
   std::vector<float> pool_segment(const dsp::Matrix& frames,
                                   const std::vector<float>& globals) const;
