@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <vector>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/dsp/decibel.hpp"
+#include "mirkit/dsp/extremes.hpp"
 
 namespace mirkit::features {
 namespace {
@@ -32,17 +32,6 @@ Eigen::RowVectorXf bin_frequencies(Eigen::Index bins, int sample_rate, int n_fft
 double centroid_of(const dsp::Matrix& s, Eigen::Index f, const Eigen::RowVectorXf& hz,
                    double total) {
   return s.row(f).dot(hz) / total;
-}
-
-// Puts v into `kept` (sorted by `before`, full), dropping its last element.
-template <class Before>
-void insert_sorted(std::vector<float>& kept, float v, Before before) {
-  std::size_t i = kept.size() - 1;
-  while (i > 0 && before(v, kept[i - 1])) {
-    kept[i] = kept[i - 1];
-    --i;
-  }
-  kept[i] = v;
 }
 
 }  // namespace
@@ -157,43 +146,17 @@ dsp::Matrix spectral_contrast(const dsp::Matrix& magnitude, int sample_rate, int
   }
 
   dsp::Matrix peak(magnitude.rows(), bands), valley(magnitude.rows(), bands);
-  std::vector<float> lowest, highest;
-  for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
-    const float* row = magnitude.row(f).data();
-    for (int k = 0; k < bands; ++k) {
-      const Band& band = layout[static_cast<std::size_t>(k)];
-      const float* x = row + band.first;
-      const auto q = static_cast<std::size_t>(std::min(band.quantile_count, band.count));
-      const auto count = static_cast<std::size_t>(band.count);
-      // Only the q smallest and the q largest matter (q ≤ a few dozen): one pass that keeps
-      // both sets sorted in small arrays, instead of sorting the band. Most values fall between
-      // the two and touch neither.
-      lowest.assign(x, x + q);
-      highest.assign(x, x + q);
-      std::sort(lowest.begin(), lowest.end());  // ascending: back() is the largest kept
-      std::sort(highest.begin(), highest.end(),
-                std::greater<>());  // descending: back() is the smallest kept
-      // The bounds live in registers: the vectors' ends would otherwise be reloaded for every
-      // value, since the compiler cannot tell that the insertions do not write to `x`.
-      float low_limit = lowest.back(), high_limit = highest.back();
-      for (std::size_t i = q; i < count; ++i) {
-        const float v = x[i];
-        if (v < low_limit) {
-          insert_sorted(lowest, v, std::less<>());
-          low_limit = lowest.back();
-        }
-        if (v > high_limit) {
-          insert_sorted(highest, v, std::greater<>());
-          high_limit = highest.back();
-        }
-      }
-      double low = 0.0, high = 0.0;
-      for (std::size_t i = 0; i < q; ++i) {
-        low += lowest[i];
-        high += highest[i];
-      }
-      valley(f, k) = static_cast<float>(low / static_cast<double>(q));
-      peak(f, k) = static_cast<float>(high / static_cast<double>(q));
+  std::vector<double> low(static_cast<std::size_t>(magnitude.rows())), high(low.size());
+  for (int k = 0; k < bands; ++k) {
+    const Band& band = layout[static_cast<std::size_t>(k)];
+    // The means of the sorted band's q lowest and q highest values, every frame at once.
+    dsp::extreme_means(magnitude.data() + band.first, static_cast<std::size_t>(bins),
+                       static_cast<std::size_t>(band.count),
+                       static_cast<std::size_t>(std::min(band.quantile_count, band.count)), low,
+                       high);
+    for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
+      valley(f, k) = static_cast<float>(low[static_cast<std::size_t>(f)]);
+      peak(f, k) = static_cast<float>(high[static_cast<std::size_t>(f)]);
     }
   }
   // librosa takes power_to_db of these magnitudes (ref 1, amin 1e-10, top_db 80 over the whole
