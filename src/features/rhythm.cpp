@@ -16,15 +16,25 @@ namespace mirkit::features {
 
 dsp::Vector onset_strength(const dsp::Matrix& mel_db, int n_fft, int hop) {
   const Eigen::Index frames = mel_db.rows();
+  const auto bands = static_cast<std::size_t>(mel_db.cols());
   const Eigen::Index delay = 1 + n_fft / (2 * hop);
   dsp::Vector envelope = dsp::Vector::Zero(frames);
   for (Eigen::Index t = delay; t < frames; ++t) {
-    const Eigen::Index now = t - delay + 1, before = t - delay;
-    double sum = 0.0;
-    for (Eigen::Index m = 0; m < mel_db.cols(); ++m) {
-      sum += std::max(0.0f, mel_db(now, m) - mel_db(before, m));
+    const float* now = mel_db.row(t - delay + 1).data();
+    const float* before = mel_db.row(t - delay).data();
+    // Eight partial sums in double: one running sum would make each band wait for the last.
+    constexpr std::size_t kLanes = 8;
+    double partial[kLanes] = {};
+    std::size_t m = 0;
+    for (; m + kLanes <= bands; m += kLanes) {
+      for (std::size_t j = 0; j < kLanes; ++j)
+        partial[j] += std::max(0.0f, now[m + j] - before[m + j]);
     }
-    envelope(t) = static_cast<float>(sum / static_cast<double>(mel_db.cols()));
+    for (; m < bands; ++m)
+      partial[0] += std::max(0.0f, now[m] - before[m]);
+    const double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    envelope(t) = static_cast<float>(sum / static_cast<double>(bands));
   }
   return envelope;
 }

@@ -1,7 +1,10 @@
 #include "mirkit/features/spectral.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <numbers>
 #include <vector>
 
 #include "mirkit/core/error.hpp"
@@ -32,6 +35,85 @@ Eigen::RowVectorXf bin_frequencies(Eigen::Index bins, int sample_rate, int n_fft
 double centroid_of(const dsp::Matrix& s, Eigen::Index f, const Eigen::RowVectorXf& hz,
                    double total) {
   return s.row(f).dot(hz) / total;
+}
+
+// Bins summed at a time by the roll-off scan before it steps bin by bin.
+constexpr Eigen::Index kRolloffBlock = 16;
+
+struct LogAndSum {
+  double log = 0.0;  // Σ log v
+  double sum = 0.0;  // Σ v
+};
+
+// p = m · 2^e with m in [1, 2): keeps m in p and adds e to `exponent`. Exact (only the
+// exponent field changes); p must be positive and normal.
+inline void split_power_of_two(double& p, long long& exponent) {
+  const auto bits = std::bit_cast<std::uint64_t>(p);
+  exponent += static_cast<long long>((bits >> 52) & 0x7ff) - 1023;
+  p = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+}
+
+// Σ log v and Σ v for v = max(amin, x²) (x² is exact in double) without a logarithm per value:
+// the values are multiplied into 8 running products and added into 8 running sums, lane j
+// taking x[8i + j], so that consecutive values do not wait for each other's result. After
+// every 8 values a lane's product is brought back to [1, 2) and its power of two set aside,
+// which keeps it inside double's range for values in [amin, 1e30]; one logarithm of the
+// remaining mantissas ends the frame. The same operations in the same order in both clones.
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+LogAndSum
+squares_log_and_sum(const float* x, std::size_t n, double amin) {
+  constexpr std::size_t kLanes = 8, kRounds = 8;
+  double product[kLanes], sum[kLanes];
+  long long exponent[kLanes];
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    product[j] = 1.0;
+    sum[j] = 0.0;
+    exponent[j] = 0;
+  }
+  std::size_t i = 0;
+  while (i + kLanes <= n) {
+    const std::size_t rounds = std::min(kRounds, (n - i) / kLanes);
+    for (std::size_t r = 0; r < rounds; ++r, i += kLanes) {
+      for (std::size_t j = 0; j < kLanes; ++j) {
+        const double m = x[i + j];
+        const double v = std::max(amin, m * m);
+        product[j] *= v;
+        sum[j] += v;
+      }
+    }
+    for (std::size_t j = 0; j < kLanes; ++j)
+      split_power_of_two(product[j], exponent[j]);
+  }
+  double mantissa = 1.0, tail = 0.0;
+  for (; i < n; ++i) {  // fewer than 8 values
+    const double m = x[i];
+    const double v = std::max(amin, m * m);
+    mantissa *= v;
+    tail += v;
+  }
+  long long exponents = 0;
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    mantissa *= product[j];
+    exponents += exponent[j];
+  }
+  LogAndSum out;
+  out.log = std::log(mantissa) + std::numbers::ln2 * static_cast<double>(exponents);
+  out.sum =
+      (((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]))) + tail;
+  return out;
+}
+
+// The same for v = max(amin, x^power), any power: a logarithm per value, this path being rare.
+LogAndSum powers_log_and_sum(const float* x, std::size_t n, double power, double amin) {
+  LogAndSum out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = std::max(amin, std::pow(static_cast<double>(x[i]), power));
+    out.log += std::log(v);
+    out.sum += v;
+  }
+  return out;
 }
 
 }  // namespace
@@ -71,15 +153,33 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
   if (!(roll_percent > 0.0 && roll_percent < 1.0))
     throw usage_error("roll_percent must be in (0, 1)");
   dsp::Vector out(magnitude.rows());
+  const Eigen::Index bins = magnitude.cols();
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
+    const float* row = magnitude.row(f).data();
     const double threshold = roll_percent * frame_sum(magnitude, f);
+    // The cumulative sum in double, 16 bins at a time while a block's total (four partial
+    // sums) leaves it below the threshold, then bin by bin: one running sum would make every
+    // bin wait for the previous addition.
     double cumulative = 0.0;
     Eigen::Index k = 0;
-    for (; k < magnitude.cols(); ++k) {
-      cumulative += magnitude(f, k);
+    for (; k < bins; ++k) {
+      if (k + kRolloffBlock <= bins) {
+        double partial[4] = {0.0, 0.0, 0.0, 0.0};
+        for (Eigen::Index j = 0; j < kRolloffBlock; j += 4) {
+          for (Eigen::Index lane = 0; lane < 4; ++lane)
+            partial[lane] += row[k + j + lane];
+        }
+        const double block = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+        if (cumulative + block < threshold) {
+          cumulative += block;
+          k += kRolloffBlock - 1;
+          continue;
+        }
+      }
+      cumulative += row[k];
       if (cumulative >= threshold) break;
     }
-    out(f) = static_cast<float>(bin_hz(std::min(k, magnitude.cols() - 1), sample_rate, n_fft));
+    out(f) = static_cast<float>(bin_hz(std::min(k, bins - 1), sample_rate, n_fft));
   }
   return out;
 }
@@ -87,24 +187,12 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
 dsp::Vector spectral_flatness(const dsp::Matrix& magnitude, double power, double amin) {
   dsp::Vector out(magnitude.rows());
   const auto n = static_cast<double>(magnitude.cols());
-  constexpr Eigen::Index kBlock = 16;
+  const auto bins = static_cast<std::size_t>(magnitude.cols());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
     const float* row = magnitude.row(f).data();
-    // Σ log x as the logarithm of products of 16 values: one log per block instead of one per
-    // bin (the values lie in [amin, ~1e8], so a product of 16 stays inside double's range).
-    double log_sum = 0.0, sum = 0.0;
-    for (Eigen::Index start = 0; start < magnitude.cols(); start += kBlock) {
-      const Eigen::Index end = std::min(start + kBlock, magnitude.cols());
-      double product = 1.0;
-      for (Eigen::Index k = start; k < end; ++k) {
-        const double m = row[k];
-        const double v = std::max(amin, power == 2.0 ? m * m : std::pow(m, power));
-        product *= v;
-        sum += v;
-      }
-      log_sum += std::log(product);
-    }
-    out(f) = static_cast<float>(std::exp(log_sum / n) / (sum / n));
+    const LogAndSum sums = power == 2.0 ? squares_log_and_sum(row, bins, amin)
+                                        : powers_log_and_sum(row, bins, power, amin);
+    out(f) = static_cast<float>(std::exp(sums.log / n) / (sums.sum / n));
   }
   return out;
 }
