@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <vector>
@@ -22,18 +23,26 @@ dsp::Vector onset_strength(const dsp::Matrix& mel_db, int n_fft, int hop) {
   for (Eigen::Index t = delay; t < frames; ++t) {
     const float* now = mel_db.row(t - delay + 1).data();
     const float* before = mel_db.row(t - delay).data();
-    // Eight partial sums in double: one running sum would make each band wait for the last.
-    constexpr std::size_t kLanes = 8;
-    double partial[kLanes] = {};
+    // Eight partial sums in double (lane j takes the bands m ≡ j mod 8): one running sum
+    // would make each band wait for the last.
+    typedef float Floats __attribute__((vector_size(16)));
+    typedef double Doubles __attribute__((vector_size(32)));
+    Doubles partial[2] = {};
     std::size_t m = 0;
-    for (; m + kLanes <= bands; m += kLanes) {
-      for (std::size_t j = 0; j < kLanes; ++j)
-        partial[j] += std::max(0.0f, now[m + j] - before[m + j]);
+    for (; m + 8 <= bands; m += 8) {
+      for (std::size_t h = 0; h < 2; ++h) {
+        Floats a, b;
+        std::memcpy(&a, now + m + 4 * h, sizeof(a));
+        std::memcpy(&b, before + m + 4 * h, sizeof(b));
+        const Floats rise = a - b;
+        const Floats positive = rise > 0.0f ? rise : Floats{};  // std::max(0, rise)
+        partial[h] += __builtin_convertvector(positive, Doubles);
+      }
     }
     for (; m < bands; ++m)
-      partial[0] += std::max(0.0f, now[m] - before[m]);
-    const double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
-                       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+      partial[0][0] += std::max(0.0f, now[m] - before[m]);
+    const double sum = ((partial[0][0] + partial[0][1]) + (partial[0][2] + partial[0][3])) +
+                       ((partial[1][0] + partial[1][1]) + (partial[1][2] + partial[1][3]));
     envelope(t) = static_cast<float>(sum / static_cast<double>(bands));
   }
   return envelope;

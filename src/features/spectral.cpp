@@ -45,14 +45,6 @@ struct LogAndSum {
   double sum = 0.0;  // Σ v
 };
 
-// p = m · 2^e with m in [1, 2): keeps m in p and adds e to `exponent`. Exact (only the
-// exponent field changes); p must be positive and normal.
-inline void split_power_of_two(double& p, long long& exponent) {
-  const auto bits = std::bit_cast<std::uint64_t>(p);
-  exponent += static_cast<long long>((bits >> 52) & 0x7ff) - 1023;
-  p = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-}
-
 // Σ log v and Σ v for v = max(amin, x²) (x² is exact in double) without a logarithm per value:
 // the values are multiplied into 8 running products and added into 8 running sums, lane j
 // taking x[8i + j], so that consecutive values do not wait for each other's result. After
@@ -64,27 +56,37 @@ __attribute__((target_clones("avx2", "default")))
 #endif
 LogAndSum
 squares_log_and_sum(const float* x, std::size_t n, double amin) {
+  // Lane j of the 8 is element j % 4 of half j / 4.
+  typedef float Floats __attribute__((vector_size(16)));
+  typedef double Doubles __attribute__((vector_size(32)));
+  typedef long long Bits __attribute__((vector_size(32)));
   constexpr std::size_t kLanes = 8, kRounds = 8;
-  double product[kLanes], sum[kLanes];
-  long long exponent[kLanes];
-  for (std::size_t j = 0; j < kLanes; ++j) {
-    product[j] = 1.0;
-    sum[j] = 0.0;
-    exponent[j] = 0;
-  }
+  const Doubles floor = Doubles{} + amin;
+  Doubles product[2] = {Doubles{} + 1.0, Doubles{} + 1.0}, sum[2] = {};
+  Bits exponent[2] = {};
   std::size_t i = 0;
   while (i + kLanes <= n) {
     const std::size_t rounds = std::min(kRounds, (n - i) / kLanes);
     for (std::size_t r = 0; r < rounds; ++r, i += kLanes) {
-      for (std::size_t j = 0; j < kLanes; ++j) {
-        const double m = x[i + j];
-        const double v = std::max(amin, m * m);
-        product[j] *= v;
-        sum[j] += v;
+      for (std::size_t h = 0; h < 2; ++h) {
+        Floats m;
+        std::memcpy(&m, x + i + 4 * h, sizeof(m));
+        const Doubles wide = __builtin_convertvector(m, Doubles);
+        const Doubles square = wide * wide;
+        const Doubles v = floor < square ? square : floor;  // std::max(amin, x²)
+        product[h] *= v;
+        sum[h] += v;
       }
     }
-    for (std::size_t j = 0; j < kLanes; ++j)
-      split_power_of_two(product[j], exponent[j]);
+    for (std::size_t h = 0; h < 2; ++h) {
+      // m · 2^e → m in [1, 2), e set aside: exact, only the exponent field changes (the
+      // product is positive and normal).
+      Bits bits;
+      std::memcpy(&bits, &product[h], sizeof(bits));
+      exponent[h] += ((bits >> 52) & 0x7ff) - 1023;
+      bits = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
+      std::memcpy(&product[h], &bits, sizeof(bits));
+    }
   }
   double mantissa = 1.0, tail = 0.0;
   for (; i < n; ++i) {  // fewer than 8 values
@@ -95,13 +97,14 @@ squares_log_and_sum(const float* x, std::size_t n, double amin) {
   }
   long long exponents = 0;
   for (std::size_t j = 0; j < kLanes; ++j) {
-    mantissa *= product[j];
-    exponents += exponent[j];
+    mantissa *= product[j / 4][j % 4];
+    exponents += exponent[j / 4][j % 4];
   }
   LogAndSum out;
   out.log = std::log(mantissa) + std::numbers::ln2 * static_cast<double>(exponents);
-  out.sum =
-      (((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]))) + tail;
+  out.sum = (((sum[0][0] + sum[0][1]) + (sum[0][2] + sum[0][3])) +
+             ((sum[1][0] + sum[1][1]) + (sum[1][2] + sum[1][3]))) +
+            tail;
   return out;
 }
 

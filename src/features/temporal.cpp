@@ -23,8 +23,9 @@ class ChangeCount {
  public:
   explicit ChangeCount(std::span<const float> y) : y_(y.data()) {}
   long long up_to(long long j) {
-    // An integer sum of comparisons: vectorised, exact in any order.
-    long long added = 0;
+    // An integer sum of comparisons: vectorised (32-bit lanes: fewer than 2^31 samples a
+    // call), exact in any order.
+    int added = 0;
     for (long long i = at_ + 1; i <= j; ++i)
       added += (y_[i] < -1e-10f) != (y_[i - 1] < -1e-10f);
     count_ += added;
