@@ -19,8 +19,20 @@ constexpr std::size_t kLanes = 8;
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 typedef int LaneIndex __attribute__((vector_size(kLanes * sizeof(int))));
 
+// For loads and stores at any float address: memcpy into a vector of the array becomes 16-byte
+// moves through the stack here, and each 32-byte read of them then stalls on store forwarding.
+typedef float UnalignedLanes
+    __attribute__((vector_size(kLanes * sizeof(float)), aligned(4), may_alias));
+
 // Vectors go by reference: passing a 32-byte vector by value changes the ABI between clones.
 #define MIRKIT_INLINE __attribute__((always_inline)) inline
+
+MIRKIT_INLINE void load(Lanes& v, const float* from) {
+  v = *reinterpret_cast<const UnalignedLanes*>(from);
+}
+MIRKIT_INLINE void store(float* to, const Lanes& v) {
+  *reinterpret_cast<UnalignedLanes*>(to) = v;
+}
 
 // r[i][j] ↔ r[j][i] (the classic unpack / shuffle / 128-bit permute 8 × 8 transpose).
 MIRKIT_INLINE void transpose(Lanes (&r)[kLanes]) {
@@ -52,9 +64,10 @@ MIRKIT_INLINE void gather_columns(const float* const (&rows)[kLanes], std::size_
   for (; i + kLanes <= n; i += kLanes) {
     Lanes block[kLanes];
     for (std::size_t lane = 0; lane < kLanes; ++lane)
-      std::memcpy(&block[lane], rows[lane] + i, sizeof(Lanes));
+      load(block[lane], rows[lane] + i);
     transpose(block);
-    std::memcpy(columns + i * kLanes, block, sizeof(block));
+    for (std::size_t lane = 0; lane < kLanes; ++lane)
+      store(columns + (i + lane) * kLanes, block[lane]);
   }
   for (; i < n; ++i) {
     for (std::size_t lane = 0; lane < kLanes; ++lane)
@@ -100,7 +113,7 @@ MIRKIT_INLINE void sum_extremes(const float* columns, std::size_t n, std::size_t
     kept[j] = Lanes{} + start;
   for (std::size_t i = 0; i < n; ++i) {
     Lanes v;
-    std::memcpy(&v, columns + i * kLanes, sizeof(v));
+    load(v, columns + i * kLanes);
     insert<kSmallest>(kept, count, v);
   }
   for (std::size_t lane = 0; lane < kLanes; ++lane) {
