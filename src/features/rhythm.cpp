@@ -2,7 +2,9 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <vector>
@@ -15,15 +17,33 @@ namespace mirkit::features {
 
 dsp::Vector onset_strength(const dsp::Matrix& mel_db, int n_fft, int hop) {
   const Eigen::Index frames = mel_db.rows();
+  const auto bands = static_cast<std::size_t>(mel_db.cols());
   const Eigen::Index delay = 1 + n_fft / (2 * hop);
   dsp::Vector envelope = dsp::Vector::Zero(frames);
   for (Eigen::Index t = delay; t < frames; ++t) {
-    const Eigen::Index now = t - delay + 1, before = t - delay;
-    double sum = 0.0;
-    for (Eigen::Index m = 0; m < mel_db.cols(); ++m) {
-      sum += std::max(0.0f, mel_db(now, m) - mel_db(before, m));
+    const float* now = mel_db.row(t - delay + 1).data();
+    const float* before = mel_db.row(t - delay).data();
+    // Eight partial sums in double (lane j takes the bands m ≡ j mod 8): one running sum
+    // would make each band wait for the last.
+    typedef float Floats __attribute__((vector_size(16)));
+    typedef double Doubles __attribute__((vector_size(32)));
+    Doubles partial[2] = {};
+    std::size_t m = 0;
+    for (; m + 8 <= bands; m += 8) {
+      for (std::size_t h = 0; h < 2; ++h) {
+        Floats a, b;
+        std::memcpy(&a, now + m + 4 * h, sizeof(a));
+        std::memcpy(&b, before + m + 4 * h, sizeof(b));
+        const Floats rise = a - b;
+        const Floats positive = rise > 0.0f ? rise : Floats{};  // std::max(0, rise)
+        partial[h] += __builtin_convertvector(positive, Doubles);
+      }
     }
-    envelope(t) = static_cast<float>(sum / static_cast<double>(mel_db.cols()));
+    for (; m < bands; ++m)
+      partial[0][0] += std::max(0.0f, now[m] - before[m]);
+    const double sum = ((partial[0][0] + partial[0][1]) + (partial[0][2] + partial[0][3])) +
+                       ((partial[1][0] + partial[1][1]) + (partial[1][2] + partial[1][3]));
+    envelope(t) = static_cast<float>(sum / static_cast<double>(bands));
   }
   return envelope;
 }
@@ -36,15 +56,14 @@ namespace {
 // (= its lag-0 autocorrelation, the largest by Cauchy–Schwarz), and inverted once.
 class MeanAutocorrelation {
  public:
-  explicit MeanAutocorrelation(int n) : n_(n) {
-    size_ = 1;
-    while (size_ < 2 * n - 1)
-      size_ *= 2;
+  explicit MeanAutocorrelation(int n) : n_(n), size_(transform_size(2 * n - 1)) {
     std::lock_guard lock(dsp::fftw_planner_mutex());
     time_ = fftw_alloc_real(static_cast<std::size_t>(size_));
     spectrum_ = fftw_alloc_complex(static_cast<std::size_t>(size_ / 2 + 1));
     forward_ = fftw_plan_dft_r2c_1d(size_, time_, spectrum_, FFTW_ESTIMATE);
     inverse_ = fftw_plan_dft_c2r_1d(size_, spectrum_, time_, FFTW_ESTIMATE);
+    // The zeros past the frame stay: an out-of-place r2c transform leaves its input alone.
+    std::fill(time_, time_ + size_, 0.0);
     sum_.assign(static_cast<std::size_t>(size_ / 2 + 1), 0.0);
   }
   ~MeanAutocorrelation() {
@@ -57,19 +76,34 @@ class MeanAutocorrelation {
   MeanAutocorrelation(const MeanAutocorrelation&) = delete;
   MeanAutocorrelation& operator=(const MeanAutocorrelation&) = delete;
 
-  // Adds one frame (n values). An all-zero frame adds nothing, as in librosa (0/0 → 0).
-  void add(const std::vector<double>& frame) {
-    double energy = 0.0;
-    for (const double v : frame)
-      energy += v * v;
+  // Adds the frame x[i]·window[i], i < n. An all-zero frame adds nothing, as in librosa
+  // (0/0 → 0).
+  void add(const double* x, const double* window) {
+    // Four partial sums of the energy: a single running sum would make every frame wait n
+    // additions' latency.
+    double partial[4] = {0.0, 0.0, 0.0, 0.0};
+    int i = 0;
+    for (; i + 4 <= n_; i += 4) {
+      for (int j = 0; j < 4; ++j) {
+        const double v = x[i + j] * window[i + j];
+        time_[i + j] = v;
+        partial[j] += v * v;
+      }
+    }
+    for (; i < n_; ++i) {
+      const double v = x[i] * window[i];
+      time_[i] = v;
+      partial[0] += v * v;
+    }
+    const double energy = (partial[0] + partial[1]) + (partial[2] + partial[3]);
     ++frames_;
     if (energy < std::numeric_limits<double>::min()) return;
-    std::fill(time_ + n_, time_ + size_, 0.0);
-    std::copy(frame.begin(), frame.end(), time_);
-    fftw_execute(forward_);
+    fftw_execute_dft_r2c(forward_, time_, spectrum_);
+    const double scale = 1.0 / energy;
+    const double* pairs = reinterpret_cast<const double*>(spectrum_);
     for (int k = 0; k <= size_ / 2; ++k) {
       sum_[static_cast<std::size_t>(k)] +=
-          (spectrum_[k][0] * spectrum_[k][0] + spectrum_[k][1] * spectrum_[k][1]) / energy;
+          (pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1]) * scale;
     }
   }
 
@@ -82,14 +116,23 @@ class MeanAutocorrelation {
     fftw_execute(inverse_);
     std::vector<double> lags(static_cast<std::size_t>(n_), 0.0);
     if (frames_ == 0) return lags;
-    // FFTW's inverse is unnormalised (× size); the energies were Σ x², so lag 0 is exactly
-    // size · (frames that were not silent) before this division.
+    // FFTW's inverse is unnormalised (× size); the energies were Σ x², so lag 0 is
+    // size · (frames that were not silent) before this division, up to rounding.
     for (int i = 0; i < n_; ++i)
       lags[static_cast<std::size_t>(i)] = time_[i] / size_ / frames_;
     return lags;
   }
 
  private:
+  // The smallest 2^k or 3·2^k ≥ n: no lag wraps around, and FFTW is fast at either (768
+  // points for librosa's 344-frame window, against 1024 for the next power of two).
+  static int transform_size(int n) {
+    int size = 1;
+    while (size < n)
+      size *= 2;
+    return size / 4 * 3 >= n && size >= 4 ? size / 4 * 3 : size;
+  }
+
   int n_;
   int size_;
   int frames_ = 0;
@@ -114,8 +157,9 @@ double tempo(const dsp::Vector& onset_envelope, int sample_rate, int hop,
   const int half = window_length / 2;
 
   // The envelope padded by half a window on each side with linear ramps to zero (numpy
-  // "linear_ramp"), so that frame t is centred on envelope sample t.
-  std::vector<double> padded(static_cast<std::size_t>(n + 2 * half), 0.0);
+  // "linear_ramp"), so that frame t is centred on envelope sample t; and with zeros past that
+  // (one more when the window is odd), so that every frame lies inside it.
+  std::vector<double> padded(static_cast<std::size_t>(n + window_length + 1), 0.0);
   if (n > 0) {
     const double first = onset_envelope(0), last = onset_envelope(n - 1);
     for (int i = 0; i < half; ++i) {
@@ -128,15 +172,8 @@ double tempo(const dsp::Vector& onset_envelope, int sample_rate, int hop,
 
   const std::vector<double> window = dsp::make_window(dsp::WindowKind::hann, window_length);
   MeanAutocorrelation autocorrelation(window_length);
-  std::vector<double> frame(static_cast<std::size_t>(window_length));
-  for (int t = 0; t < n; ++t) {
-    for (int i = 0; i < window_length; ++i) {
-      const auto at = static_cast<std::size_t>(t + i);
-      frame[static_cast<std::size_t>(i)] =
-          at < padded.size() ? padded[at] * window[static_cast<std::size_t>(i)] : 0.0;
-    }
-    autocorrelation.add(frame);
-  }
+  for (int t = 0; t < n; ++t)
+    autocorrelation.add(padded.data() + t, window.data());
   const std::vector<double> mean = autocorrelation.mean();
 
   // Lag i is 60·sr / (hop·i) BPM; lag 0 (infinite tempo) and anything above max_tempo are out.

@@ -1,12 +1,15 @@
 #include "mirkit/features/spectral.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <functional>
+#include <cstdint>
+#include <numbers>
 #include <vector>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/dsp/decibel.hpp"
+#include "mirkit/dsp/extremes.hpp"
 
 namespace mirkit::features {
 namespace {
@@ -34,15 +37,86 @@ double centroid_of(const dsp::Matrix& s, Eigen::Index f, const Eigen::RowVectorX
   return s.row(f).dot(hz) / total;
 }
 
-// Puts v into `kept` (sorted by `before`, full), dropping its last element.
-template <class Before>
-void insert_sorted(std::vector<float>& kept, float v, Before before) {
-  std::size_t i = kept.size() - 1;
-  while (i > 0 && before(v, kept[i - 1])) {
-    kept[i] = kept[i - 1];
-    --i;
+// Bins summed at a time by the roll-off scan before it steps bin by bin.
+constexpr Eigen::Index kRolloffBlock = 16;
+
+struct LogAndSum {
+  double log = 0.0;  // Σ log v
+  double sum = 0.0;  // Σ v
+};
+
+// Σ log v and Σ v for v = max(amin, x²) (x² is exact in double) without a logarithm per value:
+// the values are multiplied into 8 running products and added into 8 running sums, lane j
+// taking x[8i + j], so that consecutive values do not wait for each other's result. After
+// every 8 values a lane's product is brought back to [1, 2) and its power of two set aside,
+// which keeps it inside double's range for values in [amin, 1e30]; one logarithm of the
+// remaining mantissas ends the frame. The same operations in the same order in both clones.
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+LogAndSum
+squares_log_and_sum(const float* x, std::size_t n, double amin) {
+  // Lane j of the 8 is element j % 4 of half j / 4.
+  typedef float Floats __attribute__((vector_size(16)));
+  typedef double Doubles __attribute__((vector_size(32)));
+  typedef long long Bits __attribute__((vector_size(32)));
+  constexpr std::size_t kLanes = 8, kRounds = 8;
+  const Doubles floor = Doubles{} + amin;
+  Doubles product[2] = {Doubles{} + 1.0, Doubles{} + 1.0}, sum[2] = {};
+  Bits exponent[2] = {};
+  std::size_t i = 0;
+  while (i + kLanes <= n) {
+    const std::size_t rounds = std::min(kRounds, (n - i) / kLanes);
+    for (std::size_t r = 0; r < rounds; ++r, i += kLanes) {
+      for (std::size_t h = 0; h < 2; ++h) {
+        Floats m;
+        std::memcpy(&m, x + i + 4 * h, sizeof(m));
+        const Doubles wide = __builtin_convertvector(m, Doubles);
+        const Doubles square = wide * wide;
+        const Doubles v = floor < square ? square : floor;  // std::max(amin, x²)
+        product[h] *= v;
+        sum[h] += v;
+      }
+    }
+    for (std::size_t h = 0; h < 2; ++h) {
+      // m · 2^e → m in [1, 2), e set aside: exact, only the exponent field changes (the
+      // product is positive and normal).
+      Bits bits;
+      std::memcpy(&bits, &product[h], sizeof(bits));
+      exponent[h] += ((bits >> 52) & 0x7ff) - 1023;
+      bits = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
+      std::memcpy(&product[h], &bits, sizeof(bits));
+    }
   }
-  kept[i] = v;
+  double mantissa = 1.0, tail = 0.0;
+  for (; i < n; ++i) {  // fewer than 8 values
+    const double m = x[i];
+    const double v = std::max(amin, m * m);
+    mantissa *= v;
+    tail += v;
+  }
+  long long exponents = 0;
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    mantissa *= product[j / 4][j % 4];
+    exponents += exponent[j / 4][j % 4];
+  }
+  LogAndSum out;
+  out.log = std::log(mantissa) + std::numbers::ln2 * static_cast<double>(exponents);
+  out.sum = (((sum[0][0] + sum[0][1]) + (sum[0][2] + sum[0][3])) +
+             ((sum[1][0] + sum[1][1]) + (sum[1][2] + sum[1][3]))) +
+            tail;
+  return out;
+}
+
+// The same for v = max(amin, x^power), any power: a logarithm per value, this path being rare.
+LogAndSum powers_log_and_sum(const float* x, std::size_t n, double power, double amin) {
+  LogAndSum out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = std::max(amin, std::pow(static_cast<double>(x[i]), power));
+    out.log += std::log(v);
+    out.sum += v;
+  }
+  return out;
 }
 
 }  // namespace
@@ -82,15 +156,33 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
   if (!(roll_percent > 0.0 && roll_percent < 1.0))
     throw usage_error("roll_percent must be in (0, 1)");
   dsp::Vector out(magnitude.rows());
+  const Eigen::Index bins = magnitude.cols();
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
+    const float* row = magnitude.row(f).data();
     const double threshold = roll_percent * frame_sum(magnitude, f);
+    // The cumulative sum in double, 16 bins at a time while a block's total (four partial
+    // sums) leaves it below the threshold, then bin by bin: one running sum would make every
+    // bin wait for the previous addition.
     double cumulative = 0.0;
     Eigen::Index k = 0;
-    for (; k < magnitude.cols(); ++k) {
-      cumulative += magnitude(f, k);
+    for (; k < bins; ++k) {
+      if (k + kRolloffBlock <= bins) {
+        double partial[4] = {0.0, 0.0, 0.0, 0.0};
+        for (Eigen::Index j = 0; j < kRolloffBlock; j += 4) {
+          for (Eigen::Index lane = 0; lane < 4; ++lane)
+            partial[lane] += row[k + j + lane];
+        }
+        const double block = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+        if (cumulative + block < threshold) {
+          cumulative += block;
+          k += kRolloffBlock - 1;
+          continue;
+        }
+      }
+      cumulative += row[k];
       if (cumulative >= threshold) break;
     }
-    out(f) = static_cast<float>(bin_hz(std::min(k, magnitude.cols() - 1), sample_rate, n_fft));
+    out(f) = static_cast<float>(bin_hz(std::min(k, bins - 1), sample_rate, n_fft));
   }
   return out;
 }
@@ -98,24 +190,12 @@ dsp::Vector spectral_rolloff(const dsp::Matrix& magnitude, int sample_rate, int 
 dsp::Vector spectral_flatness(const dsp::Matrix& magnitude, double power, double amin) {
   dsp::Vector out(magnitude.rows());
   const auto n = static_cast<double>(magnitude.cols());
-  constexpr Eigen::Index kBlock = 16;
+  const auto bins = static_cast<std::size_t>(magnitude.cols());
   for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
     const float* row = magnitude.row(f).data();
-    // Σ log x as the logarithm of products of 16 values: one log per block instead of one per
-    // bin (the values lie in [amin, ~1e8], so a product of 16 stays inside double's range).
-    double log_sum = 0.0, sum = 0.0;
-    for (Eigen::Index start = 0; start < magnitude.cols(); start += kBlock) {
-      const Eigen::Index end = std::min(start + kBlock, magnitude.cols());
-      double product = 1.0;
-      for (Eigen::Index k = start; k < end; ++k) {
-        const double m = row[k];
-        const double v = std::max(amin, power == 2.0 ? m * m : std::pow(m, power));
-        product *= v;
-        sum += v;
-      }
-      log_sum += std::log(product);
-    }
-    out(f) = static_cast<float>(std::exp(log_sum / n) / (sum / n));
+    const LogAndSum sums = power == 2.0 ? squares_log_and_sum(row, bins, amin)
+                                        : powers_log_and_sum(row, bins, power, amin);
+    out(f) = static_cast<float>(std::exp(sums.log / n) / (sums.sum / n));
   }
   return out;
 }
@@ -157,43 +237,17 @@ ContrastBands spectral_contrast_bands(const dsp::Matrix& magnitude, int sample_r
   }
 
   dsp::Matrix peak(magnitude.rows(), bands), valley(magnitude.rows(), bands);
-  std::vector<float> lowest, highest;
-  for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
-    const float* row = magnitude.row(f).data();
-    for (int k = 0; k < bands; ++k) {
-      const Band& band = layout[static_cast<std::size_t>(k)];
-      const float* x = row + band.first;
-      const auto q = static_cast<std::size_t>(std::min(band.quantile_count, band.count));
-      const auto count = static_cast<std::size_t>(band.count);
-      // Only the q smallest and the q largest matter (q ≤ a few dozen): one pass that keeps
-      // both sets sorted in small arrays, instead of sorting the band. Most values fall between
-      // the two and touch neither.
-      lowest.assign(x, x + q);
-      highest.assign(x, x + q);
-      std::sort(lowest.begin(), lowest.end());  // ascending: back() is the largest kept
-      std::sort(highest.begin(), highest.end(),
-                std::greater<>());  // descending: back() is the smallest kept
-      // The bounds live in registers: the vectors' ends would otherwise be reloaded for every
-      // value, since the compiler cannot tell that the insertions do not write to `x`.
-      float low_limit = lowest.back(), high_limit = highest.back();
-      for (std::size_t i = q; i < count; ++i) {
-        const float v = x[i];
-        if (v < low_limit) {
-          insert_sorted(lowest, v, std::less<>());
-          low_limit = lowest.back();
-        }
-        if (v > high_limit) {
-          insert_sorted(highest, v, std::greater<>());
-          high_limit = highest.back();
-        }
-      }
-      double low = 0.0, high = 0.0;
-      for (std::size_t i = 0; i < q; ++i) {
-        low += lowest[i];
-        high += highest[i];
-      }
-      valley(f, k) = static_cast<float>(low / static_cast<double>(q));
-      peak(f, k) = static_cast<float>(high / static_cast<double>(q));
+  std::vector<double> low(static_cast<std::size_t>(magnitude.rows())), high(low.size());
+  for (int k = 0; k < bands; ++k) {
+    const Band& band = layout[static_cast<std::size_t>(k)];
+    // The means of the sorted band's q lowest and q highest values, every frame at once.
+    dsp::extreme_means(magnitude.data() + band.first, static_cast<std::size_t>(bins),
+                       static_cast<std::size_t>(band.count),
+                       static_cast<std::size_t>(std::min(band.quantile_count, band.count)), low,
+                       high);
+    for (Eigen::Index f = 0; f < magnitude.rows(); ++f) {
+      valley(f, k) = static_cast<float>(low[static_cast<std::size_t>(f)]);
+      peak(f, k) = static_cast<float>(high[static_cast<std::size_t>(f)]);
     }
   }
   return {std::move(peak), std::move(valley)};

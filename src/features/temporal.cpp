@@ -17,6 +17,28 @@ int frame_count(std::size_t samples, int hop) {
   return static_cast<int>(1 + samples / static_cast<std::size_t>(hop));
 }
 
+// The number of sign changes between consecutive samples of y up to y[j], for j that never
+// decrease from call to call.
+class ChangeCount {
+ public:
+  explicit ChangeCount(std::span<const float> y) : y_(y.data()) {}
+  long long up_to(long long j) {
+    // An integer sum of comparisons: vectorised (32-bit lanes: fewer than 2^31 samples a
+    // call), exact in any order.
+    int added = 0;
+    for (long long i = at_ + 1; i <= j; ++i)
+      added += (y_[i] < -1e-10f) != (y_[i - 1] < -1e-10f);
+    count_ += added;
+    at_ = std::max(at_, j);
+    return count_;
+  }
+
+ private:
+  const float* y_;
+  long long at_ = 0;
+  long long count_ = 0;
+};
+
 }  // namespace
 
 dsp::Vector zero_crossing_rate(std::span<const float> y, int frame_length, int hop) {
@@ -27,24 +49,18 @@ dsp::Vector zero_crossing_rate(std::span<const float> y, int frame_length, int h
   const auto n = static_cast<long long>(y.size());
   const long long half = frame_length / 2;
   // librosa pads with copies of the edge samples, which add no sign change: only the changes
-  // inside y count. changes[j] is the number of changes between consecutive samples up to y[j]
-  // (|x| ≤ 1e-10 is zero, and zero counts as positive: "negative" means x < −1e-10).
-  std::vector<int> changes(static_cast<std::size_t>(n), 0);
-  for (long long j = 1; j < n; ++j) {
-    const bool now = y[static_cast<std::size_t>(j)] < -1e-10f;
-    const bool before = y[static_cast<std::size_t>(j - 1)] < -1e-10f;
-    changes[static_cast<std::size_t>(j)] =
-        changes[static_cast<std::size_t>(j - 1)] + (now != before);
-  }
+  // inside y count, between consecutive samples (|x| ≤ 1e-10 is zero, and zero counts as
+  // positive: "negative" means x < −1e-10). Frame f covers padded samples [f·hop, f·hop +
+  // frame_length), that is y[f·hop − half …]; its changes are changes(last) − changes(first − 1),
+  // where changes(j) counts those up to y[j]. Both ends only move forward from frame to frame,
+  // so two running counts sweep y once each, with no array of n counts.
+  ChangeCount to_last(y), before_first(y);
   for (int f = 0; f < frames; ++f) {
-    // Frame f covers padded samples [f·hop, f·hop + frame_length), that is y[f·hop − half …];
-    // its changes are those between consecutive samples inside it.
     const long long first = static_cast<long long>(f) * hop - half + 1;
     const long long last = static_cast<long long>(f) * hop - half + frame_length - 1;
     const long long lo = std::max(first, 1LL), hi = std::min(last, n - 1);
-    const int crossings =
-        hi >= lo ? changes[static_cast<std::size_t>(hi)] - changes[static_cast<std::size_t>(lo - 1)]
-                 : 0;
+    if (hi < lo) continue;
+    const long long crossings = to_last.up_to(hi) - before_first.up_to(lo - 1);
     out(f) = static_cast<float>(static_cast<double>(crossings) / frame_length);
   }
   return out;

@@ -78,6 +78,32 @@ TEST(MelProperties, ToneLandsInItsBand) {
   }
 }
 
+// Filterbank::apply (banded for mel, a dense kernel for chroma) against the clear version: the
+// double-precision product of the spectrogram and the filter matrix. 1e-6 relative to each
+// frame's largest output: float sums of up to 1025 terms.
+TEST(FilterbankProperties, MatchesTheMatrixProduct) {
+  std::mt19937 rng(21);
+  std::lognormal_distribution<float> value(0.0f, 2.0f);
+  for (Eigen::Index frames : {1, 3, 40}) {
+    Matrix spectrogram(frames, 1025);
+    for (Eigen::Index i = 0; i < spectrogram.size(); ++i)
+      spectrogram.data()[i] = value(rng);
+    for (const MatrixD& weights : {mel_filterbank(22050, 2048), chroma_filterbank(22050, 2048),
+                                   chroma_filterbank(22050, 2048, {.n_chroma = 7}),
+                                   chroma_filterbank(22050, 2048, {.n_chroma = 24})}) {
+      const Matrix ours = Filterbank(weights).apply(spectrogram);
+      const MatrixD expected = spectrogram.cast<double>() * weights.transpose();
+      ASSERT_EQ(ours.rows(), expected.rows());
+      ASSERT_EQ(ours.cols(), expected.cols());
+      for (Eigen::Index f = 0; f < frames; ++f) {
+        const double scale = expected.row(f).cwiseAbs().maxCoeff();
+        for (Eigen::Index r = 0; r < ours.cols(); ++r)
+          EXPECT_NEAR(ours(f, r), expected(f, r), 1e-6 * scale) << "filter " << r;
+      }
+    }
+  }
+}
+
 // A tone at a note's frequency lands in that note's CQT bin and pitch class.
 TEST(CqtProperties, ToneLandsInItsNoteBinAndPitchClass) {
   const Cqt cqt(22050, 512);

@@ -26,9 +26,10 @@ class Filterbank {
   };
   std::vector<Row> rows_;
   int bins_ = 0;
-  // Filters that cover most bins (chroma) go through one dense matrix product instead.
+  // Filters that cover most bins (chroma) are applied densely instead: every filter's
+  // weights over all bins, filters padded with zero rows to a whole number of groups.
   bool dense_ = false;
-  Matrix dense_weights_;  // bins × filters
+  std::vector<float> dense_weights_;  // padded filters × bins, row-major
 };
 
 }  // namespace mirkit::dsp
