@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: the release build,
-# then the AddressSanitizer + UndefinedBehaviorSanitizer build. Warnings are errors here.
-# Ends with CTest's summary line.
+# then the AddressSanitizer + UndefinedBehaviorSanitizer build; then the threaded paths (-j over
+# files, parallel training) under ThreadSanitizer. Warnings are errors here. Ends with CTest's
+# summary line.
 #
-#   scripts/test.sh            both presets
-#   scripts/test.sh release    one preset (release, debug or asan)
+#   scripts/test.sh            the three presets
+#   scripts/test.sh release    one preset (release, debug, asan or tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-presets=("${@:-release asan}")
+presets=("${@:-release asan tsan}")
 read -r -a presets <<<"${presets[*]}"
 jobs=$(nproc 2>/dev/null || echo 2)
 

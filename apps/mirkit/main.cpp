@@ -3,6 +3,7 @@
 #include <sndfile.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -20,6 +21,9 @@ std::string version_text() {
 
 int main(int argc, char** argv) {
   using mirkit::ExitCode;
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, reported like a full disk,
+  // instead of the default SIGXFSZ killing the process without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"mirkit: batch music classification (features, models, predictions)", "mirkit"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);

@@ -46,6 +46,14 @@ AudioReader::AudioReader(const std::filesystem::path& path, const DecodeOptions&
       }
     }
     if (output_rate_ != info.sample_rate) {
+      // The file's rate is data, not the caller's choice: out of range, it fails this input.
+      if (info.sample_rate < kMinResampleRate || info.sample_rate > kMaxResampleRate) {
+        throw Error("its sample rate, " + std::to_string(info.sample_rate) +
+                        " Hz, cannot be resampled (mirkit resamples " +
+                        std::to_string(kMinResampleRate) + "–" + std::to_string(kMaxResampleRate) +
+                        " Hz)",
+                    ErrorKind::input);
+      }
       for (int c = 0; c < output_channels_; ++c) {
         resamplers_.emplace_back(info.sample_rate, output_rate_, options.quality);
       }

@@ -14,8 +14,6 @@
 namespace mirkit::io {
 namespace {
 
-constexpr int kMinRate = 1000;
-constexpr int kMaxRate = 768000;
 // Up to this many phases the bank holds one row per exact phase (all the usual rate pairs:
 // 44100→22050 has 1, 48000→22050 has 147, 8000→22050 has 441). Beyond it, rows are taken at
 // kInterpolatedPhases points and blended linearly; the blend's error, about (π/P)²/8 of the
@@ -157,10 +155,10 @@ std::shared_ptr<const PolyphaseBank> cached_bank(int input_rate, int output_rate
 }
 
 void check_rate(int rate, const char* which) {
-  if (rate < kMinRate || rate > kMaxRate) {
+  if (rate < kMinResampleRate || rate > kMaxResampleRate) {
     throw usage_error(std::string(which) + " sample rate " + std::to_string(rate) +
-                      " Hz is outside " + std::to_string(kMinRate) + "…" +
-                      std::to_string(kMaxRate) + " Hz");
+                      " Hz is outside " + std::to_string(kMinResampleRate) + "…" +
+                      std::to_string(kMaxResampleRate) + " Hz");
   }
 }
 

@@ -207,7 +207,7 @@ std::vector<std::int64_t> Tensor::to_int64(const std::string& what) const {
 
 std::string encode_safetensors(const TensorFile& file) {
   Json header = Json::object();
-  header["__metadata__"] = {{"mirkit", file.metadata.dump()}};
+  header["__metadata__"] = {{"mirkit", to_json_line(file.metadata)}};
   std::uint64_t offset = 0;
   for (const auto& [name, tensor] : file.tensors) {
     if (static_cast<std::int64_t>(tensor.bytes.size()) !=
@@ -220,7 +220,7 @@ std::string encode_safetensors(const TensorFile& file) {
                     {"data_offsets", {offset, offset + tensor.bytes.size()}}};
     offset += tensor.bytes.size();
   }
-  std::string text = header.dump();
+  std::string text = to_json_line(header);
   text.append((8 - text.size() % 8) % 8, ' ');  // so the data section starts 8-byte aligned
 
   std::string out;

@@ -7,6 +7,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/hash.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/io/manifest.hpp"
 
 namespace mirkit::pipeline {
@@ -19,9 +20,11 @@ std::string key_for(const fs::path& path, const fs::path& root) {
   const fs::path absolute = fs::absolute(path, code).lexically_normal();
   if (!code) {
     const fs::path relative = absolute.lexically_relative(root);
-    if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+    if (!relative.empty() && *relative.begin() != "..") {
+      return escape_invalid_utf8(relative.generic_string());
+    }
   }
-  return path.lexically_normal().generic_string();
+  return escape_invalid_utf8(path.lexically_normal().generic_string());
 }
 
 class Collector {
@@ -38,7 +41,7 @@ class Collector {
       BatchInput input;
       input.path = file;
       if (labels_from_folders_) {
-        const std::string label = file.parent_path().filename().string();
+        const std::string label = escape_invalid_utf8(file.parent_path().filename().string());
         if (!label.empty() && label != "." && label != "..") input.labels = {label};
       }
       add(std::move(input));

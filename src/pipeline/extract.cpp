@@ -13,6 +13,7 @@
 #include "mirkit/core/file_lock.hpp"
 #include "mirkit/core/hash.hpp"
 #include "mirkit/core/parallel.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
 #include "mirkit/pipeline/journal.hpp"
@@ -214,7 +215,7 @@ void write_error_log(const fs::path& path, const std::vector<BatchInput>& inputs
   for (const JournalRecord* failure : failures) {
     const BatchInput& input = inputs[static_cast<std::size_t>(failure->index)];
     text += to_json_line(Json{{"path", input.key},
-                              {"file", input.path.string()},
+                              {"file", escape_invalid_utf8(input.path.string())},
                               {"stage", failure->stage},
                               {"error", failure->error}}) +
             "\n";

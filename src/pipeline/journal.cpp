@@ -62,7 +62,7 @@ std::string frame(const std::string& payload) {
 std::string header_payload(const std::string& run_id) {
   std::string payload;
   put(payload, RecordType::header);
-  put_text(payload, Json{{"journal", 1}, {"run", run_id}}.dump());
+  put_text(payload, to_json_line(Json{{"journal", 1}, {"run", run_id}}));
   return payload;
 }
 
@@ -71,10 +71,10 @@ std::string record_payload(const JournalRecord& record) {
   put(payload, record.failed ? RecordType::failed : RecordType::done);
   put(payload, record.index);
   if (record.failed) {
-    put_text(payload, Json{{"stage", record.stage}, {"error", record.error}}.dump());
+    put_text(payload, to_json_line(Json{{"stage", record.stage}, {"error", record.error}}));
     return payload;
   }
-  put_text(payload, record.item.to_json().dump());
+  put_text(payload, to_json_line(record.item.to_json()));
   put(payload, static_cast<std::int64_t>(record.rows.rows()));
   put(payload, static_cast<std::int64_t>(record.rows.cols()));
   payload.append(reinterpret_cast<const char*>(record.rows.data()),

@@ -314,7 +314,7 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
                                 error.stage().empty() ? "predict" : error.stage());
       log.error(named);
       failure = to_json_line(Json{{"path", input.key},
-                                  {"file", input.path.string()},
+                                  {"file", escape_invalid_utf8(input.path.string())},
                                   {"stage", named.stage()},
                                   {"error", named.cause()}}) +
                 "\n";

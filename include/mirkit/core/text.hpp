@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace mirkit {
 
@@ -10,5 +11,11 @@ std::string float_text(float value);
 
 // A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
+
+// `text` with every byte that is not part of valid UTF-8 written as "\xHH" (hex). File names on
+// POSIX are bytes, JSON and CSV readers want UTF-8: paths and labels taken from names pass through
+// this, so that a name like "caf\xE9.wav" (Latin-1) is recorded, stable and distinct, instead of
+// failing the writer.
+std::string escape_invalid_utf8(std::string_view text);
 
 }  // namespace mirkit

@@ -15,6 +15,10 @@ namespace detail {
 struct PolyphaseBank;
 }
 
+// The rates a Resampler converts between (Hz); others are a usage Error.
+inline constexpr int kMinResampleRate = 1000;
+inline constexpr int kMaxResampleRate = 768000;
+
 enum class ResampleQuality {
   fast,  // pass band to 0.80 of the lower Nyquist, stop band from 1.0 at −80 dB
   high,  // pass band to 0.90 of the lower Nyquist, stop band from 1.0 at −110 dB (the default)
