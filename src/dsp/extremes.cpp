@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "frame_lanes.hpp"
+#include "mirkit/core/cpu_dispatch.hpp"
 
 namespace mirkit::dsp {
 namespace {
@@ -91,9 +92,7 @@ MIRKIT_INLINE void sum_both(const float* columns, std::size_t n, std::size_t q,
 
 }  // namespace
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+MIRKIT_TARGET_CLONES
 void extreme_means(const float* x, std::size_t stride, std::size_t n, std::size_t q,
                    std::span<double> low_means, std::span<double> high_means) {
   const std::size_t rows = low_means.size();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frame_lanes.hpp"
+#include "mirkit/core/cpu_dispatch.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::dsp {
@@ -25,9 +26,7 @@ std::size_t padded_filters(std::size_t filters) {
 // bins). Each output is 8 lane sums (lane j takes the bins k ≡ j mod 8) added pairwise, then
 // the bins past the last whole 8 in order: the same operations in both clones, without fused
 // multiply-adds, so the same bits on every machine.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+MIRKIT_TARGET_CLONES
 void apply_dense(const float* spectrogram, std::size_t frames, std::size_t bins,
                  const float* weights, std::size_t filters, float* out) {
   const std::size_t whole = bins / kLanes * kLanes;
@@ -61,12 +60,10 @@ void apply_dense(const float* spectrogram, std::size_t frames, std::size_t bins,
 // its few multiply-adds. Here each weight multiplies the same bin of 8 frames; each output is a
 // lane of two alternating partial sums in bin order, added at the end. The same operations in
 // both clones.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void apply_banded(const float* spectrogram, std::size_t frames, std::size_t bins,
-                  const int* firsts, const float* const* weights, const std::size_t* lengths,
-                  std::size_t filters, float* out) {
+MIRKIT_TARGET_CLONES
+void apply_banded(const float* spectrogram, std::size_t frames, std::size_t bins, const int* firsts,
+                  const float* const* weights, const std::size_t* lengths, std::size_t filters,
+                  float* out) {
   using lanes::kLanes;
   using lanes::Lanes;
   std::vector<float> columns(bins * kLanes);

@@ -7,6 +7,7 @@
 #include <numbers>
 #include <vector>
 
+#include "mirkit/core/cpu_dispatch.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/dsp/decibel.hpp"
 #include "mirkit/dsp/extremes.hpp"
@@ -51,11 +52,8 @@ struct LogAndSum {
 // every 8 values a lane's product is brought back to [1, 2) and its power of two set aside,
 // which keeps it inside double's range for values in [amin, 1e30]; one logarithm of the
 // remaining mantissas ends the frame. The same operations in the same order in both clones.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-LogAndSum
-squares_log_and_sum(const float* x, std::size_t n, double amin) {
+MIRKIT_TARGET_CLONES
+LogAndSum squares_log_and_sum(const float* x, std::size_t n, double amin) {
   // Lane j of the 8 is element j % 4 of half j / 4.
   typedef float Floats __attribute__((vector_size(16)));
   typedef double Doubles __attribute__((vector_size(32)));

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "mirkit/core/cpu_dispatch.hpp"
+
 namespace mirkit::io {
 namespace {
 
@@ -19,9 +21,7 @@ __attribute__((always_inline)) inline void multiply_add(Lanes& sum, const float*
 
 }  // namespace
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+MIRKIT_TARGET_CLONES
 float dot(const float* a, const float* b, std::size_t n) {
   // Four independent sums hide the latency of the additions.
   Lanes s0 = {}, s1 = {}, s2 = {}, s3 = {};

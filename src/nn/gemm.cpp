@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mirkit/core/cpu_dispatch.hpp"
+
 namespace mirkit::nn {
 namespace {
 
@@ -106,7 +108,7 @@ __attribute__((always_inline)) inline void multiply_tiles(const float* packed, s
   }
 }
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#if MIRKIT_CPU_DISPATCH
 #define MIRKIT_NN_DISPATCH 1
 // 16 lanes where the CPU has 512-bit registers (Zen 4/5, Xeon since Skylake-SP).
 __attribute__((target("avx512f"))) void multiply_avx512(const float* packed, std::int64_t m,
