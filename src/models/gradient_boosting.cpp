@@ -106,6 +106,8 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   std::vector<std::vector<double>> hessians(round_trees.size(), std::vector<double>(n));
   double best_loss = std::numeric_limits<double>::infinity();
   int best_rounds = 0, since_best = 0;
+  // Learning curves, one entry per grown round (mirkit train --plot-curves draws them).
+  std::vector<double> training_curve, validation_curve, validation_accuracy;
 
   for (int round = 0; round < options_.rounds; ++round) {
     std::vector<int> rows(n);
@@ -134,9 +136,19 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
     for (const Tree& tree : round_trees)
       trees_->ensemble.append(tree);
     add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, train_x, train_scores);
+    training_curve.push_back(mean_log_loss(train_scores, labels));
     if (valid_x.rows() == 0) continue;
     add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, valid_x, valid_scores);
     const double loss = mean_log_loss(valid_scores, valid_labels);
+    validation_curve.push_back(loss);
+    std::size_t correct = 0;
+    for (Eigen::Index i = 0; i < valid_scores.rows(); ++i) {
+      Eigen::Index best = 0;
+      valid_scores.row(i).maxCoeff(&best);
+      correct += best == valid_labels[static_cast<std::size_t>(i)];
+    }
+    validation_accuracy.push_back(static_cast<double>(correct) /
+                                  static_cast<double>(valid_scores.rows()));
     if (loss < best_loss - 1e-12) {
       best_loss = loss;
       best_rounds = round + 1;
@@ -156,6 +168,9 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   report_["validation_items"] = valid_x.rows();
   report_["best_validation_log_loss"] = nullptr;
   if (valid_x.rows()) report_["best_validation_log_loss"] = best_loss;
+  report_["curves"] = {{"training_log_loss", training_curve},
+                       {"validation_log_loss", validation_curve},
+                       {"validation_accuracy", validation_accuracy}};
 }
 
 dsp::MatrixD GradientBoosting::scores(const dsp::Matrix& x, std::size_t rounds) const {
