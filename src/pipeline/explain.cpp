@@ -190,6 +190,9 @@ Explanation explain(const ExplainOptions& options) {
   if (report.contains("feature_importances") && report["feature_importances"].is_array()) {
     FeatureImportances importances;
     importances.values = report["feature_importances"].get<std::vector<double>>();
+    importances.measure = explanation.model_kind == "gradient_boosting"
+                              ? "share of the split gain (XGBoost's total_gain)"
+                              : "mean decrease in impurity";
     // After PCA the forest's inputs are components, not the named features.
     const int pca = file.model.value("preprocessing", Json::object()).value("pca_components", 0);
     const bool named = importances.values.size() == file.feature_names.size() && pca == 0;
@@ -200,7 +203,8 @@ Explanation explain(const ExplainOptions& options) {
     explanation.importances = std::move(importances);
   } else {
     explanation.notes.push_back(
-        "feature importances are recorded by random forests only; this model (" +
+        "feature importances are recorded by tree ensembles (random_forest, gradient_boosting); "
+        "this model (" +
         explanation.model_kind + ") has none");
   }
   return explanation;

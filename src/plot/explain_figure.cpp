@@ -108,7 +108,7 @@ void add_importances(Figure& figure, const pipeline::FeatureImportances& importa
     bars.value_text.push_back(number_text(std::round(importances.values[i] * 1000) / 1000));
     largest = std::max(largest, importances.values[i]);
   }
-  bars.value_axis = {"mean decrease in impurity (sums to 1 over all features)",
+  bars.value_axis = {importances.measure + " (sums to 1 over all features)",
                      0,
                      largest > 0 ? largest * 1.05 : 1.0,
                      {}};

@@ -54,7 +54,14 @@ std::optional<Figure> learning_curves_figure(const Json& report,
     loss.y = value_axis(loss.series, "log loss");
     Figure figure(width, height, title);
     const bool accuracy = !c.value("validation_accuracy", Json::array()).empty();
-    figure.add(std::move(loss), "Log loss per round");
+    std::string kept;
+    if (report.contains("rounds") && report["rounds"].is_number_integer()) {
+      kept = " (the model keeps round " + std::to_string(report["rounds"].get<long long>()) +
+             (c.value("validation_log_loss", Json::array()).empty()
+                  ? ", the last)"
+                  : ", where the validation loss was lowest)");
+    }
+    figure.add(std::move(loss), "Log loss per round" + kept);
     if (accuracy) {
       LineChart acc;
       acc.series.push_back(curve(c["validation_accuracy"], "validation accuracy"));

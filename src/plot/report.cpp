@@ -18,6 +18,8 @@ namespace {
 // Tags per precision–recall chart: tab10 has ten colours, and more lines would not be told apart.
 constexpr std::size_t kTagsPerChart = 8;
 constexpr std::size_t kWorstPairs = 10;
+// A tag's threshold where the scores come without tuned ones, as predict uses it.
+constexpr double kDefaultThreshold = 0.5;
 
 // No scripts, no outside files: the page is the same on any machine and opens offline.
 constexpr const char* kStyle = R"(
@@ -186,10 +188,15 @@ void multi_label_sections(std::ostringstream& out, const pipeline::Evaluation& e
     const double positives = e.labels.tags.col(static_cast<Eigen::Index>(t)).sum();
     out << "<tr>" << cell(tags[t]) << number(fixed(m.average_precision[t]))
         << number(fixed(m.roc_auc[t]))
-        << number(t < e.thresholds.size() ? fixed(e.thresholds[t], 2) : "–")
+        << number(fixed(t < e.thresholds.size() ? e.thresholds[t] : kDefaultThreshold, 2))
         << number(std::to_string(static_cast<long long>(positives))) << "</tr>\n";
   }
-  out << "</table>\n<h2>Precision–recall curves</h2>\n<p>One step per distinct score: precision "
+  out << "</table>\n";
+  if (e.thresholds.empty()) {
+    out << "<p>These scores come without tuned thresholds (cross-validation): a tag is "
+           "predicted at a probability of 0.5 or more.</p>\n";
+  }
+  out << "<h2>Precision–recall curves</h2>\n<p>One step per distinct score: precision "
          "of the items scored at or above it, against the share of the tag's items found. The "
          "area under the steps is the tag's AP.</p>\n";
   for (std::size_t first = 0; first < tags.size(); first += kTagsPerChart) {
@@ -207,7 +214,7 @@ void multi_label_sections(std::ostringstream& out, const pipeline::Evaluation& e
     for (Eigen::Index t = 0; t < e.scores.cols(); ++t) {
       const double threshold = static_cast<std::size_t>(t) < e.thresholds.size()
                                    ? e.thresholds[static_cast<std::size_t>(t)]
-                                   : 0.5;
+                                   : kDefaultThreshold;
       chosen[i](t) = e.scores(static_cast<Eigen::Index>(i), t) >= threshold ? 1.0f : 0.0f;
     }
     if ((chosen[i] - e.labels.tags.row(static_cast<Eigen::Index>(i))).cwiseAbs().sum() > 0.5f) {

@@ -139,6 +139,15 @@ TEST_F(Pictures, ExplainShowsImportancesOfAForest) {
   EXPECT_EQ(test::png_size(read_all(out)), std::make_pair(800, 600));
 }
 
+TEST_F(Pictures, ExplainShowsImportancesOfBoosting) {
+  const std::string model = train("gradient_boosting", {"--set", "rounds=10"});
+  const auto result = mirkit({"explain", model, (*dir_ / "audio" / "high" / "high0.wav").string(),
+                              "-o", (*dir_ / "gb.svg").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(Json::parse(result.out)["method"], "feature_importances");
+  EXPECT_NE(read_all(*dir_ / "gb.svg").find("</svg>"), std::string::npos);
+}
+
 TEST_F(Pictures, ExplainNamesAnUnknownClass) {
   const std::string model = train("knn");
   const auto result = mirkit({"explain", model, (*dir_ / "audio" / "low" / "low0.wav").string(),
@@ -157,6 +166,43 @@ TEST_F(Pictures, LearningCurvesOfBoostingAndARefusalForOthers) {
   EXPECT_EQ(svm.exit_code, 2);
   EXPECT_NE(svm.err.find("gradient_boosting"), std::string::npos) << svm.err;
   EXPECT_FALSE(fs::exists(*dir_ / "s.safetensors")) << "refused before training";
+}
+
+TEST(ReportMultiLabel, PerTagAveragePrecisionAndCurves) {
+  test::TempDir dir;
+  // Items tagged by which of two tones they hold, "low", "high" or both; a third of the "both"
+  // items are labelled "low" only, so some tag sets come out wrong.
+  std::string manifest = "path,label\n";
+  for (int i = 0; i < 12; ++i) {
+    const auto n = static_cast<std::size_t>(22050);
+    std::vector<float> x = test::sine(200.0 * (1 + 0.02 * i), 22050, n, 0.3);
+    const std::vector<float> high = test::sine(3000.0 * (1 + 0.02 * i), 22050, n, 0.3);
+    std::string tags = "low";
+    if (i % 3 == 1) {
+      x = high;
+      tags = "high";
+    } else if (i % 3 == 2) {
+      for (std::size_t k = 0; k < n; ++k)
+        x[k] += high[k];
+      tags = i == 5 ? "low" : "high;low";
+    }
+    const std::string name = "c" + std::to_string(i) + ".wav";
+    test::write_audio(dir / name, x, 22050, 1);
+    manifest += name + "," + tags + "\n";
+  }
+  test::write_bytes(dir / "tags.csv", manifest);
+  const std::string features = (dir / "f.safetensors").string();
+  ASSERT_EQ(
+      mirkit({"extract", (dir / "tags.csv").string(), "-c", kGtzan, "-o", features}).exit_code, 0);
+  const auto result = mirkit(
+      {"evaluate", "--cv", "3", features, "-m", "knn", "--report", (dir / "report").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string html = read_all(dir / "report" / "report.html");
+  for (const char* part : {"mean average precision", "Per tag", "Precision–recall curves",
+                           "Items with a wrong tag set"}) {
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(html.find("Confusion matrix"), std::string::npos) << "no confusion matrix for tags";
 }
 
 // A PyTorch-parity fixture network (VGG-like, 32 frames × 24 bands), given a 24-band log-mel

@@ -12,6 +12,10 @@
 #include "support/signals.hpp"
 
 namespace mirkit {
+namespace plot {
+// Test names and failure messages show the kind by name.
+void PrintTo(AudioPlotKind kind, std::ostream* out) { *out << to_string(kind); }
+}  // namespace plot
 namespace {
 
 constexpr int kRate = 22050;

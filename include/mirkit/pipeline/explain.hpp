@@ -1,7 +1,7 @@
 // Why a model said what it said about one clip. For any model: its class probabilities segment
 // by segment over time. For neural networks: an occlusion saliency map over the input
 // spectrogram (there is no backward pass in the engine, so no gradient or Grad-CAM map). For
-// random forests: the feature importances found in training.
+// tree ensembles (random forests, gradient boosting): the feature importances found in training.
 #pragma once
 
 #include <filesystem>
@@ -36,7 +36,8 @@ struct SaliencyMap {
 
 struct FeatureImportances {
   std::vector<std::string> names;  // the model's input columns
-  std::vector<double> values;      // mean decrease in impurity, summing to 1
+  std::vector<double> values;      // summing to 1
+  std::string measure;             // "mean decrease in impurity" (forests), "split gain" (boosting)
 };
 
 struct Explanation {
@@ -45,7 +46,7 @@ struct Explanation {
   double class_probability = 0;  // of the whole clip
   ClassTimeline timeline;
   std::optional<SaliencyMap> saliency;            // networks reading frames × bins
-  std::optional<FeatureImportances> importances;  // random forests
+  std::optional<FeatureImportances> importances;  // tree ensembles
   std::vector<std::string> notes;                 // what could not be shown, and why
 };
 
