@@ -21,7 +21,7 @@ constexpr double kTickLength = 4;
 constexpr double kLabelRow = 16;  // an axis label's line
 constexpr double kColourBarGap = 12;
 constexpr double kColourBarWidth = 14;
-constexpr int kMaxImageCells = 2048;  // heat maps are pooled down to this many cells a side
+constexpr int kMaxImageCells = 2048;  // smooth heat maps are pooled to this many cells a side
 
 // Matplotlib's "tab10" cycle: ten colours told apart by most colour-blind readers.
 constexpr std::array<Rgb, 10> kSeriesColours = {{{0.122, 0.467, 0.706},
@@ -281,23 +281,33 @@ void draw_cells(cairo_t* cr, const HeatMap& map, const Rect& a, double low, doub
   const auto rows = static_cast<int>(map.values.rows());
   const auto cols = static_cast<int>(map.values.cols());
   if (rows == 0 || cols == 0) return;
-  // Long files have more frames than pixels: keep each group's loudest cell (max pooling), so a
-  // short event stays visible.
-  const int row_step = (rows + kMaxImageCells - 1) / kMaxImageCells;
-  const int col_step = (cols + kMaxImageCells - 1) / kMaxImageCells;
-  const int width = (rows + row_step - 1) / row_step;
-  const int height = (cols + col_step - 1) / col_step;
+  // Smooth maps: one image pixel per cell, interpolated when scaled. Sharp ones: one image pixel
+  // per figure pixel, so that cells keep hard edges in SVG too (an SVG viewer smooths a scaled
+  // image whatever filter cairo was given). Where there are more cells than pixels (a long
+  // file), each pixel shows the loudest of its cells (max pooling), so a short event stays.
+  const int width = map.smooth ? std::min(rows, kMaxImageCells)
+                               : std::max(1, static_cast<int>(std::lround(a.width)));
+  const int height = map.smooth ? std::min(cols, kMaxImageCells)
+                                : std::max(1, static_cast<int>(std::lround(a.height)));
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> image(
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), &cairo_surface_destroy);
   cairo_surface_flush(image.get());
   unsigned char* pixels = cairo_image_surface_get_data(image.get());
   const int stride = cairo_image_surface_get_stride(image.get());
+  // The cells [first, last) that image pixel p of n covers along an axis of `cells`.
+  auto span_of = [](int p, int n, int cells) {
+    const auto first = static_cast<int>(static_cast<std::int64_t>(p) * cells / n);
+    const auto last = static_cast<int>(static_cast<std::int64_t>(p + 1) * cells / n);
+    return std::pair{first, std::max(last, first + 1)};
+  };
   for (int x = 0; x < width; ++x) {
+    const auto [r0, r1] = span_of(x, width, rows);
     for (int y = 0; y < height; ++y) {
+      const auto [c0, c1] = span_of(y, height, cols);
       double v = -std::numeric_limits<double>::infinity();
       bool any = false;
-      for (int r = x * row_step; r < std::min(rows, (x + 1) * row_step); ++r) {
-        for (int c = y * col_step; c < std::min(cols, (y + 1) * col_step); ++c) {
+      for (int r = r0; r < r1; ++r) {
+        for (int c = c0; c < c1; ++c) {
           const double value = map.values(r, c);
           if (std::isnan(value)) continue;
           v = std::max(v, value);
