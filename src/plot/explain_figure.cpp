@@ -28,7 +28,10 @@ Axis named_rows(const std::vector<std::string>& names, std::string label) {
 
 Axis band_axis(const pipeline::SaliencyMap& map) {
   const auto bins = static_cast<double>(map.input.cols());
-  Axis axis{"mel band", -0.5, bins - 0.5, {}};
+  Axis axis{map.input_name == "melspectrogram" ? "mel band" : map.input_name + " column",
+            -0.5,
+            bins - 0.5,
+            {}};
   if (map.band_hz.size() != static_cast<std::size_t>(map.input.cols())) return axis;
   axis.label = "frequency (Hz, mel scale)";
   // A tick on the band nearest each round frequency, spaced at least a tenth of the axis.
