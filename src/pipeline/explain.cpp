@@ -136,7 +136,15 @@ ClassTimeline timeline_of(const ClipScores& scores, const std::vector<std::strin
 }  // namespace
 
 Explanation explain(const ExplainOptions& options) {
-  const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
+  std::unique_ptr<ClipScorer> scorer;
+  try {
+    scorer = ClipScorer::load(options.model);
+  } catch (const Error& error) {
+    // The loader speaks for predict; here the stage is explain.
+    std::string cause = error.cause();
+    if (cause.starts_with("predict: ")) cause.erase(0, 9);
+    throw Error("explain: " + cause, error.kind(), error.file(), error.stage());
+  }
   features::FeatureExtractor extractor(scorer->feature_config(), options.model.string());
   const io::Audio audio = io::load_audio(options.audio, extractor.load_options());
   const int rate = extractor.analysis().sample_rate;
