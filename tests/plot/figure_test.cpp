@@ -14,7 +14,9 @@
 namespace mirkit {
 namespace plot {
 // Test names and failure messages show the kind by name.
-void PrintTo(AudioPlotKind kind, std::ostream* out) { *out << to_string(kind); }
+void PrintTo(AudioPlotKind kind, std::ostream* out) {
+  *out << to_string(kind);
+}
 }  // namespace plot
 namespace {
 
