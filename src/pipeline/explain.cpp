@@ -194,7 +194,22 @@ Explanation explain(const ExplainOptions& options) {
   const ModelFile file = read_model_file(options.model);
   explanation.model_kind = file.model.value("model", "model");
   explanation.timeline = timeline_of(scores, scorer->classes(), *segment, duration);
-  const Json report = file.training.value("report", Json::object());
+  Json report = file.training.value("report", Json::object());
+  if (report.contains("tags") && report["tags"].is_array() && !report["tags"].empty()) {
+    // A multi-label model has one classifier per tag: their importances, averaged.
+    std::vector<double> mean;
+    for (const Json& tag : report["tags"]) {
+      if (!tag.contains("feature_importances")) {
+        mean.clear();
+        break;
+      }
+      const auto values = tag["feature_importances"].get<std::vector<double>>();
+      mean.resize(values.size(), 0.0);
+      for (std::size_t i = 0; i < values.size() && i < mean.size(); ++i)
+        mean[i] += values[i] / static_cast<double>(report["tags"].size());
+    }
+    if (!mean.empty()) report["feature_importances"] = mean;
+  }
   if (report.contains("feature_importances") && report["feature_importances"].is_array()) {
     FeatureImportances importances;
     importances.values = report["feature_importances"].get<std::vector<double>>();

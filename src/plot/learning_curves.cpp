@@ -71,18 +71,20 @@ std::optional<Figure> learning_curves_figure(const Json& report,
     }
     return figure;
   }
-  if (!report.is_array() || report.empty() || !has_curves(report[0])) return std::nullopt;
+  // A multi-label model: {"tags": [one report per tag]}.
+  const Json per_tag = report.is_object() ? report.value("tags", Json::array()) : Json::array();
+  if (!per_tag.is_array() || per_tag.empty() || !has_curves(per_tag[0])) return std::nullopt;
   LineChart loss;
   bool validation = true;
-  for (std::size_t t = 0; t < report.size(); ++t) {
-    if (!has_curves(report[t])) continue;
-    const Json& c = report[t]["curves"];
+  for (std::size_t t = 0; t < per_tag.size(); ++t) {
+    if (!has_curves(per_tag[t])) continue;
+    const Json& c = per_tag[t]["curves"];
     validation = validation && !c.value("validation_log_loss", Json::array()).empty();
   }
   const char* which = validation ? "validation_log_loss" : "training_log_loss";
-  for (std::size_t t = 0; t < report.size(); ++t) {
-    if (!has_curves(report[t])) continue;
-    loss.series.push_back(curve(report[t]["curves"].value(which, Json::array()),
+  for (std::size_t t = 0; t < per_tag.size(); ++t) {
+    if (!has_curves(per_tag[t])) continue;
+    loss.series.push_back(curve(per_tag[t]["curves"].value(which, Json::array()),
                                 t < tags.size() ? tags[t] : "tag " + std::to_string(t + 1)));
   }
   loss.x = round_axis(loss.series);

@@ -168,7 +168,7 @@ TEST_F(Pictures, LearningCurvesOfBoostingAndARefusalForOthers) {
   EXPECT_FALSE(fs::exists(*dir_ / "s.safetensors")) << "refused before training";
 }
 
-TEST(ReportMultiLabel, PerTagAveragePrecisionAndCurves) {
+TEST(PicturesMultiLabel, ReportCurvesAndImportancesPerTag) {
   test::TempDir dir;
   // Items tagged by which of two tones they hold, "low", "high" or both; a third of the "both"
   // items are labelled "low" only, so some tag sets come out wrong.
@@ -203,6 +203,17 @@ TEST(ReportMultiLabel, PerTagAveragePrecisionAndCurves) {
     EXPECT_NE(html.find(part), std::string::npos) << part;
   }
   EXPECT_EQ(html.find("Confusion matrix"), std::string::npos) << "no confusion matrix for tags";
+
+  // Boosting per tag: each tag's validation loss is a curve; explain averages the importances.
+  const std::string model = (dir / "gb.safetensors").string();
+  const auto trained = mirkit({"train", features, "-m", "gradient_boosting", "--set", "rounds=10",
+                               "-o", model, "--plot-curves", (dir / "curves.png").string()});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(test::png_size(read_all(dir / "curves.png")), std::make_pair(900, 600));
+  const auto explained =
+      mirkit({"explain", model, (dir / "c2.wav").string(), "-o", (dir / "why.png").string()});
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_EQ(Json::parse(explained.out)["method"], "feature_importances");
 }
 
 // A PyTorch-parity fixture network (VGG-like, 32 frames × 24 bands), given a 24-band log-mel

@@ -14,8 +14,8 @@ namespace mirkit::plot {
 
 // From a model's training report (the model file's training.report): for one model, log loss
 // (training and validation) and validation accuracy against the round; for a multi-label model
-// (one report per tag, `tags` naming them), each tag's validation log loss (training's without
-// a hold-out). None when the report holds no curves.
+// ({"tags": [one report per tag]}, `tags` naming them), each tag's validation log loss
+// (training's without a hold-out). None when the report holds no curves.
 std::optional<Figure> learning_curves_figure(const Json& report,
                                              const std::vector<std::string>& tags, int width,
                                              int height, const std::string& title);
