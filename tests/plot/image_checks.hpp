@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <regex>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -24,13 +24,17 @@ inline std::pair<int, int> png_size(const std::string& bytes) {
   return {be32(16), be32(20)};
 }
 
-// Width and height of the <svg> root element in pixels; {0, 0} when there is none.
+// Width and height of the <svg> root element in pixels; {0, 0} when there is none. (Plain string
+// search: GCC 12's std::regex trips -Wmaybe-uninitialized in the sanitizer build.)
 inline std::pair<int, int> svg_size(const std::string& text) {
-  std::smatch match;
-  static const std::regex kRoot(
-      R"(<svg[^>]*\swidth="([0-9.]+)(px)?"[^>]*\sheight="([0-9.]+)(px)?")");
-  if (!std::regex_search(text, match, kRoot)) return {0, 0};
-  return {std::stoi(match[1]), std::stoi(match[3])};
+  const auto root = text.find("<svg");
+  if (root == std::string::npos) return {0, 0};
+  const std::string element = text.substr(root, text.find('>', root) - root);
+  auto attribute = [&](const std::string& name) {
+    const auto at = element.find(" " + name + "=\"");
+    return at == std::string::npos ? 0 : std::atoi(element.c_str() + at + name.size() + 3);
+  };
+  return {attribute("width"), attribute("height")};
 }
 
 // Rec. 709 luma of an 0xAARRGGBB pixel, 0 … 1.
