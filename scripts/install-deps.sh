@@ -6,7 +6,8 @@
 #
 #   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
 #          svm-train/svm-predict (the SVM parity test runs them) and numpy (the tests check
-#          docs/formats.md's numpy reader)
+#          docs/formats.md's numpy reader), cairo with the DejaVu fonts (figures) and
+#          chromium (the report test opens the HTML report headless)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 set -euo pipefail
 
@@ -14,8 +15,10 @@ build_packages=(
   cmake g++ make pkg-config ccache
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
   libcli11-dev nlohmann-json3-dev
+  libcairo2-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy
+  chromium
 )
 demo_packages=(fluidsynth fluid-soundfont-gm sox)
 

@@ -22,10 +22,12 @@ void add_input_options(CLI::App& command, io::InputSpec& inputs);
 // The subcommands, one file each.
 void add_extract_command(CLI::App& app, Runner& runner);
 void add_evaluate_command(CLI::App& app, Runner& runner);
+void add_explain_command(CLI::App& app, Runner& runner);
 void add_export_command(CLI::App& app, Runner& runner);
 void add_info_command(CLI::App& app, Runner& runner);
 void add_list_command(CLI::App& app, Runner& runner);
 void add_merge_command(CLI::App& app, Runner& runner);
+void add_plot_command(CLI::App& app, Runner& runner);
 void add_predict_command(CLI::App& app, Runner& runner);
 void add_split_command(CLI::App& app, Runner& runner);
 void add_train_command(CLI::App& app, Runner& runner);

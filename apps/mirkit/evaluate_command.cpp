@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/pipeline/evaluate.hpp"
+#include "mirkit/plot/report.hpp"
 
 namespace mirkit::cli {
 namespace {
@@ -13,6 +14,7 @@ struct EvaluateCommand {
   pipeline::EvaluateOptions options;
   std::vector<std::string> positional;
   std::string group_by;
+  std::filesystem::path report;
 };
 
 ExitCode run_evaluate(EvaluateCommand& command, Log&) {
@@ -33,6 +35,14 @@ ExitCode run_evaluate(EvaluateCommand& command, Log&) {
   }
   const pipeline::Evaluation evaluation = pipeline::evaluate(options);
   std::cerr << evaluation.table;
+  if (!command.report.empty()) {
+    plot::ReportOptions report;
+    report.model = options.cv_folds > 0 ? options.recipe + " (" + std::to_string(options.cv_folds) +
+                                              "-fold cross-validation)"
+                                        : options.model.string();
+    report.features = options.features.string();
+    plot::write_report(evaluation, command.report, report);
+  }
   return ExitCode::success;
 }
 
@@ -46,6 +56,8 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
   sub->add_option("inputs", command->positional, "MODEL FEATURES, or with --cv: FEATURES")
       ->required();
   sub->add_option("-o,--output", options.output, "Write the metrics as JSON here");
+  sub->add_option("--report", command->report,
+                  "Write DIR/report.html (self-contained, figures inline) and DIR/metrics.json");
   sub->add_option("--cv", options.cv_folds, "Cross-validate with K folds instead of a model file")
       ->check(CLI::Range(2, 1000));
   sub->add_option("-m,--model", options.recipe, "With --cv: the model recipe (file or name)");
@@ -60,9 +72,14 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
       "recall, F1 and support, and the confusion matrix on stderr (for tags: mAP, macro ROC-AUC\n"
       "and per-tag AP); -o writes them as JSON. A feature file of another recipe than the model's\n"
       "is refused, naming both config hashes.\n\n"
+      "--report DIR writes one HTML page that needs no other file: the metrics table, the\n"
+      "confusion matrix (counts, coloured by each true class's share), per-class precision,\n"
+      "recall and F1 bars, the worst-confused pairs and the misclassified files with their three\n"
+      "most probable classes; for tags, each tag's AP and its precision-recall curve.\n\n"
       "Examples:\n"
       "  mirkit evaluate svm.safetensors test.safetensors -o metrics.json\n"
-      "  mirkit evaluate --cv 5 --group-by group songs.safetensors -m configs/models/svm.json");
+      "  mirkit evaluate --cv 5 --group-by group songs.safetensors -m configs/models/svm.json\n"
+      "  mirkit evaluate svm.safetensors test.safetensors --report reports/svm");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_evaluate(*command, log); }; });
 }

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   mirkit::cli::add_list_command(app, runner);
   mirkit::cli::add_merge_command(app, runner);
   mirkit::cli::add_split_command(app, runner);
+  mirkit::cli::add_plot_command(app, runner);
+  mirkit::cli::add_explain_command(app, runner);
 
   try {
     app.parse(argc, argv);

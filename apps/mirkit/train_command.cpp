@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/pipeline/train.hpp"
+#include "mirkit/plot/learning_curves.hpp"
 
 namespace mirkit::cli {
 namespace {
@@ -14,6 +15,7 @@ struct TrainCommand {
   std::string group_by;
   std::uint64_t seed = 0;
   bool seed_given = false;
+  std::filesystem::path curves;
 };
 
 ExitCode run_train(TrainCommand& command, Log& log) {
@@ -21,7 +23,25 @@ ExitCode run_train(TrainCommand& command, Log& log) {
   options.by_group = !command.group_by.empty();
   if (command.seed_given) options.seed = command.seed;
   if (options.jobs <= 0) options.jobs = hardware_threads();
+  if (!command.curves.empty()) {
+    // Refused before training, not after it: only boosting records figures per iteration.
+    (void)plot::image_format_of(command.curves);
+    const std::string model =
+        pipeline::resolve_model_config(options.model, options.overrides).model;
+    if (model != "gradient_boosting") {
+      throw usage_error("--plot-curves: " + model +
+                        " records no per-iteration figures; gradient_boosting does (log loss and "
+                        "accuracy per round)");
+    }
+  }
   const pipeline::TrainSummary summary = pipeline::train(options, log);
+  if (!command.curves.empty()) {
+    const auto figure =
+        plot::learning_curves_figure(summary.training_report, summary.classes, 900, 600,
+                                     "Learning curves: " + options.output.filename().string());
+    if (!figure) throw fatal_error("--plot-curves: the trained model recorded no curves");
+    figure->save(command.curves);
+  }
   if (summary.cross_validation) {
     std::cerr << options.cv_folds << "-fold cross-validation on " << summary.items << " items:\n"
               << summary.cross_validation->table << '\n';
@@ -51,6 +71,9 @@ void add_train_command(CLI::App& app, Runner& runner) {
                   "preprocessing.pca_components=20, class_weight=balanced); repeatable");
   sub->add_option("-o,--output", options.output, "The model file to write (.safetensors)")
       ->required();
+  sub->add_option("--plot-curves", command->curves,
+                  "Draw the learning curves (gradient_boosting: log loss and accuracy per round) "
+                  "into this .png or .svg");
   sub->add_option("--cv", options.cv_folds,
                   "Also cross-validate with K folds and store the figures")
       ->check(CLI::Range(2, 1000));
@@ -69,10 +92,16 @@ void add_train_command(CLI::App& app, Runner& runner) {
       "extraction recipe of the features (so predict reads raw audio), the seed, a hash of the\n"
       "training data and the cross-validation figures. Items with several labels make a\n"
       "multi-label (tagging) model: one-vs-rest with per-tag thresholds.\n\n"
+      "--plot-curves FILE draws what gradient boosting measured after each round: the mean log\n"
+      "loss on its training rows and on its early-stopping hold-out (validation_fraction), and\n"
+      "the hold-out accuracy; for tags, each tag's validation log loss. Other models record no\n"
+      "per-iteration figures, and the option is refused for them.\n\n"
       "Examples:\n"
       "  mirkit train train.safetensors -m configs/models/svm.json -o svm.safetensors --cv 5\n"
       "  mirkit train train.safetensors -m random_forest --set trees=500 -o rf.safetensors -j 2\n"
-      "  mirkit train tags.safetensors -m configs/models/knn.json -o tagger.safetensors");
+      "  mirkit train tags.safetensors -m configs/models/knn.json -o tagger.safetensors\n"
+      "  mirkit train train.safetensors -m gradient_boosting -o gb.safetensors --plot-curves "
+      "gb.png");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_train(*command, log); }; });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "definitions.hpp"
 #include "gradient_tree.hpp"
@@ -106,6 +107,10 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   std::vector<std::vector<double>> hessians(round_trees.size(), std::vector<double>(n));
   double best_loss = std::numeric_limits<double>::infinity();
   int best_rounds = 0, since_best = 0;
+  // Learning curves, one entry per grown round (mirkit train --plot-curves draws them).
+  std::vector<double> training_curve, validation_curve, validation_accuracy;
+  // Split gains per round, class and feature: the importances of the rounds finally kept.
+  std::vector<std::vector<std::vector<double>>> round_gains;
 
   for (int round = 0; round < options_.rounds; ++round) {
     std::vector<int> rows(n);
@@ -127,16 +132,30 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
         hessians[kk][i] = weight[i] * std::max(p[k] * (1 - p[k]), 1e-16);
       }
     }
+    // One gain vector per class tree, so the parallel growths never share one.
+    round_gains.emplace_back(round_trees.size(),
+                             std::vector<double>(static_cast<std::size_t>(dims_)));
     parallel_for(classes, fit_options.threads, [&](int k) {
       const auto kk = static_cast<std::size_t>(k);
-      round_trees[kk] = grow_gradient_tree(bins, rows, gradients[kk], hessians[kk], growth);
+      round_trees[kk] = grow_gradient_tree(bins, rows, gradients[kk], hessians[kk], growth,
+                                           &round_gains.back()[kk]);
     });
     for (const Tree& tree : round_trees)
       trees_->ensemble.append(tree);
     add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, train_x, train_scores);
+    training_curve.push_back(mean_log_loss(train_scores, labels));
     if (valid_x.rows() == 0) continue;
     add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, valid_x, valid_scores);
     const double loss = mean_log_loss(valid_scores, valid_labels);
+    validation_curve.push_back(loss);
+    std::size_t correct = 0;
+    for (Eigen::Index i = 0; i < valid_scores.rows(); ++i) {
+      Eigen::Index best = 0;
+      valid_scores.row(i).maxCoeff(&best);
+      correct += best == valid_labels[static_cast<std::size_t>(i)];
+    }
+    validation_accuracy.push_back(static_cast<double>(correct) /
+                                  static_cast<double>(valid_scores.rows()));
     if (loss < best_loss - 1e-12) {
       best_loss = loss;
       best_rounds = round + 1;
@@ -156,6 +175,22 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   report_["validation_items"] = valid_x.rows();
   report_["best_validation_log_loss"] = nullptr;
   if (valid_x.rows()) report_["best_validation_log_loss"] = best_loss;
+  std::vector<double> importance(static_cast<std::size_t>(dims_), 0.0);
+  for (std::size_t r = 0; r < keep && r < round_gains.size(); ++r) {
+    for (const std::vector<double>& gains : round_gains[r]) {
+      for (std::size_t f = 0; f < gains.size(); ++f)
+        importance[f] += gains[f];
+    }
+  }
+  const double total_gain = std::accumulate(importance.begin(), importance.end(), 0.0);
+  if (total_gain > 0) {
+    for (double& v : importance)
+      v /= total_gain;
+  }
+  report_["feature_importances"] = importance;
+  report_["curves"] = {{"training_log_loss", training_curve},
+                       {"validation_log_loss", validation_curve},
+                       {"validation_accuracy", validation_accuracy}};
 }
 
 dsp::MatrixD GradientBoosting::scores(const dsp::Matrix& x, std::size_t rounds) const {

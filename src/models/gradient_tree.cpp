@@ -49,8 +49,8 @@ struct Sums {
 class GradientGrower {
  public:
   GradientGrower(const FeatureBins& bins, std::span<const double> g, std::span<const double> h,
-                 const GradientTreeGrowth& growth)
-      : bins_(bins), g_(g), h_(h), growth_(growth) {}
+                 const GradientTreeGrowth& growth, std::vector<double>* gains)
+      : bins_(bins), g_(g), h_(h), growth_(growth), gains_(gains) {}
 
   Tree grow(std::span<const int> rows) {
     std::vector<int> all(rows.begin(), rows.end());
@@ -107,6 +107,7 @@ class GradientGrower {
     }
     if (best_feature < 0) return index;
 
+    if (gains_) (*gains_)[static_cast<std::size_t>(best_feature)] += best_gain;
     tree_.feature[index] = best_feature;
     tree_.threshold[index] =
         bins_.edges[static_cast<std::size_t>(best_feature)][static_cast<std::size_t>(best_bin)];
@@ -126,6 +127,7 @@ class GradientGrower {
   const FeatureBins& bins_;
   std::span<const double> g_, h_;
   GradientTreeGrowth growth_;
+  std::vector<double>* gains_;  // per feature: the summed gain of its splits; or null
   Tree tree_;
 };
 
@@ -133,8 +135,8 @@ class GradientGrower {
 
 Tree grow_gradient_tree(const FeatureBins& bins, std::span<const int> rows,
                         std::span<const double> gradients, std::span<const double> hessians,
-                        const GradientTreeGrowth& growth) {
-  return GradientGrower(bins, gradients, hessians, growth).grow(rows);
+                        const GradientTreeGrowth& growth, std::vector<double>* gains) {
+  return GradientGrower(bins, gradients, hessians, growth, gains).grow(rows);
 }
 
 }  // namespace mirkit::models

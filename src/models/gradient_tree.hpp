@@ -33,9 +33,11 @@ struct GradientTreeGrowth {
   double shrinkage = 0.1;          // leaf values are multiplied by it (the learning rate)
 };
 
-// `rows` are the rows in this round's sample; gradients and hessians are indexed by row.
+// `rows` are the rows in this round's sample; gradients and hessians are indexed by row. With
+// `gains` (one entry per feature), each split's gain is added to its feature's entry: XGBoost's
+// "total_gain" importance.
 Tree grow_gradient_tree(const FeatureBins& bins, std::span<const int> rows,
                         std::span<const double> gradients, std::span<const double> hessians,
-                        const GradientTreeGrowth& growth);
+                        const GradientTreeGrowth& growth, std::vector<double>* gains = nullptr);
 
 }  // namespace mirkit::models

@@ -148,6 +148,24 @@ double average_precision(std::span<const float> truth, std::span<const float> sc
   return ap;
 }
 
+std::vector<PrecisionRecallPoint> precision_recall_curve(std::span<const float> truth,
+                                                         std::span<const float> scores) {
+  const double positives =
+      std::count_if(truth.begin(), truth.end(), [](float t) { return t > 0.5f; });
+  std::vector<PrecisionRecallPoint> curve;
+  if (positives == 0) return curve;
+  const std::vector<std::size_t> order = by_decreasing_score(scores);
+  double true_positives = 0;
+  for (std::size_t n = 0; n < order.size(); ++n) {
+    true_positives += truth[order[n]] > 0.5f ? 1 : 0;
+    // As in average_precision: a threshold is complete after the last item with its score.
+    if (n + 1 < order.size() && scores[order[n + 1]] == scores[order[n]]) continue;
+    curve.push_back({scores[order[n]], true_positives / static_cast<double>(n + 1),
+                     true_positives / positives});
+  }
+  return curve;
+}
+
 double roc_auc(std::span<const float> truth, std::span<const float> scores) {
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);

@@ -136,6 +136,9 @@ Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
     evaluation.table = single_label_table(m, labels.classes);
   }
   evaluation.metrics["items"] = scores.rows();
+  evaluation.labels = labels;
+  evaluation.scores = scores;
+  evaluation.thresholds = thresholds;
   return evaluation;
 }
 
@@ -204,6 +207,8 @@ Evaluation evaluate(const EvaluateOptions& options) {
         evaluate_scores(labels, cross_validated_scores(config, features, labels, cv));
     evaluation.metrics["cross_validation"] = {
         {"folds", options.cv_folds}, {"by_group", options.by_group}, {"model", config.to_json()}};
+    for (const FeatureItem& item : features.items)
+      evaluation.paths.push_back(item.path);
     if (!options.output.empty())
       write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
     return evaluation;
@@ -226,6 +231,8 @@ Evaluation evaluate(const EvaluateOptions& options) {
   Evaluation evaluation = evaluate_scores(labels, trained.scores(features), trained.thresholds());
   evaluation.metrics["model"] = options.model.string();
   evaluation.metrics["features"] = options.features.string();
+  for (const FeatureItem& item : features.items)
+    evaluation.paths.push_back(item.path);
   if (!options.output.empty())
     write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
   return evaluation;

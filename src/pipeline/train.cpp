@@ -64,6 +64,7 @@ TrainSummary train(const TrainOptions& options, Log& log) {
   model.fit(features, labels, {config.seed, options.jobs, {}});
   model.save(file.state);
   file.training["report"] = model.training_report();
+  summary.training_report = file.training["report"];
   file.model = config.to_json();
   file.classes = labels.classes;
   file.multi_label = labels.multi_label;

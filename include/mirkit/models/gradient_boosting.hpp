@@ -26,7 +26,9 @@ struct GradientBoostingOptions {
 
 // Trees of one round (one per class) are grown in parallel over FitOptions::threads; each depends
 // only on the round's data, so the model is the same for any thread count. The report has
-// "rounds" (kept), "best_validation_log_loss" and "validation_items".
+// "rounds" (kept), "best_validation_log_loss", "validation_items", "feature_importances" (each
+// feature's share of the split gain in the kept rounds: XGBoost's total_gain, normalised) and
+// "curves": per grown round, the training and validation log loss and the validation accuracy.
 class GradientBoosting : public Classifier {
  public:
   explicit GradientBoosting(GradientBoostingOptions options = {});

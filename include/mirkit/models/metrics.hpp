@@ -58,4 +58,13 @@ MultiLabelMetrics multilabel_metrics(const dsp::Matrix& truth, const dsp::Matrix
 double average_precision(std::span<const float> truth, std::span<const float> scores);
 double roc_auc(std::span<const float> truth, std::span<const float> scores);
 
+// The points of average_precision's sum, one per distinct score threshold from the highest down
+// (sklearn.metrics.precision_recall_curve without its final (recall 0, precision 1) point).
+// Empty when there is no positive.
+struct PrecisionRecallPoint {
+  double threshold, precision, recall;
+};
+std::vector<PrecisionRecallPoint> precision_recall_curve(std::span<const float> truth,
+                                                         std::span<const float> scores);
+
 }  // namespace mirkit::models

@@ -16,6 +16,11 @@ struct Evaluation {
   Json metrics;       // accuracy, balanced_accuracy, macro_f1, micro_f1, log_loss, per_class,
                       // confusion; multi-label: mean_average_precision, macro_roc_auc, per tag
   std::string table;  // the same for people, aligned columns
+  // What the metrics were computed from, for a report that shows the items themselves.
+  LabelSet labels;
+  dsp::Matrix scores;              // items × classes
+  std::vector<double> thresholds;  // multi-label: per tag; else empty
+  std::vector<std::string> paths;  // each item's path, as the feature file records it
 };
 
 // `scores` is items × classes (probabilities, or tag probabilities with `thresholds`).

@@ -31,6 +31,7 @@ struct TrainSummary {
   std::vector<std::string> classes;
   bool multi_label = false;
   std::optional<Evaluation> cross_validation;
+  Json training_report;  // what the model recorded while fitting (ModelFile::training["report"])
   double seconds = 0.0;
 };
 
