@@ -74,10 +74,19 @@ cleanup() {
     done
   fi
   if [[ $rc -ne 0 ]]; then
-    for log in "$tmp"/log/*; do
+    # The jobs' own output, then the daemons' errors (their stderr only when the log is empty,
+    # i.e. the daemon died before it could open it), without the noise every start makes.
+    for log in "$tmp"/log/{extract-,merge-}*.out; do
       [[ -s $log ]] || continue
       echo "---- last lines of ${log#"$tmp"/}" >&2
-      tail -n 15 "$log" >&2
+      tail -n 12 "$log" >&2
+    done
+    for log in "$tmp"/log/*.log "$tmp"/log/{munged,slurmctld,slurmd}.out; do
+      [[ -s $log ]] || continue
+      [[ $log == */slurm*.out && -s ${log%.out}.log ]] && continue
+      errors=$(grep -iE 'error|fatal' "$log" |
+        grep -vE 'pmix|MPI: Cannot|state file|Trying backup' | tail -n 8)
+      [[ -n $errors ]] && printf -- '---- errors in %s\n%s\n' "${log#"$tmp"/}" "$errors" >&2
     done
   fi
   say "stopping the cluster"
@@ -225,7 +234,14 @@ while :; do
     COMPLETED) break ;;
     PENDING | RUNNING | CONFIGURING | COMPLETING | '') ;;
     *)
-      scontrol -o show job "$array_id" 2>/dev/null | grep -o 'ArrayTaskId=[0-9]* .*JobState=[A-Z_]*\|JobState=[A-Z_]* .*ExitCode=[0-9:]*' >&2 || true
+      scontrol -o show job "$array_id" 2>/dev/null | awk '{
+        for (i = 1; i <= NF; i++) {
+          split($i, kv, "=")
+          if (kv[1] == "ArrayTaskId") task = kv[2]
+          if (kv[1] == "JobState") state = kv[2]
+          if (kv[1] == "ExitCode") code = kv[2]
+        }
+        print "  extract task " task ": " state " (exit code " code ")" }' | sort >&2
       die 1 "the merge job ended $state (an extract task failed, or the merge did)" ;;
   esac
   ((SECONDS < deadline)) || die 1 "the jobs did not finish within ${timeout_s} s"
