@@ -8,7 +8,8 @@ readonly E2E_CONFIG=$E2E_ROOT/configs/features/gtzan.json
 
 say() { printf '%s: %s\n' "$E2E_NAME" "$*"; }
 # die CODE MESSAGE: exit codes follow DESIGN.md where they fit: 1 the check failed,
-# 2 usage, 3 the environment cannot run the check (missing package, not root, no binary).
+# 2 usage, 3 the environment failed (no binary, a tool that would not run); and 77, the automake
+# and CTest (SKIP_RETURN_CODE) convention for "cannot run here": not root, packages missing.
 die() {
   local code=$1
   shift
@@ -16,14 +17,14 @@ die() {
   exit "$code"
 }
 
-# e2e_need COMMAND... : each must be on PATH, else exit 3 naming the package set.
+# e2e_need COMMAND... : each must be on PATH, else exit 77 (skip) naming the package set.
 e2e_need() {
   local missing=()
   for command in "$@"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("$command")
   done
   [[ ${#missing[@]} -eq 0 ]] ||
-    die 3 "missing ${missing[*]} (install with: bash scripts/install-deps.sh scaleout)"
+    die 77 "cannot run here: missing ${missing[*]} (install with: bash scripts/install-deps.sh scaleout)"
 }
 
 # e2e_mirkit [PATH]: prints the absolute path of the mirkit binary; without PATH the release

@@ -5,8 +5,8 @@
 #   scripts/install-deps.sh [build] [demo] [scaleout]     (default: build)
 #
 #   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
-#          svm-train/svm-predict (the SVM parity test runs them) and numpy (the tests check
-#          docs/formats.md's numpy reader)
+#          svm-train/svm-predict (the SVM parity test runs them), numpy (the tests check
+#          docs/formats.md's numpy reader) and the scaleout set (the tests run both scripts)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 #   scaleout: Slurm (slurm-wlm) with munge, GNU parallel and sox, for scripts/slurm-e2e.sh and
 #          scripts/parallel-e2e.sh (docs/scale-out.md)
@@ -25,7 +25,7 @@ scaleout_packages=(slurm-wlm munge parallel sox)
 wanted=()
 for set in "${@:-build}"; do
   case "$set" in
-    build) wanted+=("${build_packages[@]}") ;;
+    build) wanted+=("${build_packages[@]}" "${scaleout_packages[@]}") ;;
     demo) wanted+=("${demo_packages[@]}") ;;
     scaleout) wanted+=("${scaleout_packages[@]}") ;;
     *) echo "install-deps.sh: unknown package set '$set' (known: build, demo, scaleout)" >&2; exit 2 ;;

@@ -13,7 +13,8 @@
 #   --keep     keep the temp folder for a look afterwards
 #
 # Needs `bash scripts/install-deps.sh scaleout` (parallel, sox). No root, no network.
-# Exit codes: 0 pass; 1 the check failed; 2 usage; 3 the environment cannot run it.
+# Exit codes: 0 pass; 1 the check failed; 2 usage; 3 the environment failed (no binary);
+# 77 cannot run here (packages missing: CTest counts it skipped).
 set -euo pipefail
 E2E_NAME=parallel-e2e
 # shellcheck source=scripts/e2e-common.sh
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die 2 "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -39,7 +40,7 @@ done
 e2e_need parallel sox cmp timeout
 # Debian's parallel is GNU parallel; moreutils ships another `parallel` with other options.
 parallel --version 2>/dev/null | grep -q 'GNU parallel' ||
-  die 3 "'parallel' on PATH is not GNU parallel (moreutils' one?); install the parallel package"
+  die 77 "cannot run here: 'parallel' on PATH is not GNU parallel (moreutils' one?); install the parallel package"
 mirkit=$(e2e_mirkit "$mirkit_arg") || exit $?
 
 tmp=$(mktemp -d /tmp/mirkit-parallel-e2e.XXXXXX)
@@ -54,8 +55,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'say "interrupted"; exit 130' INT
+trap 'say "terminated"; exit 143' TERM
 
 cd "$tmp"  # paths in the feature files are relative to here
 say "temp folder $tmp"

@@ -14,7 +14,8 @@
 #   --keep     keep the temp folder (config, logs, outputs) for a look afterwards
 #
 # Needs root (the daemons run as root) and `bash scripts/install-deps.sh scaleout`.
-# Exit codes: 0 pass; 1 the check failed; 2 usage; 3 the environment cannot run it.
+# Exit codes: 0 pass; 1 the check failed; 2 usage; 3 the environment failed (no binary, a daemon
+# tool would not run); 77 cannot run here (not root, packages missing: CTest counts it skipped).
 set -euo pipefail
 E2E_NAME=slurm-e2e
 # shellcheck source=scripts/e2e-common.sh
@@ -28,14 +29,14 @@ while [[ $# -gt 0 ]]; do
     --files) files=${2:?--files needs a number}; shift 2 ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die 2 "unknown argument '$1' (see --help)" ;;
   esac
 done
 [[ $shards =~ ^[1-9][0-9]*$ && $files =~ ^[1-9][0-9]*$ && $timeout_s =~ ^[1-9][0-9]*$ ]] ||
   die 2 "--shards, --files and --timeout take positive whole numbers"
 
-[[ $(id -u) -eq 0 ]] || die 3 "must run as root (it starts munged, slurmctld and slurmd)"
+[[ $(id -u) -eq 0 ]] || die 77 "cannot run here: must run as root (it starts munged, slurmctld and slurmd)"
 e2e_need munged mungekey slurmctld slurmd sbatch squeue scontrol sinfo scancel sox cmp python3
 mirkit=$(e2e_mirkit "$mirkit_arg") || exit $?
 
@@ -101,8 +102,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'say "interrupted"; exit 130' INT
+trap 'say "terminated"; exit 143' TERM
 
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND every 0.2 s until it succeeds.
 wait_for() {
