@@ -1,8 +1,10 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the sourcing scripts
 # Shared by scripts/slurm-e2e.sh and scripts/parallel-e2e.sh (sourced, not run): the binary,
 # the input set, the single local run both compare against, and messages.
 # The sourcing script sets E2E_NAME before sourcing.
 
-readonly E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly E2E_ROOT
 readonly E2E_DEFAULT_MIRKIT=$E2E_ROOT/build/release/apps/mirkit/mirkit
 readonly E2E_CONFIG=$E2E_ROOT/configs/features/gtzan.json
 

@@ -187,6 +187,7 @@ wait_for 30 slurmctld bash -c 'scontrol ping | grep -q "is UP"'
 alive "$slurmctld_pid" slurmctld
 slurmd -D -N localhost -f "$SLURM_CONF" >>"$tmp/log/slurmd.out" 2>&1 &
 slurmd_pid=$!
+# shellcheck disable=SC2016  # expanded by the inner bash, on each poll
 wait_for 30 "the node" bash -c '[[ $(sinfo -h -N -n localhost -o %T) == idle* ]]'
 alive "$slurmd_pid" slurmd
 say "cluster up: $(sinfo -h -N -o '%N %T %c CPUs')"
