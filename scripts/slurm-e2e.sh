@@ -141,8 +141,10 @@ for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 cpus=$(nproc)
-memory_mb=$(free -m | awk '/^Mem:/ { print $2 }')
-host=$(hostname -s)  # slurmctld only runs where SlurmctldHost names this host
+# /proc and uname rather than free and hostname: a minimal container may lack procps.
+memory_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+host=$(uname -n)
+host=${host%%.*}  # slurmctld only runs where SlurmctldHost names this host (short name)
 
 export SLURM_CONF=$tmp/slurm.conf
 cat >"$SLURM_CONF" <<EOF
