@@ -249,12 +249,15 @@ while :; do
       die 1 "the merge job ended $state (an extract task failed, or the merge did)" ;;
   esac
   ((SECONDS < deadline)) || die 1 "the jobs did not finish within ${timeout_s} s"
+  kill -0 "$slurmctld_pid" 2>/dev/null || die 1 "slurmctld died while the jobs ran"
+  kill -0 "$slurmd_pid" 2>/dev/null || die 1 "slurmd died while the jobs ran"
   sleep 1
 done
 
 # Each part must say which shard it is: the tasks took I/N from the array environment.
 for ((i = 0; i < shards; i++)); do
-  "$mirkit" info "parts/part-$i.safetensors" | grep -q "\"shard\":\\[$i,$shards\\]" ||
+  info=$("$mirkit" info "parts/part-$i.safetensors" 2>&1) || info=''
+  [[ $info == *"\"shard\":[$i,$shards]"* ]] ||
     die 1 "parts/part-$i.safetensors is missing or is not shard $i/$shards"
 done
 say "all $shards array tasks wrote their shard; merge completed"
