@@ -2,13 +2,16 @@
 # Installs the Debian packages mirkit needs, only those missing. Idempotent, non-interactive,
 # and silent when nothing is missing.
 #
-#   scripts/install-deps.sh [build] [demo]     (default: build)
+#   scripts/install-deps.sh [build] [demo] [scaleout]     (default: build)
 #
 #   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
-#          svm-train/svm-predict (the SVM parity test runs them) and numpy (the tests check
-#          docs/formats.md's numpy reader), cairo with the DejaVu fonts (figures) and
-#          chromium (the report test opens the HTML report headless)
+#          svm-train/svm-predict (the SVM parity test runs them), numpy (the tests check
+#          docs/formats.md's numpy reader), cairo with the DejaVu fonts (figures),
+#          chromium (the report test opens the HTML report headless) and the scaleout set
+#          (the tests run both end-to-end scripts)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
+#   scaleout: Slurm (slurm-wlm) with munge, GNU parallel and sox, for scripts/slurm-e2e.sh and
+#          scripts/parallel-e2e.sh (docs/scale-out.md)
 set -euo pipefail
 
 build_packages=(
@@ -21,13 +24,15 @@ build_packages=(
   chromium
 )
 demo_packages=(fluidsynth fluid-soundfont-gm sox)
+scaleout_packages=(slurm-wlm munge parallel sox)
 
 wanted=()
 for set in "${@:-build}"; do
   case "$set" in
-    build) wanted+=("${build_packages[@]}") ;;
+    build) wanted+=("${build_packages[@]}" "${scaleout_packages[@]}") ;;
     demo) wanted+=("${demo_packages[@]}") ;;
-    *) echo "install-deps.sh: unknown package set '$set' (known: build, demo)" >&2; exit 2 ;;
+    scaleout) wanted+=("${scaleout_packages[@]}") ;;
+    *) echo "install-deps.sh: unknown package set '$set' (known: build, demo, scaleout)" >&2; exit 2 ;;
   esac
 done
 

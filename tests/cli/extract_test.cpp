@@ -232,6 +232,29 @@ TEST(ExtractCommand, ShardsMergeToTheSingleRunByteForByte) {
   EXPECT_EQ(read_all(dir / "all.safetensors"), read_all(dir / "merged.safetensors"));
 }
 
+TEST(ExtractCommand, AnEmptyShardWritesAnEmptyFileSoAJobArrayWiderThanTheInputsSucceeds) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1);  // 2 files over 8 shards: at least 6 shards are empty
+  ASSERT_EQ(mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o",
+                    (dir / "all.safetensors").string()})
+                .exit_code,
+            0);
+  std::vector<std::string> merge = {"merge"};
+  std::size_t empty = 0;
+  for (int shard = 0; shard < 8; ++shard) {
+    const std::string out = (dir / ("part" + std::to_string(shard) + ".safetensors")).string();
+    const auto result = mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o", out,
+                                "--shard", std::to_string(shard) + "/8"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    if (read(out).items.empty()) ++empty;
+    merge.push_back(out);
+  }
+  EXPECT_GE(empty, 6u);
+  merge.insert(merge.end(), {"-o", (dir / "merged.safetensors").string()});
+  ASSERT_EQ(mirkit(merge).exit_code, 0);
+  EXPECT_EQ(read_all(dir / "all.safetensors"), read_all(dir / "merged.safetensors"));
+}
+
 TEST(ExtractCommand, ShardDefaultsFromTheSlurmArrayEnvironment) {
   test::TempDir dir;
   make_dataset(dir / "data", 3);
