@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
 #include "support/audio_files.hpp"
@@ -22,20 +23,11 @@
 
 namespace mirkit {
 namespace {
+using test::mirkit;
+using test::read_all;
 namespace fs = std::filesystem;
 
 const std::string kGtzan = std::string(MIRKIT_CONFIG_DIR) + "/features/gtzan.json";
-
-test::RunResult mirkit(const std::vector<std::string>& args, const std::string& in = {}) {
-  return test::run_program(MIRKIT_BINARY, args, in);
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 template <typename T>
 void put(std::string& out, T value) {

@@ -1,16 +1,14 @@
 // The program's global behaviour: --version, --help, exit codes for usage errors.
 #include <gtest/gtest.h>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/version.hpp"
 #include "support/run.hpp"
 
 namespace mirkit {
 namespace {
-
-test::RunResult mirkit(const std::vector<std::string>& args) {
-  return test::run_program(MIRKIT_BINARY, args);
-}
+using test::mirkit;
 
 TEST(Cli, VersionNamesTheVersion) {
   const auto result = mirkit({"--version"});

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
 #include "support/audio_files.hpp"
@@ -25,21 +26,12 @@ extern char** environ;
 
 namespace mirkit {
 namespace {
+using test::mirkit;
+using test::read_all;
 namespace fs = std::filesystem;
 
 const std::string kMfcc = std::string(MIRKIT_CONFIG_DIR) + "/features/mfcc.json";
 const std::string kGtzan = std::string(MIRKIT_CONFIG_DIR) + "/features/gtzan.json";
-
-test::RunResult mirkit(const std::vector<std::string>& args, const std::string& in = {}) {
-  return test::run_program(MIRKIT_BINARY, args, in);
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // A GTZAN-style folder: classes × clips of tones, each clip a different pitch.
 void make_dataset(const fs::path& root, int clips_per_class, double seconds = 1.0,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "support/audio_files.hpp"
 #include "support/run.hpp"
@@ -12,12 +13,9 @@
 
 namespace mirkit {
 namespace {
+using test::mirkit;
 
 using test::FileFormat;
-
-test::RunResult mirkit(const std::vector<std::string>& args, const std::string& in = {}) {
-  return test::run_program(MIRKIT_BINARY, args, in);
-}
 
 TEST(InfoCommand, PrintsOneJsonObjectPerFileForEveryFormat) {
   test::TempDir dir;

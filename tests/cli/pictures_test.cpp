@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "plot/image_checks.hpp"
@@ -15,20 +16,11 @@
 
 namespace mirkit {
 namespace {
+using test::mirkit;
+using test::read_all;
 namespace fs = std::filesystem;
 
 const std::string kGtzan = std::string(MIRKIT_CONFIG_DIR) + "/features/gtzan.json";
-
-test::RunResult mirkit(const std::vector<std::string>& args) {
-  return test::run_program(MIRKIT_BINARY, args);
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Three classes of tones, `clips` each; every third "mid" clip is a "high" tone, so that a
 // model trained on them makes mistakes the report can list.

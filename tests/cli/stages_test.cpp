@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
@@ -18,21 +19,12 @@
 
 namespace mirkit {
 namespace {
+using test::mirkit;
+using test::read_all;
 namespace fs = std::filesystem;
 
 const std::string kConfigs = MIRKIT_CONFIG_DIR;
 const std::string kGtzan = kConfigs + "/features/gtzan.json";
-
-test::RunResult mirkit(const std::vector<std::string>& args, const std::string& in = {}) {
-  return test::run_program(MIRKIT_BINARY, args, in);
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Three classes of clearly different tones (low, mid, high), `clips` each, 1 s.
 void make_classes(const fs::path& root, int clips, double seconds = 1.0) {
