@@ -21,6 +21,16 @@ ExitCode run_merge(const MergeCommand& command, Log& log) {
       throw usage_error(std::string("merge: ") + error.what());
     }
   }
+  const std::vector<int> missing = pipeline::missing_shards(files);
+  if (!missing.empty()) {
+    std::string list;
+    for (const int i : missing)
+      list += (list.empty() ? "" : ", ") + std::to_string(i) + "/" +
+              std::to_string(files.front().shard->second);
+    log.warning("merge: shard" + std::string(missing.size() > 1 ? "s " : " ") + list +
+                " of this run " + (missing.size() > 1 ? "are" : "is") +
+                " missing: the result is a new collection of the shards given, not the whole run");
+  }
   const pipeline::FeatureFile merged =
       pipeline::merge_feature_files(std::move(files), command.inputs);
   pipeline::write_feature_file(command.output, merged);
@@ -39,7 +49,8 @@ void add_merge_command(CLI::App& app, Runner& runner) {
   sub->footer(
       "Refuses files whose config hashes differ, naming both. The shards of one run\n"
       "(extract --shard I/N, every I once) are put back in the run's order: the result is\n"
-      "byte-identical to extracting everything in one run.\n\n"
+      "byte-identical to extracting everything in one run. Some shards of a run but not all:\n"
+      "joined as a new collection, with a warning naming the missing ones.\n\n"
       "Examples:\n"
       "  mirkit merge part-*.safetensors -o all.safetensors\n"
       "  mirkit merge rock.safetensors jazz.safetensors -o both.safetensors");

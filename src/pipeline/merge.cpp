@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "mirkit/core/error.hpp"
@@ -9,22 +10,39 @@
 namespace mirkit::pipeline {
 namespace {
 
-// True when the files are all the shards of one run, each exactly once.
-bool are_all_shards_of_one_run(const std::vector<FeatureFile>& files) {
+// The shard indices when the files are shards of one run (same inputs and shard count), each at
+// most once; none otherwise.
+std::optional<std::set<int>> shards_of_one_run(const std::vector<FeatureFile>& files) {
   const FeatureFile& first = files.front();
-  if (!first.shard || first.shard->second != static_cast<int>(files.size())) return false;
+  if (!first.shard) return std::nullopt;
   std::set<int> seen;
   for (const FeatureFile& file : files) {
     if (!file.shard || file.shard->second != first.shard->second ||
         file.run_inputs_hash != first.run_inputs_hash || file.run_inputs != first.run_inputs ||
         !seen.insert(file.shard->first).second) {
-      return false;
+      return std::nullopt;
     }
   }
-  return true;
+  return seen;
+}
+
+// True when the files are all the shards of one run, each exactly once.
+bool are_all_shards_of_one_run(const std::vector<FeatureFile>& files) {
+  const auto shards = shards_of_one_run(files);
+  return shards && static_cast<int>(shards->size()) == files.front().shard->second;
 }
 
 }  // namespace
+
+std::vector<int> missing_shards(const std::vector<FeatureFile>& files) {
+  if (files.empty()) return {};
+  const auto shards = shards_of_one_run(files);
+  if (!shards) return {};
+  std::vector<int> missing;
+  for (int i = 0; i < files.front().shard->second; ++i)
+    if (!shards->count(i)) missing.push_back(i);
+  return missing;
+}
 
 FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>& indices) {
   FeatureFile out = file;

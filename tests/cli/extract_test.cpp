@@ -219,9 +219,18 @@ TEST(ExtractCommand, ShardsMergeToTheSingleRunByteForByte) {
     merge.push_back(out);
   }
   EXPECT_EQ(items, 12u);
+  const std::vector<std::string> parts(merge.begin() + 1, merge.end());
   merge.insert(merge.end(), {"-o", (dir / "merged.safetensors").string()});
-  ASSERT_EQ(mirkit(merge).exit_code, 0);
+  const auto merged = mirkit(merge);
+  ASSERT_EQ(merged.exit_code, 0);
+  EXPECT_EQ(merged.err.find("missing"), std::string::npos) << merged.err;
   EXPECT_EQ(read_all(dir / "all.safetensors"), read_all(dir / "merged.safetensors"));
+
+  // Two of the three (part 2 and part 1): joined, with a warning naming the shard not given.
+  const auto partial =
+      mirkit({"merge", parts[0], parts[1], "-o", (dir / "partial.safetensors").string()});
+  EXPECT_EQ(partial.exit_code, 0);
+  EXPECT_NE(partial.err.find("shard 0/3 of this run is missing"), std::string::npos) << partial.err;
 }
 
 TEST(ExtractCommand, AnEmptyShardWritesAnEmptyFileSoAJobArrayWiderThanTheInputsSucceeds) {

@@ -20,6 +20,10 @@ namespace mirkit::pipeline {
 FeatureFile merge_feature_files(std::vector<FeatureFile> files,
                                 const std::vector<std::string>& names);
 
+// When the files are shards of one run, each at most once, but not all of them: the missing
+// shard indices (a merge of them is a new collection, not the run). Otherwise empty.
+std::vector<int> missing_shards(const std::vector<FeatureFile>& files);
+
 struct SplitOptions {
   double test_fraction = 0.2;  // of the items (or of the groups, with group_by)
   bool stratify = false;       // keep each class's share in both parts
