@@ -1,0 +1,92 @@
+// Element-wise activations and their derivatives, written from the output where that is exact
+// (sigmoid: y(1 − y), tanh: 1 − y², ELU below 0: y + α) and from the input otherwise.
+#include <cmath>
+#include <numbers>
+
+#include "layers.hpp"
+
+namespace mirkit::nn::train {
+
+void Activation::forward(const Tensor& in, Tensor& out, const Pass&) {
+  out.resize(in.shape());
+  const float* x = in.data();
+  float* y = out.data();
+  const std::int64_t size = in.size();
+  switch (type_) {
+    case ActivationType::relu:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+      break;
+    case ActivationType::leaky_relu:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = x[i] >= 0.0f ? x[i] : alpha_ * x[i];
+      break;
+    case ActivationType::elu:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = x[i] > 0.0f ? x[i] : alpha_ * std::expm1(x[i]);
+      break;
+    case ActivationType::gelu:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * static_cast<float>(std::numbers::sqrt2 / 2)));
+      break;
+    case ActivationType::sigmoid:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = 1.0f / (1.0f + std::exp(-x[i]));
+      break;
+    case ActivationType::tanh:
+      for (std::int64_t i = 0; i < size; ++i)
+        y[i] = std::tanh(x[i]);
+      break;
+  }
+}
+
+void Activation::backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                          Tensor& grad_in) {
+  grad_in.resize(in.shape());
+  const float* x = in.data();
+  const float* y = out.data();
+  const float* dy = grad_out.data();
+  float* dx = grad_in.data();
+  const std::int64_t size = in.size();
+  switch (type_) {
+    case ActivationType::relu:
+      for (std::int64_t i = 0; i < size; ++i)
+        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+      break;
+    case ActivationType::leaky_relu:
+      for (std::int64_t i = 0; i < size; ++i)
+        dx[i] = x[i] >= 0.0f ? dy[i] : alpha_ * dy[i];
+      break;
+    case ActivationType::elu:
+      for (std::int64_t i = 0; i < size; ++i)
+        dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha_);
+      break;
+    case ActivationType::gelu: {
+      const double inv_sqrt2 = std::numbers::sqrt2 / 2;
+      const double inv_sqrt_2pi = std::numbers::inv_sqrtpi * inv_sqrt2;
+      for (std::int64_t i = 0; i < size; ++i) {
+        const double v = x[i];
+        const double cdf = 0.5 * (1.0 + std::erf(v * inv_sqrt2));
+        const double pdf = inv_sqrt_2pi * std::exp(-0.5 * v * v);
+        dx[i] = static_cast<float>(dy[i] * (cdf + v * pdf));
+      }
+      break;
+    }
+    case ActivationType::sigmoid:
+      for (std::int64_t i = 0; i < size; ++i)
+        dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+      break;
+    case ActivationType::tanh:
+      for (std::int64_t i = 0; i < size; ++i)
+        dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+      break;
+  }
+}
+
+std::unique_ptr<TrainLayer> Activation::replicate() const {
+  auto copy = std::make_unique<Activation>(type_, alpha_);
+  copy->frozen_ = frozen_;
+  return copy;
+}
+
+}  // namespace mirkit::nn::train
