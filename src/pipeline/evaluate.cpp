@@ -5,9 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
+#include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/metrics.hpp"
 #include "mirkit/pipeline/model_file.hpp"
@@ -103,12 +105,17 @@ Json apply_override(Json recipe, const std::string& assignment) {
   }
   static const std::vector<std::string> kTop = {
       "description", "model", "params", "preprocessing", "class_weight", "multi_label", "seed"};
+  // A network recipe's sections; a bare key there is a training setting (epochs=5).
+  static const std::vector<std::string> kNetworkTop = {
+      "description", "model", "network", "training", "augment", "fine_tune", "multi_label"};
+  const bool network = is_network_recipe(recipe);
   std::vector<std::string> path;
   std::stringstream parts(key);
   for (std::string part; std::getline(parts, part, '.');)
     path.push_back(part);
-  if (std::find(kTop.begin(), kTop.end(), path.front()) == kTop.end()) {
-    path.insert(path.begin(), "params");
+  const auto& top = network ? kNetworkTop : kTop;
+  if (std::find(top.begin(), top.end(), path.front()) == top.end()) {
+    path.insert(path.begin(), network ? "training" : "params");
   }
   Json* node = &recipe;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
@@ -166,10 +173,57 @@ dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const Feat
   return scores;
 }
 
-models::ModelConfig resolve_model_config(const std::string& model,
-                                         const std::vector<std::string>& overrides) {
+namespace {
+
+bool is_network_file(const std::filesystem::path& path) {
+  try {
+    const io::TensorFile header = io::read_safetensors_header(path);
+    return header.metadata.is_object() && header.metadata.value("kind", std::string()) == "nn";
+  } catch (const Error&) {
+    return false;  // not readable as one: read_model_file says what is wrong
+  }
+}
+
+// A network scores each item's frames window by window, the windows' probabilities averaged,
+// exactly as `predict` scores a clip.
+Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& features) {
+  std::unique_ptr<ClipScorer> scorer;
+  try {
+    scorer = ClipScorer::load(options.model);
+  } catch (const Error& error) {
+    throw usage_error(std::string("evaluate: ") + error.cause());
+  }
+  if (scorer->feature_config_hash() != features.config_hash) {
+    throw usage_error("evaluate: " + options.features.string() +
+                      " was extracted with config hash " + features.config_hash + ", but " +
+                      options.model.string() + " reads features of config hash " +
+                      scorer->feature_config_hash() +
+                      ": extract the test data with the model's recipe");
+  }
+  const LabelSet labels =
+      LabelSet::from_items(features.items, scorer->multi_label(), &scorer->classes());
+  Evaluation evaluation =
+      evaluate_scores(labels, scorer->score_items(features, "mean"),
+                      scorer->multi_label() ? scorer->thresholds() : std::vector<double>{});
+  evaluation.metrics["model"] = options.model.string();
+  evaluation.metrics["features"] = options.features.string();
+  for (const FeatureItem& item : features.items)
+    evaluation.paths.push_back(item.path);
+  if (!options.output.empty())
+    write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
+  return evaluation;
+}
+
+}  // namespace
+
+bool is_network_recipe(const Json& recipe) {
+  return recipe.is_object() && recipe.value("model", Json()) == "network";
+}
+
+Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,
+                       std::string& where) {
   Json recipe;
-  std::string where = "model '" + model + "'";
+  where = "model '" + model + "'";
   std::error_code code;
   if (model.ends_with(".json") || std::filesystem::is_regular_file(model, code)) {
     std::string text;
@@ -189,6 +243,18 @@ models::ModelConfig resolve_model_config(const std::string& model,
   }
   for (const std::string& assignment : overrides)
     recipe = apply_override(recipe, assignment);
+  return recipe;
+}
+
+models::ModelConfig resolve_model_config(const std::string& model,
+                                         const std::vector<std::string>& overrides) {
+  std::string where;
+  const Json recipe = load_model_recipe(model, overrides, where);
+  if (is_network_recipe(recipe)) {
+    throw usage_error(where +
+                      ": a network recipe is trained by `mirkit train`, one model at a "
+                      "time; cross-validation (--cv) takes the classical models");
+  }
   return models::read_model_config(recipe, where);
 }
 
@@ -213,6 +279,7 @@ Evaluation evaluate(const EvaluateOptions& options) {
       write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
     return evaluation;
   }
+  if (is_network_file(options.model)) return evaluate_network(options, features);
   ModelFile model;
   try {
     model = read_model_file(options.model);

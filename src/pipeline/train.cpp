@@ -6,6 +6,7 @@
 #include "mirkit/core/hash.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 #include "mirkit/version.hpp"
+#include "network_training.hpp"
 
 namespace mirkit::pipeline {
 namespace {
@@ -28,7 +29,10 @@ std::string data_hash(const FeatureFile& features) {
 
 TrainSummary train(const TrainOptions& options, Log& log) {
   const auto start = std::chrono::steady_clock::now();
-  models::ModelConfig config = resolve_model_config(options.model, options.overrides);
+  std::string where;
+  const Json recipe = load_model_recipe(options.model, options.overrides, where);
+  if (is_network_recipe(recipe)) return train_network_model(options, recipe, where, log);
+  models::ModelConfig config = models::read_model_config(recipe, where);
   if (options.seed) config.seed = *options.seed;
   FeatureFile features;
   try {

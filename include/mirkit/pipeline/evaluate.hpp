@@ -44,6 +44,12 @@ dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const Feat
 // parameter, "preprocessing.standardize=false" reaches into the recipe). Usage Errors name the key.
 models::ModelConfig resolve_model_config(const std::string& model,
                                          const std::vector<std::string>& overrides);
+// The same recipe as JSON, before it is read as a classical model's: a network recipe
+// ("model": "network", see docs/training.md) goes to nn::train_network instead. `where`
+// receives the name to use in errors.
+Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,
+                       std::string& where);
+bool is_network_recipe(const Json& recipe);
 
 struct EvaluateOptions {
   std::filesystem::path model;  // a trained model file; or, with cv_folds, empty

@@ -1,0 +1,104 @@
+// `mirkit train` with a network recipe: the feature file's frame sequences become the training
+// clips, the labels their targets, and nn::train_network writes a model file that evaluate and
+// predict load like any network.
+#include "network_training.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/nn/training.hpp"
+#include "mirkit/pipeline/feature_file.hpp"
+#include "mirkit/pipeline/trained_model.hpp"
+
+namespace mirkit::pipeline {
+namespace {
+
+std::string epoch_line(const nn::EpochReport& r) {
+  char line[256];
+  int used = std::snprintf(line, sizeof(line), "epoch %*d/%d  lr %.2e  loss %.4f",
+                           static_cast<int>(std::to_string(r.epochs).size()), r.epoch, r.epochs,
+                           r.learning_rate, r.train_loss);
+  if (r.validation_loss) {
+    used +=
+        std::snprintf(line + used, sizeof(line) - static_cast<std::size_t>(used),
+                      "  val_loss %.4f  val_acc %.3f", *r.validation_loss, *r.validation_accuracy);
+  }
+  std::snprintf(line + used, sizeof(line) - static_cast<std::size_t>(used), "  %.1f s%s", r.seconds,
+                r.best ? "  *" : "");
+  return line;
+}
+
+}  // namespace
+
+TrainSummary train_network_model(const TrainOptions& options, const Json& recipe,
+                                 const std::string& where, Log& log) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.cv_folds > 0) {
+    throw usage_error(
+        "train: --cv is for the classical models; a network recipe holds out "
+        "training.validation_fraction of the clips instead");
+  }
+  FeatureFile features;
+  try {
+    features = read_feature_file(options.features);
+  } catch (const Error& error) {
+    throw usage_error(std::string("train: ") + error.what());
+  }
+  if (features.items.empty())
+    throw usage_error("train: " + options.features.string() + " holds no items");
+  if (features.layout != FeatureLayout::frames) {
+    throw usage_error("train: " + options.features.string() +
+                      " holds one vector per clip; a network learns from frame sequences: "
+                      "extract with a recipe whose \"output\" is \"frames\" (e.g. "
+                      "configs/features/logmel-patches.json)");
+  }
+  const bool multi_label = options.multi_label || recipe.value("multi_label", false);
+  const LabelSet labels = LabelSet::from_items(features.items, multi_label);
+  if (labels.classes.size() < 2) {
+    throw usage_error("train: " + options.features.string() + " has a single class ('" +
+                      labels.classes.front() + "'); a classifier needs at least two");
+  }
+
+  nn::TrainingSet data;
+  data.dims = static_cast<std::int64_t>(features.dims());
+  const auto classes = static_cast<Eigen::Index>(labels.classes.size());
+  data.targets = nn::RowMatrix::Zero(static_cast<Eigen::Index>(features.items.size()), classes);
+  for (std::size_t i = 0; i < features.items.size(); ++i) {
+    const auto rows = features.rows_of(i);
+    data.clips.emplace_back(rows.data(), static_cast<std::size_t>(rows.size()));
+    data.groups.push_back(features.items[i].group);
+    const auto row = static_cast<Eigen::Index>(i);
+    if (labels.multi_label) {
+      data.targets.row(row) = labels.tags.row(row);
+    } else {
+      data.targets(row, labels.single[i]) = 1.0f;
+    }
+  }
+
+  nn::NetworkTrainingOptions training;
+  training.recipe = recipe;
+  training.where = where;
+  training.classes = labels.classes;
+  training.multi_label = labels.multi_label;
+  training.features = features.config;
+  training.threads = options.jobs;
+  training.seed = options.seed;
+  training.progress = [&log](const nn::EpochReport& report) { log.info(epoch_line(report)); };
+  const nn::NetworkTrainingResult result = nn::train_network(data, training);
+  write_file_atomically(options.output, result.model);
+
+  TrainSummary summary;
+  summary.items = features.items.size();
+  summary.classes = labels.classes;
+  summary.multi_label = labels.multi_label;
+  summary.training_report = result.report;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log.info("kept epoch " + std::to_string(result.best_epoch) + " of " +
+           std::to_string(result.epochs.size()) + " (" + std::to_string(result.training_clips) +
+           " training clips, " + std::to_string(result.validation_clips) + " for validation)");
+  return summary;
+}
+
+}  // namespace mirkit::pipeline
