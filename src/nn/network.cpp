@@ -23,8 +23,17 @@ const Json& member(const Json& object, const std::string& key, const std::string
   return object[key];
 }
 
-// Sigmoid or softmax of each row of logits, in place.
-void to_probabilities(OutputKind output, MatrixMap logits) {
+// Sigmoid or softmax of each row of logits, in place; with tasks, a softmax over each task's
+// classes.
+void to_probabilities(OutputKind output, const std::vector<std::pair<int, int>>& tasks,
+                      MatrixMap logits) {
+  if (!tasks.empty()) {
+    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+      for (const auto& [begin, end] : tasks)
+        softmax_inplace(logits.data() + r * logits.cols() + begin, end - begin);
+    }
+    return;
+  }
   if (output == OutputKind::multi_label) {
     logits = (1.0f / (1.0f + (-logits.array()).exp())).matrix();
     return;
@@ -111,9 +120,28 @@ Network Network::from_tensor_file(const io::TensorFile& file, const std::string&
     network.output_ = OutputKind::single_label;
   } else if (output == "sigmoid") {
     network.output_ = OutputKind::multi_label;
+  } else if (output == "softmax_per_task") {
+    // Multi-task heads: one label per task, so a clip has several labels (multi-label), each
+    // task's classes a contiguous range with a softmax of its own.
+    network.output_ = OutputKind::multi_label;
+    const Json& tasks = member(meta, "tasks", where);
+    int next = 0;
+    for (const Json& task : tasks) {
+      const Json& range = task.is_object() ? task.value("classes", Json()) : Json();
+      if (!range.is_array() || range.size() != 2 || range[0] != next ||
+          range[1].get<int>() <= next) {
+        fail(where, "'tasks' must list consecutive class ranges {\"classes\": [begin, end]}");
+      }
+      network.tasks_.emplace_back(next, range[1].get<int>());
+      next = range[1].get<int>();
+    }
+    if (next != static_cast<int>(network.classes_.size()))
+      fail(where, "'tasks' must cover every class");
   } else {
-    fail(where, "'output' must be 'softmax' (single-label) or 'sigmoid' (multi-label), got " +
-                    output.dump());
+    fail(where,
+         "'output' must be 'softmax' (single-label), 'sigmoid' (multi-label) or "
+         "'softmax_per_task', got " +
+             output.dump());
   }
   network.features_ = meta.contains("features") ? meta["features"].dump() : "null";
 
@@ -194,7 +222,7 @@ Tensor Network::forward(const Tensor& input) const {
 Tensor Network::predict(const Tensor& input) const {
   Tensor out = forward(input);
   const std::int64_t classes = out.dim(-1);
-  to_probabilities(output_, out.matrix(out.size() / classes, classes));
+  to_probabilities(output_, tasks_, out.matrix(out.size() / classes, classes));
   return out;
 }
 
@@ -261,7 +289,7 @@ WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& fr
   }
 
   result.windows = logits;
-  to_probabilities(output_, MatrixMap(result.windows.data(), count, classes));
+  to_probabilities(output_, tasks_, MatrixMap(result.windows.data(), count, classes));
   const RowMatrix& p = result.windows;
   switch (aggregate) {
     case Aggregate::mean:
@@ -273,7 +301,13 @@ WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& fr
     case Aggregate::vote: {
       result.clip = Eigen::VectorXf::Zero(classes);
       for (std::int64_t w = 0; w < count; ++w) {
-        if (output_ == OutputKind::multi_label) {
+        if (!tasks_.empty()) {
+          for (const auto& [begin, end] : tasks_) {
+            Eigen::Index top;
+            p.row(w).segment(begin, end - begin).maxCoeff(&top);
+            result.clip[begin + top] += 1.0f;
+          }
+        } else if (output_ == OutputKind::multi_label) {
           result.clip += (p.row(w).array() >= 0.5f).cast<float>().matrix().transpose();
         } else {
           Eigen::Index top;

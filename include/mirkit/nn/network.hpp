@@ -80,6 +80,9 @@ class Network {
   const Shape& input_shape() const { return input_shape_; }
   const std::vector<std::string>& classes() const { return classes_; }
   OutputKind output() const { return output_; }
+  // Multi-task heads ("output": "softmax_per_task"): each task's class range [begin, end),
+  // a softmax each; empty otherwise.
+  const std::vector<std::pair<int, int>>& tasks() const { return tasks_; }
   // The extraction config the model was trained on, as JSON text ("null" if none): what
   // `mirkit predict` hands to the feature extractor.
   const std::string& features_json() const { return features_; }
@@ -96,6 +99,7 @@ class Network {
   Shape input_shape_;
   std::vector<std::string> classes_;
   OutputKind output_ = OutputKind::single_label;
+  std::vector<std::pair<int, int>> tasks_;
   std::shared_ptr<const Layer> layers_;  // immutable: copies of a Network share it
 };
 

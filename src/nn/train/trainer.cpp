@@ -417,11 +417,18 @@ double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examp
 }
 
 std::string Trainer::export_model(const Json& report) const {
-  Json metadata = {
-      {"classes", options_.classes},
-      {"output", options_.multi_label && s_.loss.groups.empty() ? "sigmoid" : "softmax"},
-      {"features", options_.features},
-      {"training", report}};
+  Json metadata = {{"classes", options_.classes},
+                   {"output", options_.multi_label ? "sigmoid" : "softmax"},
+                   {"features", options_.features},
+                   {"training", report}};
+  if (!s_.loss.groups.empty()) {
+    metadata["output"] = "softmax_per_task";
+    for (std::size_t k = 0; k < s_.loss.groups.size(); ++k) {
+      metadata["tasks"].push_back(
+          {{"name", s_.training["tasks"][k]},
+           {"classes", {s_.loss.groups[k].first, s_.loss.groups[k].second}}});
+    }
+  }
   return io::encode_safetensors(train::export_network(net_, metadata));
 }
 
@@ -455,9 +462,7 @@ void Trainer::validate(const std::string& model, const std::vector<int>& clips,
       Eigen::Index predicted = 0, actual = 0;
       p.clip.segment(begin, end - begin).maxCoeff(&predicted);
       truth.segment(begin, end - begin).maxCoeff(&actual);
-      // With tasks the network's softmax spans every class; each task's share is renormalised.
-      const double mass = p.clip.segment(begin, end - begin).sum();
-      loss -= std::log(std::clamp<double>(p.clip[begin + actual] / mass, 1e-7, 1.0));
+      loss -= std::log(std::clamp<double>(p.clip[begin + actual], 1e-7, 1.0));
       correct += predicted == actual;
       decisions += 1;
     }

@@ -1,0 +1,253 @@
+// The parts of network training other than the layers' backward passes: export (a trained
+// network computes in nn::Network what it computed while training), the losses' gradients, the
+// optimisers' update rules and the patch augmentations.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "../../src/models/random.hpp"
+#include "../../src/nn/train/augment.hpp"
+#include "../../src/nn/train/builder.hpp"
+#include "../../src/nn/train/loss.hpp"
+#include "../../src/nn/train/optimizer.hpp"
+#include "mirkit/nn/network.hpp"
+
+namespace mirkit::nn::train {
+namespace {
+
+Tensor noise(const Shape& shape, std::uint64_t seed) {
+  Tensor t(shape);
+  models::Random random(seed);
+  for (float& v : t.values())
+    v = static_cast<float>(random.normal());
+  return t;
+}
+
+// Export, then load with the inference engine (which folds batch norms into convolutions and
+// fuses activations): the same outputs as the trainable network in inference mode, within
+// float32 rounding of two different summation orders (1e-4 on outputs of magnitude ≤ 10).
+void expect_export_matches(const Json& layers, const Shape& input_shape, int classes) {
+  Shape item(input_shape.begin() + 1, input_shape.end());
+  const Json description = {{"input_shape", item}, {"layers", layers}};
+  WeightStore store{"case", {}, {}};
+  models::Random init(4);
+  TrainableNetwork net = build_trainable(description, store, init);
+  models::Random stats(8);
+  for (Buffer& b : net.buffers) {
+    for (float& v : b.value->values())
+      v = b.name.ends_with("running_var") ? static_cast<float>(0.5 + stats.uniform())
+                                          : static_cast<float>(stats.normal() * 0.3);
+  }
+  std::vector<std::string> names;
+  for (int c = 0; c < classes; ++c)
+    names.push_back("c" + std::to_string(c));
+  const std::string bytes = io::encode_safetensors(
+      export_network(net, {{"classes", names}, {"output", "softmax"}, {"features", nullptr}}));
+  const Network loaded = Network::from_bytes(
+      std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), "exported");
+  const Tensor input = noise(input_shape, 2);
+  Tensor trained;
+  net.root->forward(input, trained, Pass{false, nullptr});
+  const Tensor inferred = loaded.forward(input);
+  ASSERT_EQ(trained.shape(), inferred.shape());
+  for (std::int64_t i = 0; i < trained.size(); ++i)
+    EXPECT_NEAR(trained.data()[i], inferred.data()[i], 1e-4) << i;
+}
+
+TEST(TrainExport, CnnWithFoldedBatchNorms) {
+  expect_export_matches(Json::parse(R"([
+      {"type": "batch_norm", "num_features": 1},
+      {"type": "conv2d", "in_channels": 1, "out_channels": 4, "kernel_size": [3, 3],
+       "padding": [1, 1]},
+      {"type": "batch_norm", "num_features": 4}, {"type": "relu"},
+      {"type": "max_pool2d", "kernel_size": [2, 2]},
+      {"type": "residual", "body": [
+          {"type": "conv2d", "in_channels": 4, "out_channels": 4, "kernel_size": [3, 3],
+           "padding": [1, 1], "bias": false},
+          {"type": "batch_norm", "num_features": 4}]},
+      {"type": "elu"}, {"type": "global_avg_pool"}, {"type": "dropout", "p": 0.5},
+      {"type": "linear", "in_features": 4, "out_features": 3}])"),
+                        {3, 1, 8, 6}, 3);
+}
+
+TEST(TrainExport, CrnnWithGruAndAttention) {
+  expect_export_matches(Json::parse(R"([
+      {"type": "conv2d", "in_channels": 1, "out_channels": 3, "kernel_size": [3, 3],
+       "padding": [1, 1]},
+      {"type": "batch_norm", "num_features": 3}, {"type": "relu"},
+      {"type": "avg_pool2d", "kernel_size": [1, 2]},
+      {"type": "permute", "dims": [0, 2, 1, 3]}, {"type": "flatten", "start_dim": 2},
+      {"type": "gru", "input_size": 9, "hidden_size": 5, "num_layers": 2, "bidirectional": true},
+      {"type": "attention_pooling", "in_features": 10},
+      {"type": "linear", "in_features": 10, "out_features": 4}])"),
+                        {2, 1, 7, 6}, 4);
+}
+
+TEST(TrainExport, Conv1dCausalAndPooling) {
+  expect_export_matches(Json::parse(R"([
+      {"type": "conv1d", "in_channels": 2, "out_channels": 3, "kernel_size": 3, "dilation": 2,
+       "causal": true},
+      {"type": "batch_norm", "num_features": 3}, {"type": "gelu"},
+      {"type": "max_pool1d", "kernel_size": 2}, {"type": "global_max_pool"},
+      {"type": "linear", "in_features": 3, "out_features": 2}])"),
+                        {2, 2, 10}, 2);
+}
+
+// Finite differences of the losses, computed in double: a five-point stencil with h = 2⁻⁸, so
+// that the perturbed float logits are exact and the truncation error (h⁴ ≈ 2e-10) negligible;
+// 1e-4 relative is then the float rounding of the gradient's own computation, with margin.
+void expect_loss_gradient(const LossOptions& options, const RowMatrix& targets) {
+  RowMatrix logits = RowMatrix::Random(targets.rows(), targets.cols()) * 3.0f;
+  RowMatrix grad;
+  loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
+                    ConstMatrixMap(targets.data(), targets.rows(), targets.cols()), grad);
+  const double h = 1.0 / 256;  // a power of two: saved ± h and ± 2h are exact in float
+  for (Eigen::Index i = 0; i < logits.size(); ++i) {
+    const float saved = logits.data()[i];
+    const auto at = [&](double offset) {
+      logits.data()[i] = static_cast<float>(saved + offset);
+      RowMatrix unused;
+      return loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
+                               ConstMatrixMap(targets.data(), targets.rows(), targets.cols()),
+                               unused);
+    };
+    const double numeric = (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
+    logits.data()[i] = saved;
+    EXPECT_NEAR(grad.data()[i], numeric, 1e-4 * std::max(1.0, std::abs(numeric))) << i;
+  }
+}
+
+TEST(TrainLoss, GradientsMatchFiniteDifferences) {
+  RowMatrix one_hot = RowMatrix::Zero(3, 4);
+  one_hot(0, 1) = one_hot(1, 3) = one_hot(2, 0) = 1;
+  RowMatrix mixed = 0.7f * one_hot;  // mixup's soft targets
+  mixed(0, 2) += 0.3f, mixed(1, 0) += 0.3f, mixed(2, 2) += 0.3f;
+  LossOptions ce;
+  expect_loss_gradient(ce, one_hot);
+  expect_loss_gradient(ce, mixed);
+  LossOptions weighted = ce;
+  weighted.class_weights = Eigen::Vector4d(0.5, 2.0, 1.0, 3.0);
+  expect_loss_gradient(weighted, mixed);
+  LossOptions focal;
+  focal.kind = LossKind::focal;
+  focal.focal_gamma = 2.0;
+  expect_loss_gradient(focal, mixed);
+  focal.class_weights = weighted.class_weights;
+  expect_loss_gradient(focal, one_hot);
+  LossOptions bce;
+  bce.kind = LossKind::binary_cross_entropy;
+  RowMatrix tags = RowMatrix::Zero(3, 4);
+  tags(0, 0) = tags(0, 2) = tags(2, 1) = 1;
+  expect_loss_gradient(bce, tags);
+  LossOptions tasks = ce;  // two heads: classes 0-1 and 2-3
+  tasks.groups = {{0, 2}, {2, 4}};
+  RowMatrix two = RowMatrix::Zero(2, 4);
+  two(0, 1) = two(0, 2) = two(1, 0) = two(1, 3) = 1;
+  expect_loss_gradient(tasks, two);
+}
+
+TEST(TrainLoss, FocalWithGammaZeroIsCrossEntropy) {
+  const RowMatrix logits = RowMatrix::Random(4, 5);
+  RowMatrix targets = RowMatrix::Zero(4, 5);
+  for (int i = 0; i < 4; ++i)
+    targets(i, i) = 1;
+  LossOptions ce, focal;
+  focal.kind = LossKind::focal;
+  focal.focal_gamma = 0.0;
+  RowMatrix g1, g2;
+  const ConstMatrixMap z(logits.data(), 4, 5), t(targets.data(), 4, 5);
+  EXPECT_NEAR(loss_and_gradient(ce, z, t, g1), loss_and_gradient(focal, z, t, g2), 1e-9);
+  EXPECT_TRUE(g1.isApprox(g2, 1e-6f));
+}
+
+TEST(TrainOptimizer, SgdMomentumFollowsPyTorchsRule) {
+  Parameter p = make_parameter("w", {2});
+  p.value->data()[0] = 1.0f, p.value->data()[1] = -2.0f;
+  OptimizerOptions o;
+  o.kind = OptimizerKind::sgd;
+  o.momentum = 0.5;
+  o.weight_decay = 0.1;
+  Optimizer sgd(o, {&p});
+  p.grad.data()[0] = 0.2f, p.grad.data()[1] = 0.4f;
+  sgd.step(0.1);  // v = g + λw = (0.3, 0.2); w = (0.97, −2.02)
+  EXPECT_NEAR(p.value->data()[0], 0.97, 1e-6);
+  EXPECT_NEAR(p.value->data()[1], -2.02, 1e-6);
+  sgd.step(0.1);  // v = 0.5 v + g + λw = (0.15 + 0.297, 0.1 + 0.198)
+  EXPECT_NEAR(p.value->data()[0], 0.97 - 0.1 * 0.447, 1e-6);
+  EXPECT_NEAR(p.value->data()[1], -2.02 - 0.1 * 0.298, 1e-6);
+}
+
+TEST(TrainOptimizer, AdamFirstStepIsTheLearningRateAndFrozenStays) {
+  Parameter p = make_parameter("w", {3}), frozen = make_parameter("f", {1});
+  frozen.frozen = true;
+  p.grad.data()[0] = 5.0f, p.grad.data()[1] = -0.01f, p.grad.data()[2] = 0.0f;
+  frozen.grad.data()[0] = 1.0f;
+  Optimizer adam(OptimizerOptions{}, {&p, &frozen});
+  adam.step(0.01);
+  // m̂ / √v̂ = g / |g| on the first step: a step of exactly the learning rate (ε aside).
+  EXPECT_NEAR(p.value->data()[0], -0.01, 1e-6);
+  EXPECT_NEAR(p.value->data()[1], 0.01, 1e-5);
+  EXPECT_EQ(p.value->data()[2], 0.0f);
+  EXPECT_EQ(frozen.value->data()[0], 0.0f);
+}
+
+TEST(TrainAugment, MasksGainShiftAndNoise) {
+  RowMatrix patch(20, 10);
+  for (Eigen::Index f = 0; f < 20; ++f)
+    for (Eigen::Index b = 0; b < 10; ++b)
+      patch(f, b) = static_cast<float>(f * 10 + b);
+  {
+    PatchAugmentation shift;
+    shift.max_shift = 5;
+    RowMatrix shifted = patch;
+    models::Random random(3);
+    augment_patch(shift, shifted, random);
+    // A circular shift: the same rows, rotated.
+    Eigen::Index offset = 0;
+    for (; offset < 20; ++offset)
+      if (shifted.row(offset) == patch.row(0)) break;
+    ASSERT_LT(offset, 20);
+    for (Eigen::Index f = 0; f < 20; ++f)
+      EXPECT_EQ(shifted.row((f + offset) % 20), patch.row(f));
+  }
+  {
+    PatchAugmentation gain;
+    gain.gain_probability = 1.0, gain.gain_low = 3.0, gain.gain_high = 3.0;
+    RowMatrix louder = patch;
+    models::Random random(3);
+    augment_patch(gain, louder, random);
+    EXPECT_TRUE(louder.isApprox((patch.array() + 3.0f).matrix()));
+  }
+  {
+    PatchAugmentation masks;
+    masks.time_masks = 1, masks.time_width = 20, masks.freq_masks = 1, masks.freq_width = 10;
+    RowMatrix masked = patch;
+    const float mean = patch.mean();
+    int changed = 0;
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+      masked = patch;
+      models::Random random(seed);
+      augment_patch(masks, masked, random);
+      for (Eigen::Index i = 0; i < masked.size(); ++i) {
+        if (masked.data()[i] != patch.data()[i]) {
+          EXPECT_EQ(masked.data()[i], mean);
+          ++changed;
+        }
+      }
+    }
+    EXPECT_GT(changed, 0);
+  }
+  {
+    // White noise 10 dB below a flat 0 dB patch raises its mean power by 10^-1.
+    PatchAugmentation noisy;
+    noisy.noise_probability = 1.0, noisy.snr_low = noisy.snr_high = 10.0;
+    RowMatrix flat = RowMatrix::Zero(200, 50);
+    models::Random random(5);
+    augment_patch(noisy, flat, random);
+    const double power = (flat.cast<double>().array() * (std::log(10.0) / 10.0)).exp().mean();
+    EXPECT_NEAR(power, 1.1, 0.01);  // 10 000 exponential draws: standard error 0.001
+  }
+}
+
+}  // namespace
+}  // namespace mirkit::nn::train
