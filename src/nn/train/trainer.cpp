@@ -252,9 +252,10 @@ void Trainer::configure(const Json& recipe) {
   const Json& t = s_.training;
   const Json& a = s_.augment;
   const auto classes = static_cast<int>(options_.classes.size());
-  std::string loss = t["loss"].is_null()
-                         ? (options_.multi_label ? "binary_cross_entropy" : "cross_entropy")
-                         : t["loss"].get<std::string>();
+  std::string loss =
+      t["loss"].is_null()
+          ? (options_.multi_label && t["tasks"].empty() ? "binary_cross_entropy" : "cross_entropy")
+          : t["loss"].get<std::string>();
   s_.loss.kind = train::parse_loss(loss);
   s_.loss.focal_gamma = t["focal_gamma"].get<double>();
   if (options_.multi_label && s_.loss.kind != train::LossKind::binary_cross_entropy &&
