@@ -1,0 +1,152 @@
+// mirkit train with a network recipe, end to end through the command line: a progress line per
+// epoch, a model file that evaluate and predict use as any network, the same bytes for a seed,
+// the shipped recipes, and clear refusals.
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+#include "mirkit/core/json.hpp"
+#include "support/audio_files.hpp"
+#include "support/run.hpp"
+#include "support/signals.hpp"
+#include "support/temp_dir.hpp"
+
+namespace mirkit {
+namespace {
+using test::mirkit;
+using test::read_all;
+namespace fs = std::filesystem;
+
+const std::string kConfigs = MIRKIT_CONFIG_DIR;
+
+// Log-mel frames small enough for a quick network: 32 bands, 1 s clips ≈ 44 frames.
+const char* kSmallMel = R"({
+  "analysis": {"sample_rate": 22050, "n_fft": 1024, "hop_length": 512},
+  "features": [{"name": "melspectrogram", "n_mels": 32, "decibels": true}],
+  "output": "frames"
+})";
+
+const char* kSmallCnn = R"({
+  "model": "network",
+  "network": {"input_shape": [1, 32, 32], "layers": [
+    {"type": "batch_norm", "num_features": 1},
+    {"type": "conv2d", "in_channels": 1, "out_channels": 6, "kernel_size": [3, 3],
+     "padding": [1, 1]},
+    {"type": "batch_norm", "num_features": 6}, {"type": "relu"},
+    {"type": "max_pool2d", "kernel_size": [4, 4]},
+    {"type": "flatten"},
+    {"type": "linear", "in_features": 384, "out_features": "classes"}]},
+  "training": {"epochs": 8, "batch_size": 8, "micro_batch": 4, "learning_rate": 0.01,
+               "validation_fraction": 0.2, "seed": 2}
+})";
+
+void make_tones(const fs::path& root, int clips) {
+  for (const auto& [name, base] : std::vector<std::pair<std::string, double>>{
+           {"high", 3000.0}, {"low", 200.0}, {"mid", 900.0}}) {
+    fs::create_directories(root / name);
+    for (int i = 0; i < clips; ++i) {
+      const std::vector<float> tone = test::sine(base * (1.0 + 0.04 * i), 22050, 22050, 0.3);
+      test::write_audio(root / name / (name + std::to_string(i) + ".wav"), tone, 22050, 1);
+    }
+  }
+}
+
+class NetworkTraining : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    make_tones(dir_ / "train", 5);
+    make_tones(dir_ / "test", 2);
+    test::write_bytes(dir_ / "mel.json", kSmallMel);
+    test::write_bytes(dir_ / "cnn.json", kSmallCnn);
+    for (const char* part : {"train", "test"}) {
+      const auto r = mirkit({"extract", (dir_ / part).string(), "-c", (dir_ / "mel.json").string(),
+                             "-o", (dir_ / (std::string(part) + ".safetensors")).string()});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  test::RunResult train(const std::string& recipe, const std::string& out,
+                        std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"train", train_, "-m", recipe, "-o", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return mirkit(args);
+  }
+  test::TempDir dir_;
+  std::string train_ = (dir_ / "train.safetensors").string();
+  std::string test_ = (dir_ / "test.safetensors").string();
+};
+
+TEST_F(NetworkTraining, TrainsEvaluatesAndPredicts) {
+  const std::string model = (dir_ / "cnn.safetensors").string();
+  const auto trained = train((dir_ / "cnn.json").string(), model, {"-j", "2"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.err.find("epoch 1/8"), std::string::npos) << trained.err;
+  EXPECT_NE(trained.err.find("val_acc"), std::string::npos);
+  EXPECT_NE(trained.err.find("kept epoch"), std::string::npos);
+
+  const std::string metrics = (dir_ / "metrics.json").string();
+  const auto evaluated = mirkit({"evaluate", model, test_, "-o", metrics});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_GE(Json::parse(read_all(metrics))["accuracy"].get<double>(), 0.99)
+      << "three tones far apart";
+
+  const auto predicted = mirkit({"predict", model, (dir_ / "test").string()});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  const auto lines = test::split_lines(predicted.out);
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[0], "path,label,high,low,mid");
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string path = lines[i].substr(0, lines[i].find(','));
+    const std::string label = lines[i].substr(path.size() + 1);
+    EXPECT_EQ(label.substr(0, label.find(',')), fs::path(path).parent_path().filename().string())
+        << lines[i];
+  }
+}
+
+TEST_F(NetworkTraining, SameSeedSameBytesAndSetOverrides) {
+  const std::string a = (dir_ / "a.safetensors").string(), b = (dir_ / "b.safetensors").string();
+  const std::string recipe = (dir_ / "cnn.json").string();
+  ASSERT_EQ(train(recipe, a, {"--set", "epochs=2", "-j", "1"}).exit_code, 0);
+  ASSERT_EQ(train(recipe, b, {"--set", "epochs=2", "-j", "2"}).exit_code, 0);
+  EXPECT_EQ(read_all(a), read_all(b));
+  const auto seeded = train(recipe, b, {"--set", "epochs=2", "--seed", "9"});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  EXPECT_NE(read_all(a), read_all(b));
+  const auto typo = train(recipe, b, {"--set", "epoch=2"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("did you mean 'epochs'"), std::string::npos) << typo.err;
+}
+
+TEST_F(NetworkTraining, ShippedRecipesTrainOnLogMelPatches) {
+  const std::string logmel = (dir_ / "logmel.safetensors").string();
+  ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c",
+                    kConfigs + "/features/logmel-patches.json", "-o", logmel})
+                .exit_code,
+            0);
+  for (const char* name : {"cnn", "crnn"}) {
+    SCOPED_TRACE(name);
+    const std::string out = (dir_ / (std::string(name) + ".safetensors")).string();
+    const auto r = mirkit({"train", logmel, "-m", kConfigs + "/models/" + name + ".json", "-o", out,
+                           "--set", "epochs=1", "--set", "windows_per_clip=1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(mirkit({"predict", out, (dir_ / "test" / "low" / "low0.wav").string()}).exit_code, 0);
+  }
+}
+
+TEST_F(NetworkTraining, RefusesPooledFeaturesAndCrossValidation) {
+  const std::string pooled = (dir_ / "pooled.safetensors").string();
+  ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c", kConfigs + "/features/mfcc.json",
+                    "-o", pooled})
+                .exit_code,
+            0);
+  const auto r = mirkit({"train", pooled, "-m", (dir_ / "cnn.json").string(), "-o",
+                         (dir_ / "x.safetensors").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("learns from frame sequences"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x.safetensors"));
+  const auto cv =
+      train((dir_ / "cnn.json").string(), (dir_ / "x.safetensors").string(), {"--cv", "3"});
+  EXPECT_EQ(cv.exit_code, 2);
+  EXPECT_NE(cv.err.find("--cv is for the classical models"), std::string::npos) << cv.err;
+}
+
+}  // namespace
+}  // namespace mirkit
