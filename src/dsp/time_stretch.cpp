@@ -1,7 +1,6 @@
 #include "mirkit/dsp/time_stretch.hpp"
 
 #include <cmath>
-#include <numbers>
 #include <string>
 
 #include "mirkit/core/error.hpp"
@@ -16,11 +15,24 @@ void check_rate(double rate) {
   }
 }
 
+// A spectrum value as its magnitude and unit phasor e^{i·angle}; angle(0) = 0, as numpy's.
+struct Polar {
+  double re = 1.0;
+  double im = 0.0;
+  double magnitude = 0.0;
+};
+
+Polar to_polar(std::complex<float> z) {
+  const double re = z.real(), im = z.imag();
+  const double magnitude = std::sqrt(re * re + im * im);  // float inputs cannot overflow: no hypot
+  if (magnitude == 0.0) return {};
+  return {re / magnitude, im / magnitude, magnitude};
+}
+
 }  // namespace
 
-ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate, int hop_length) {
+ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate) {
   check_rate(rate);
-  if (hop_length < 1) throw usage_error("phase_vocoder: hop_length must be ≥ 1");
   const Eigen::Index frames = spectrum.rows();
   const Eigen::Index bins = spectrum.cols();
   // np.arange(0, frames, rate): ceil(frames / rate) steps at t·rate.
@@ -28,36 +40,32 @@ ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate, int hop_
   ComplexMatrix stretched(steps, bins);
   if (steps == 0 || bins == 0) return stretched;
 
-  // Magnitudes and phases of the analysis frames, plus two silent frames past the end (librosa
-  // pads two zero columns so that frame t·rate always has a successor).
-  Matrix magnitude = Matrix::Zero(frames + 2, bins);
-  Matrix phase = Matrix::Zero(frames + 2, bins);
-  magnitude.topRows(frames) = spectrum.cwiseAbs();
-  phase.topRows(frames) = spectrum.unaryExpr([](std::complex<float> z) { return std::arg(z); });
-
-  // A bin-centred tone advances by 2π·k·hop/n_fft a hop: np.linspace(0, π·hop, bins).
-  std::vector<double> expected_advance(static_cast<std::size_t>(bins), 0.0);
-  for (Eigen::Index k = 1; k < bins; ++k) {
-    expected_advance[static_cast<std::size_t>(k)] =
-        std::numbers::pi * hop_length * static_cast<double>(k) / static_cast<double>(bins - 1);
-  }
-  // The running phase in double (librosa keeps it in float32, which drifts on long signals).
-  std::vector<double> accumulated(phase.row(0).begin(), phase.row(0).end());
-
+  // librosa advances each bin's phase by its expected advance plus the measured deviation from
+  // it wrapped to ±π: that is the measured advance angle(b) − angle(a) plus a multiple of 2π,
+  // so on unit phasors the running phase is a product, e^{i·φ} ← e^{i·φ}·b̂·conj(â) — no angle,
+  // sine or cosine (and no hop length: the expected advance cancels). Kept in double, where
+  // librosa's float32 phase drifts on long signals.
+  std::vector<Polar> running(static_cast<std::size_t>(bins));
+  for (Eigen::Index k = 0; k < bins; ++k)
+    running[static_cast<std::size_t>(k)] = to_polar(spectrum(0, k));
   for (Eigen::Index t = 0; t < steps; ++t) {
     const double step = static_cast<double>(t) * rate;
     const auto i = static_cast<Eigen::Index>(step);
     const double alpha = step - static_cast<double>(i);
+    std::complex<float>* out = stretched.row(t).data();
     for (Eigen::Index k = 0; k < bins; ++k) {
-      const auto kk = static_cast<std::size_t>(k);
-      const double mag = (1.0 - alpha) * magnitude(i, k) + alpha * magnitude(i + 1, k);
-      stretched(t, k) = {static_cast<float>(mag * std::cos(accumulated[kk])),
-                         static_cast<float>(mag * std::sin(accumulated[kk]))};
-      // The measured advance's deviation from the bin's own, wrapped to [−π, π]
-      // (np.round: halves to even, as nearbyint).
-      double deviation = static_cast<double>(phase(i + 1, k)) - phase(i, k) - expected_advance[kk];
-      deviation -= 2.0 * std::numbers::pi * std::nearbyint(deviation / (2.0 * std::numbers::pi));
-      accumulated[kk] += expected_advance[kk] + deviation;
+      // librosa pads two silent frames so that frame t·rate always has a successor.
+      const Polar a = i < frames ? to_polar(spectrum(i, k)) : Polar{};
+      const Polar b = i + 1 < frames ? to_polar(spectrum(i + 1, k)) : Polar{};
+      Polar& phase = running[static_cast<std::size_t>(k)];
+      const double magnitude = (1.0 - alpha) * a.magnitude + alpha * b.magnitude;
+      out[k] = {static_cast<float>(magnitude * phase.re), static_cast<float>(magnitude * phase.im)};
+      // phase · b̂ · conj(â), written out: std::complex's operator* checks for NaN and infinity
+      // (C99 Annex G) through __muldc3, which keeps the loop scalar.
+      const double turn_re = b.re * a.re + b.im * a.im;
+      const double turn_im = b.im * a.re - b.re * a.im;
+      phase = {phase.re * turn_re - phase.im * turn_im, phase.re * turn_im + phase.im * turn_re,
+               0.0};
     }
   }
   return stretched;
@@ -74,7 +82,7 @@ std::vector<float> time_stretch(std::span<const float> samples, double rate,
   }
   if (length == 0.0) return {};  // so fast that nothing is left
   Stft stft(options);
-  const ComplexMatrix stretched = phase_vocoder(stft.complex(samples), rate, options.hop_length);
+  const ComplexMatrix stretched = phase_vocoder(stft.complex(samples), rate);
   return istft(stretched, options, static_cast<std::size_t>(length));
 }
 

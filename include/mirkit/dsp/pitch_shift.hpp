@@ -17,7 +17,8 @@ inline constexpr double kMaxPitchShiftSemitones = 24.0;
 // samples.size() samples long. The stretch uses `options` (see time_stretch); the resampling is
 // io::resample at the high quality, the closer of mirkit's two to librosa's default soxr_hq,
 // from round(sample_rate · 2^(semitones/12)) Hz (the rate rounded to a whole Hz: under 0.1 cent
-// of pitch at 22.05 kHz). Each distinct shift keeps its resampling filter (under 1.2 MB) cached
+// of pitch at 22.05 kHz). Each distinct shift keeps its resampling filter (up to 0.6 MB
+// for a shift down, up to 2.3 MB for a large one up) cached
 // for the life of the process, like every rate pair the resampler has seen: draw augmentation
 // shifts from a finite set (say, whole or half semitones). Throws a usage Error on empty input,
 // |semitones| > kMaxPitchShiftSemitones or a rate the resampler cannot take.

@@ -11,9 +11,10 @@
 
 namespace mirkit::dsp {
 
-// `spectrum` (frames × bins, hop `hop_length`) played `rate` times as fast: ceil(frames / rate)
-// frames, frame t read at analysis time t·rate. rate > 1 is faster (fewer frames).
-ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate, int hop_length);
+// `spectrum` (frames × bins) played `rate` times as fast: ceil(frames / rate) frames, frame t
+// read at analysis time t·rate. rate > 1 is faster (fewer frames). librosa's hop_length is not
+// needed: the phase advance it expects cancels out of the result.
+ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate);
 
 // `samples` played `rate` times as fast without changing pitch: round(size / rate) samples
 // (STFT under `options`, librosa's n_fft 2048 / hop 512 / Hann / centred by default, phase
