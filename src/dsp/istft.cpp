@@ -69,10 +69,10 @@ std::vector<float> istft(const ComplexMatrix& spectrum, const StftOptions& optio
       length > 0 ? length
                  : static_cast<std::size_t>(std::max(0LL, n_fft + hop * (frames - 1) - 2 * half));
 
-  // Overlap-add in double: the sum and the window normalisation then round once, at the end.
+  // Overlap-add in float, as librosa: a sample sums at most n_fft / hop frames.
   const std::vector<double> window = padded_window(options);
-  std::vector<double> signal(size, 0.0);
-  std::vector<double> window_power(size, 0.0);
+  std::vector<float> result(size, 0.0f);
+  std::vector<float> window_power(size, 0.0f);
   InversePlan plan(n_fft);
   const double scale = 1.0 / n_fft;  // FFTW's inverse is unnormalised
   for (long long t = 0; t < frames; ++t) {
@@ -87,16 +87,14 @@ std::vector<float> istft(const ComplexMatrix& spectrum, const StftOptions& optio
     for (long long j = begin; j < end; ++j) {
       const double w = window[static_cast<std::size_t>(j)];
       const auto i = static_cast<std::size_t>(start + j);
-      signal[i] += w * scale * plan.out[j];
-      window_power[i] += w * w;
+      result[i] += static_cast<float>(w * scale * plan.out[j]);
+      window_power[i] += static_cast<float>(w * w);
     }
   }
   // Where the windows' squares sum to (next to) nothing there is nothing to undo: librosa
   // divides only where the sum exceeds the smallest normal float.
-  std::vector<float> result(size);
   for (std::size_t i = 0; i < size; ++i) {
-    const double norm = window_power[i] > FLT_MIN ? window_power[i] : 1.0;
-    result[i] = static_cast<float>(signal[i] / norm);
+    if (window_power[i] > FLT_MIN) result[i] /= window_power[i];
   }
   return result;
 }
