@@ -45,27 +45,46 @@ ComplexMatrix phase_vocoder(const ComplexMatrix& spectrum, double rate) {
   // so on unit phasors the running phase is a product, e^{i·φ} ← e^{i·φ}·b̂·conj(â) — no angle,
   // sine or cosine (and no hop length: the expected advance cancels). Kept in double, where
   // librosa's float32 phase drifts on long signals.
-  std::vector<Polar> running(static_cast<std::size_t>(bins));
-  for (Eigen::Index k = 0; k < bins; ++k)
-    running[static_cast<std::size_t>(k)] = to_polar(spectrum(0, k));
+  const auto n = static_cast<std::size_t>(bins);
+  std::vector<double> phase_re(n), phase_im(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Polar first = to_polar(spectrum(0, static_cast<Eigen::Index>(k)));
+    phase_re[k] = first.re;
+    phase_im[k] = first.im;
+  }
+  // What the output frames between analysis frames i and i + 1 read: both magnitudes and the
+  // turn b̂·conj(â), made once per pair (at rate < 1 several output frames share a pair).
+  // librosa pads two silent frames so that frame t·rate always has a successor.
+  std::vector<double> magnitude_a(n), magnitude_b(n), turn_re(n), turn_im(n);
+  Eigen::Index loaded = -1;
+  auto load_pair = [&](Eigen::Index i) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto column = static_cast<Eigen::Index>(k);
+      const Polar a = i < frames ? to_polar(spectrum(i, column)) : Polar{};
+      const Polar b = i + 1 < frames ? to_polar(spectrum(i + 1, column)) : Polar{};
+      magnitude_a[k] = a.magnitude;
+      magnitude_b[k] = b.magnitude;
+      turn_re[k] = b.re * a.re + b.im * a.im;
+      turn_im[k] = b.im * a.re - b.re * a.im;
+    }
+    loaded = i;
+  };
+
   for (Eigen::Index t = 0; t < steps; ++t) {
     const double step = static_cast<double>(t) * rate;
     const auto i = static_cast<Eigen::Index>(step);
     const double alpha = step - static_cast<double>(i);
+    if (i != loaded) load_pair(i);
     std::complex<float>* out = stretched.row(t).data();
-    for (Eigen::Index k = 0; k < bins; ++k) {
-      // librosa pads two silent frames so that frame t·rate always has a successor.
-      const Polar a = i < frames ? to_polar(spectrum(i, k)) : Polar{};
-      const Polar b = i + 1 < frames ? to_polar(spectrum(i + 1, k)) : Polar{};
-      Polar& phase = running[static_cast<std::size_t>(k)];
-      const double magnitude = (1.0 - alpha) * a.magnitude + alpha * b.magnitude;
-      out[k] = {static_cast<float>(magnitude * phase.re), static_cast<float>(magnitude * phase.im)};
-      // phase · b̂ · conj(â), written out: std::complex's operator* checks for NaN and infinity
+    for (std::size_t k = 0; k < n; ++k) {
+      const double magnitude = (1.0 - alpha) * magnitude_a[k] + alpha * magnitude_b[k];
+      out[k] = {static_cast<float>(magnitude * phase_re[k]),
+                static_cast<float>(magnitude * phase_im[k])};
+      // The complex product written out: std::complex's operator* checks for NaN and infinity
       // (C99 Annex G) through __muldc3, which keeps the loop scalar.
-      const double turn_re = b.re * a.re + b.im * a.im;
-      const double turn_im = b.im * a.re - b.re * a.im;
-      phase = {phase.re * turn_re - phase.im * turn_im, phase.re * turn_im + phase.im * turn_re,
-               0.0};
+      const double re = phase_re[k] * turn_re[k] - phase_im[k] * turn_im[k];
+      phase_im[k] = phase_re[k] * turn_im[k] + phase_im[k] * turn_re[k];
+      phase_re[k] = re;
     }
   }
   return stretched;
