@@ -140,6 +140,14 @@ Matrix Stft::magnitude(std::span<const float> signal) {
   return result;
 }
 
+ComplexMatrix Stft::complex(std::span<const float> signal) {
+  ComplexMatrix result(stft_frames(signal.size(), options_), bins());
+  for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {
+    std::copy(spectrum.begin(), spectrum.end(), result.row(f).data());
+  });
+  return result;
+}
+
 void Stft::power(std::span<const float> signal, Matrix& result) {
   result.resize(stft_frames(signal.size(), options_), bins());
   for_each_frame(signal, [&](int f, std::span<const std::complex<float>> spectrum) {

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <complex>
 
 namespace mirkit::dsp {
 
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Vector = Eigen::VectorXf;
+// A complex spectrogram, frames × bins like the others.
+using ComplexMatrix =
+    Eigen::Matrix<std::complex<float>, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 }  // namespace mirkit::dsp

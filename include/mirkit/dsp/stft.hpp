@@ -53,6 +53,8 @@ class Stft {
   // one length then allocates (and page-faults) a 5 MB spectrogram once, not once per clip.
   void magnitude(std::span<const float> signal, Matrix& out);
   void power(std::span<const float> signal, Matrix& out);
+  // X itself, frames × bins (what istft() inverts).
+  ComplexMatrix complex(std::span<const float> signal);
 
   // Calls visit(frame_index, spectrum) for each frame, with the n_fft/2 + 1 complex bins.
   template <class Visit>
