@@ -24,14 +24,19 @@ ExitCode run_train(TrainCommand& command, Log& log) {
   if (command.seed_given) options.seed = command.seed;
   if (options.jobs <= 0) options.jobs = hardware_threads();
   if (!command.curves.empty()) {
-    // Refused before training, not after it: only boosting records figures per iteration.
+    // Refused before training, not after it: only boosting and networks record figures per
+    // iteration.
     (void)plot::image_format_of(command.curves);
+    std::string where;
+    const Json recipe = pipeline::load_model_recipe(options.model, options.overrides, where);
     const std::string model =
-        pipeline::resolve_model_config(options.model, options.overrides).model;
-    if (model != "gradient_boosting") {
+        pipeline::is_network_recipe(recipe)
+            ? "network"
+            : pipeline::resolve_model_config(options.model, options.overrides).model;
+    if (model != "gradient_boosting" && model != "network") {
       throw usage_error("--plot-curves: " + model +
                         " records no per-iteration figures; gradient_boosting does (log loss and "
-                        "accuracy per round)");
+                        "accuracy per round), and so does a network recipe (per epoch)");
     }
   }
   const pipeline::TrainSummary summary = pipeline::train(options, log);
@@ -72,8 +77,8 @@ void add_train_command(CLI::App& app, Runner& runner) {
   sub->add_option("-o,--output", options.output, "The model file to write (.safetensors)")
       ->required();
   sub->add_option("--plot-curves", command->curves,
-                  "Draw the learning curves (gradient_boosting: log loss and accuracy per round) "
-                  "into this .png or .svg");
+                  "Draw the learning curves (gradient_boosting: log loss and accuracy per round; "
+                  "networks: loss and validation accuracy per epoch) into this .png or .svg");
   sub->add_option("--cv", options.cv_folds,
                   "Also cross-validate with K folds and store the figures")
       ->check(CLI::Range(2, 1000));
@@ -92,16 +97,26 @@ void add_train_command(CLI::App& app, Runner& runner) {
       "extraction recipe of the features (so predict reads raw audio), the seed, a hash of the\n"
       "training data and the cross-validation figures. Items with several labels make a\n"
       "multi-label (tagging) model: one-vs-rest with per-tag thresholds.\n\n"
+      "A network recipe (\"model\": \"network\": configs/models/cnn.json, crnn.json) trains a\n"
+      "CNN or CRNN on frame sequences (extract with configs/features/logmel-patches.json),\n"
+      "printing one line per epoch (loss, validation loss and accuracy, time), and writes the\n"
+      "best epoch's network, which evaluate and predict use like any network. Its settings\n"
+      "(training, augment, fine_tune) are in docs/training.md; --set epochs=5 or\n"
+      "--set augment.mixup_alpha=0.2 overrides one. The same seed gives the same file on any "
+      "-j.\n\n"
       "--plot-curves FILE draws what gradient boosting measured after each round: the mean log\n"
       "loss on its training rows and on its early-stopping hold-out (validation_fraction), and\n"
-      "the hold-out accuracy; for tags, each tag's validation log loss. Other models record no\n"
-      "per-iteration figures, and the option is refused for them.\n\n"
+      "the hold-out accuracy; for tags, each tag's validation log loss. For a network: the\n"
+      "training and validation loss and the validation accuracy per epoch. Other models record\n"
+      "no per-iteration figures, and the option is refused for them.\n\n"
       "Examples:\n"
       "  mirkit train train.safetensors -m configs/models/svm.json -o svm.safetensors --cv 5\n"
       "  mirkit train train.safetensors -m random_forest --set trees=500 -o rf.safetensors -j 2\n"
       "  mirkit train tags.safetensors -m configs/models/knn.json -o tagger.safetensors\n"
       "  mirkit train train.safetensors -m gradient_boosting -o gb.safetensors --plot-curves "
-      "gb.png");
+      "gb.png\n"
+      "  mirkit train logmel-train.safetensors -m configs/models/cnn.json -o cnn.safetensors -j 2 "
+      "--plot-curves cnn-curves.png");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_train(*command, log); }; });
 }

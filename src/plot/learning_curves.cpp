@@ -26,11 +26,44 @@ Axis value_axis(const std::vector<Series>& series, std::string label) {
   return {std::move(label), 0, high > 0 ? high * 1.05 : 1.0, {}};
 }
 
-Axis round_axis(const std::vector<Series>& series) {
+Axis round_axis(const std::vector<Series>& series, std::string label = "boosting round") {
   std::size_t rounds = 1;
   for (const Series& s : series)
     rounds = std::max(rounds, s.x.size());
-  return {"boosting round", 1, static_cast<double>(std::max<std::size_t>(rounds, 2)), {}};
+  return {std::move(label), 1, static_cast<double>(std::max<std::size_t>(rounds, 2)), {}};
+}
+
+// A trained network's report: {"epochs": [{"train_loss", "validation_loss",
+// "validation_accuracy", …}], "best_epoch"} (docs/training.md).
+std::optional<Figure> network_curves(const Json& report, int width, int height,
+                                     const std::string& title) {
+  const Json& epochs = report["epochs"];
+  Json train = Json::array(), validation = Json::array(), accuracy = Json::array();
+  for (const Json& e : epochs) {
+    train.push_back(e.value("train_loss", Json()));
+    validation.push_back(e.value("validation_loss", Json()));
+    accuracy.push_back(e.value("validation_accuracy", Json()));
+  }
+  const bool validated = !epochs.empty() && epochs[0].contains("validation_loss");
+  LineChart loss;
+  loss.series.push_back(curve(train, "training"));
+  if (validated) loss.series.push_back(curve(validation, "validation"));
+  loss.x = round_axis(loss.series, "epoch");
+  loss.y = value_axis(loss.series, "loss");
+  std::string kept;
+  if (report.contains("best_epoch") && report["best_epoch"].is_number_integer()) {
+    kept = " (the model keeps epoch " + std::to_string(report["best_epoch"].get<long long>()) + ")";
+  }
+  Figure figure(width, height, title);
+  figure.add(std::move(loss), "Loss per epoch" + kept);
+  if (validated) {
+    LineChart acc;
+    acc.series.push_back(curve(accuracy, "validation accuracy"));
+    acc.x = round_axis(acc.series, "epoch");
+    acc.y = {"accuracy", 0, 1.02, {}};
+    figure.add(std::move(acc), "Validation accuracy per epoch");
+  }
+  return figure;
 }
 
 bool has_curves(const Json& report) {
@@ -42,6 +75,10 @@ bool has_curves(const Json& report) {
 std::optional<Figure> learning_curves_figure(const Json& report,
                                              const std::vector<std::string>& tags, int width,
                                              int height, const std::string& title) {
+  if (report.is_object() && report.contains("epochs") && report["epochs"].is_array() &&
+      !report["epochs"].empty()) {
+    return network_curves(report, width, height, title);
+  }
   if (has_curves(report)) {
     const Json& c = report["curves"];
     LineChart loss;
