@@ -38,9 +38,9 @@ ExitCode run_explain(ExplainCommand& command, Log& log) {
                             "' (p = " + std::to_string(explanation.class_probability).substr(0, 4) +
                             ")";
   plot::explanation_figure(explanation, command.width, command.height, title).save(command.output);
-  const char* method = explanation.saliency      ? "occlusion"
-                       : explanation.importances ? "feature_importances"
-                                                 : "probabilities_over_time";
+  const std::string method = explanation.saliency      ? explanation.saliency->method
+                             : explanation.importances ? "feature_importances"
+                                                       : "probabilities_over_time";
   std::cout << Json{{"audio", options.audio.string()},
                     {"class", explanation.class_name},
                     {"probability", explanation.class_probability},
@@ -67,6 +67,11 @@ void add_explain_command(CLI::App& app, Runner& runner) {
                   "Seconds per segment of the probability strip (default: the network's window; "
                   "1 s for other models)")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--saliency", command->options.saliency,
+                  "Networks: gradient, occlusion, or auto (gradient when every layer has a "
+                  "backward pass)")
+      ->check(CLI::IsMember({"auto", "gradient", "occlusion"}))
+      ->capture_default_str();
   sub->add_option("--width", command->width, "Width in pixels")
       ->check(CLI::Range(16, 8192))
       ->capture_default_str();
@@ -74,11 +79,13 @@ void add_explain_command(CLI::App& app, Runner& runner) {
       ->check(CLI::Range(16, 8192))
       ->capture_default_str();
   sub->footer(
-      "Neural networks: an occlusion saliency map (Zeiler & Fergus 2014) over the network's\n"
-      "input, the log-mel spectrogram. Patches of 1/8 of the window's frames and bands are\n"
-      "replaced in turn by the window's mean value, and each cell shows the mean drop in the\n"
-      "class's probability when it was hidden: bright regions are what the network relied on.\n"
-      "(mirkit's engine has no backward pass, so no gradient or Grad-CAM map.)\n"
+      "Neural networks: a saliency map over the network's input, the log-mel spectrogram;\n"
+      "bright regions are what the network relied on. --saliency gradient (the default where\n"
+      "every layer has a backward pass; Simonyan et al. 2014): the gradient of the class's\n"
+      "logit times each cell's difference from the window's mean, one backward pass\n"
+      "per window. --saliency occlusion (Zeiler & Fergus 2014; any layer type): patches of 1/8\n"
+      "of the window's frames and bands are replaced in turn by the window's mean, and each\n"
+      "cell shows the mean drop in the class's probability when it was hidden.\n"
       "Tree ensembles: the feature importances found in training, the 20 largest (random_forest:\n"
       "mean decrease in impurity; gradient_boosting: share of the split gain). Every model: the\n"
       "class probabilities over time, segment by segment.\n"

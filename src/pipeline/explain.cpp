@@ -9,6 +9,7 @@
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
 #include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/input_gradient.hpp"
 #include "mirkit/nn/network.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 
@@ -71,6 +72,7 @@ SaliencyMap occlusion_map(const nn::Network& network, const dsp::Matrix& frames,
   dsp::Matrix coverage = dsp::Matrix::Zero(length, dims);
   const std::int64_t pf = std::max<std::int64_t>(1, window / kPatchesPerSide);
   const std::int64_t pb = std::max<std::int64_t>(1, dims / kPatchesPerSide);
+  map.method = "occlusion";
   map.patch_frames = static_cast<int>(pf);
   map.patch_bins = static_cast<int>(pb);
   const std::int64_t sf = std::max<std::int64_t>(1, pf / 2), sb = std::max<std::int64_t>(1, pb / 2);
@@ -116,6 +118,41 @@ SaliencyMap occlusion_map(const nn::Network& network, const dsp::Matrix& frames,
         coverage.block(start + p.frame, p.bin, h, v).array() += 1.0f;
       }
     }
+  }
+  map.saliency =
+      (coverage.array() > 0).select(map.saliency.array() / coverage.array().max(1.0f), 0.0f);
+  return map;
+}
+
+// Gradient × (input − window mean), window by window (the windows predict uses); cells two
+// windows cover get the mean.
+SaliencyMap gradient_map(nn::InputGradient& gradient, const nn::Network& network,
+                         const dsp::Matrix& frames, std::int64_t window, int target) {
+  const std::int64_t length = frames.rows(), dims = frames.cols();
+  SaliencyMap map;
+  map.method = "gradient";
+  map.input = frames;
+  map.saliency = dsp::Matrix::Zero(length, dims);
+  dsp::Matrix coverage = dsp::Matrix::Zero(length, dims);
+  nn::Shape shape = {1};
+  std::int64_t known = 1;
+  for (const std::int64_t d : network.input_shape())
+    known *= d < 0 ? 1 : d;
+  for (const std::int64_t d : network.input_shape())
+    shape.push_back(d < 0 ? window * dims / known : d);
+  const nn::WindowPredictions base =
+      network.predict_windows(frames, window, window, nn::Aggregate::mean);
+  for (const std::int64_t start : base.starts) {
+    const std::int64_t rows = std::min(window, length - start);
+    nn::Tensor input(shape);
+    nn::MatrixMap x = input.matrix(window, dims);
+    x.topRows(rows) = frames.middleRows(start, rows);  // zero-padded, as predict pads
+    const float mean = x.topRows(rows).mean();
+    const nn::Tensor g = gradient.gradient(input, target);
+    const nn::ConstMatrixMap dx = g.matrix(window, dims);
+    map.saliency.middleRows(start, rows).array() +=
+        dx.topRows(rows).array() * (x.topRows(rows).array() - mean);
+    coverage.middleRows(start, rows).array() += 1.0f;
   }
   map.saliency =
       (coverage.array() > 0).select(map.saliency.array() / coverage.array().max(1.0f), 0.0f);
@@ -179,7 +216,17 @@ Explanation explain(const ExplainOptions& options) {
         timeline_of(scores, scorer->classes(),
                     segment ? *segment : static_cast<double>(window) * hop_s, duration);
     if (frames.cols() > 1) {
-      SaliencyMap map = occlusion_map(*net, frames, window, target);
+      std::optional<nn::InputGradient> gradient;
+      if (options.saliency != "occlusion") {
+        try {
+          gradient.emplace(options.model);
+        } catch (const Error& error) {
+          if (options.saliency == "gradient") throw usage_error("explain: " + error.cause());
+          explanation.notes.push_back("occlusion saliency: " + error.cause());
+        }
+      }
+      SaliencyMap map = gradient ? gradient_map(*gradient, *net, frames, window, target)
+                                 : occlusion_map(*net, frames, window, target);
       map.input_name = extractor.config()["features"][0]["name"].get<std::string>();
       map.band_hz = mel_band_hz(extractor);
       map.hop_s = hop_s;

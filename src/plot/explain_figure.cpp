@@ -85,11 +85,15 @@ void add_saliency(Figure& figure, const pipeline::Explanation& e) {
   // Only what spoke for the class is coloured; regions against it stay dark.
   saliency.low = 0;
   saliency.high = std::max(1e-6, static_cast<double>(map.saliency.maxCoeff()));
-  saliency.colour_label = "probability drop";
+  const bool gradient = map.method == "gradient";
+  saliency.colour_label = gradient ? "gradient × (input − mean)" : "probability drop";
   figure.add(std::move(input), "Network input (" + map.input_name + ")", 1.0);
   figure.add(std::move(saliency),
-             "Occlusion saliency for '" + e.class_name + "' (" + std::to_string(map.patch_frames) +
-                 " frames × " + std::to_string(map.patch_bins) + " bands hidden at a time)",
+             gradient ? "Gradient saliency for '" + e.class_name +
+                            "' (d logit / d input × the input's difference from its mean)"
+                      : "Occlusion saliency for '" + e.class_name + "' (" +
+                            std::to_string(map.patch_frames) + " frames × " +
+                            std::to_string(map.patch_bins) + " bands hidden at a time)",
              1.0);
 }
 

@@ -101,6 +101,27 @@ TEST_F(NetworkTraining, TrainsEvaluatesAndPredicts) {
   }
 }
 
+TEST_F(NetworkTraining, ExplainsWithGradientsAndPlotsCurves) {
+  const std::string model = (dir_ / "cnn.safetensors").string();
+  const std::string curves = (dir_ / "curves.png").string();
+  const auto trained =
+      train((dir_ / "cnn.json").string(), model, {"--set", "epochs=3", "--plot-curves", curves});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(read_all(curves).substr(1, 3), "PNG");
+  const std::string clip = (dir_ / "test" / "high" / "high0.wav").string();
+  for (const char* method : {"gradient", "occlusion"}) {
+    const std::string image = (dir_ / (std::string(method) + ".png")).string();
+    const auto r = mirkit({"explain", model, clip, "-o", image, "--saliency", method});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out)["method"], method);
+    EXPECT_EQ(read_all(image).substr(1, 3), "PNG");
+  }
+  // The default is the gradient for a network whose every layer has a backward pass.
+  const auto r = mirkit({"explain", model, clip, "-o", (dir_ / "auto.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["method"], "gradient");
+}
+
 TEST_F(NetworkTraining, SameSeedSameBytesAndSetOverrides) {
   const std::string a = (dir_ / "a.safetensors").string(), b = (dir_ / "b.safetensors").string();
   const std::string recipe = (dir_ / "cnn.json").string();

@@ -221,11 +221,17 @@ TEST(ExplainNetwork, OcclusionMapOverTheLogMelInput) {
   io::write_safetensors(model, file);
   const fs::path clip = dir / "tone.wav";
   test::write_audio(clip, test::sine(440.0, 22050, 22050), 22050, 1);
-  const auto result = mirkit({"explain", model.string(), clip.string(), "-o",
-                              (dir / "map.png").string(), "--width", "640", "--height", "720"});
+  const auto result =
+      mirkit({"explain", model.string(), clip.string(), "-o", (dir / "map.png").string(), "--width",
+              "640", "--height", "720", "--saliency", "occlusion"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(Json::parse(result.out)["method"], "occlusion");
   EXPECT_EQ(test::png_size(read_all(dir / "map.png")), std::make_pair(640, 720));
+  // Every layer of the VGG has a backward pass: by default, a gradient map.
+  const auto gradient =
+      mirkit({"explain", model.string(), clip.string(), "-o", (dir / "gradient.png").string()});
+  ASSERT_EQ(gradient.exit_code, 0) << gradient.err;
+  EXPECT_EQ(Json::parse(gradient.out)["method"], "gradient");
 }
 
 }  // namespace

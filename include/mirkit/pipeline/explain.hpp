@@ -21,17 +21,23 @@ struct ClassTimeline {
   double duration_s = 0;       // of the analysed audio
 };
 
-// Occlusion sensitivity (Zeiler & Fergus 2014): a patch of the input is replaced by the
-// window's mean value and the network run again; a cell's saliency is the mean drop in the
-// class's probability over the patches that covered it. Positive: the region spoke for the
-// class; negative: against it.
+// How much each cell of the network's input spoke for the class; positive: for it, negative:
+// against it. Two methods:
+//   gradient   (the default, Simonyan et al. 2014, "gradient × input"): the gradient of the
+//              class's logit times the cell's difference from the window's mean, the
+//              first-order estimate of what hiding the cell behind that mean would cost; one
+//              backward pass per window.
+//   occlusion  (Zeiler & Fergus 2014): a patch of the input is replaced by the window's mean
+//              value and the network run again; a cell's saliency is the mean drop in the
+//              class's probability over the patches that covered it. Works for every layer type.
 struct SaliencyMap {
   dsp::Matrix input;       // frames × bins: what the network read (a log-mel spectrogram in dB)
   dsp::Matrix saliency;    // frames × bins
   std::string input_name;  // the recipe's feature ("melspectrogram")
   std::vector<double> band_hz;  // each column's centre frequency, when the input is mel bands
   double hop_s = 0;             // seconds per frame
-  int patch_frames = 0, patch_bins = 0;
+  std::string method;           // "gradient" or "occlusion"
+  int patch_frames = 0, patch_bins = 0;  // occlusion's patch
 };
 
 struct FeatureImportances {
@@ -55,6 +61,9 @@ struct ExplainOptions {
   std::filesystem::path audio;
   std::optional<std::string> class_name;  // default: the clip's most probable class
   std::optional<double> segment_s;        // default: the network's window; 1 s otherwise
+  // Networks: "gradient", "occlusion", or "auto" (gradient where every layer has a backward
+  // pass, else occlusion, saying so in the notes).
+  std::string saliency = "auto";
 };
 
 // A usage Error names a bad model file or an unknown class (listing the classes); an input
