@@ -114,15 +114,14 @@ void Convolution::backward(const Tensor& in, const Tensor& out, const Tensor& gr
   const auto w = weight_.value->matrix(g_.out_channels, k);
   MatrixMap dw = weight_.grad.matrix(g_.out_channels, k);
   grad_in.resize(in.shape());
-  RowMatrix grad_columns;
   for (std::int64_t b = 0; b < n; ++b) {
     const ConstMatrixMap dy(grad_out.data() + b * g_.out_channels * positions, g_.out_channels,
                             positions);
     im2col(in.data() + b * g_.in_channels * height * width, height, width, columns_);
     dw.noalias() += dy * columns_.transpose();
     if (bias_) bias_->grad.matrix(g_.out_channels, 1).col(0) += dy.rowwise().sum();
-    grad_columns.noalias() = w.transpose() * dy;
-    col2im(grad_columns, height, width, grad_in.data() + b * g_.in_channels * height * width);
+    grad_columns_.noalias() = w.transpose() * dy;
+    col2im(grad_columns_, height, width, grad_in.data() + b * g_.in_channels * height * width);
   }
 }
 

@@ -109,7 +109,7 @@ class Convolution : public TrainLayer {
   ConvGeometry g_;
   Parameter weight_;
   std::unique_ptr<Parameter> bias_;
-  RowMatrix columns_;  // scratch
+  RowMatrix columns_, grad_columns_;  // scratch, kept between calls
 };
 
 class Linear : public TrainLayer {
@@ -321,6 +321,7 @@ class Sequence : public TrainLayer {
  private:
   std::vector<std::unique_ptr<TrainLayer>> layers_;
   std::vector<Tensor> outputs_;  // outputs_[i]: layer i's output (the last is copied to `out`)
+  std::vector<Tensor> grads_;    // grads_[i]: the gradient at layer i's input
 };
 
 // out = body(x) + shortcut(x), the shortcut the identity when absent.
@@ -339,7 +340,7 @@ class Residual : public TrainLayer {
 
  private:
   std::unique_ptr<Sequence> body_, shortcut_;
-  Tensor body_out_, shortcut_out_;
+  Tensor body_out_, shortcut_out_, through_;
 };
 
 }  // namespace mirkit::nn::train

@@ -61,7 +61,8 @@ void Pooling::forward(const Tensor& in, Tensor& out, const Pass&) {
 
 void Pooling::backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
                        Tensor& grad_in) {
-  grad_in = Tensor(in.shape());
+  grad_in.resize(in.shape());
+  std::fill(grad_in.values().begin(), grad_in.values().end(), 0.0f);
   if (g_.max) {
     for (std::int64_t o = 0; o < out.size(); ++o) {
       const std::int64_t from = argmax_[static_cast<std::size_t>(o)];
@@ -123,7 +124,8 @@ void GlobalPool::forward(const Tensor& in, Tensor& out, const Pass&) {
 
 void GlobalPool::backward(const Tensor& in, const Tensor&, const Tensor& grad_out,
                           Tensor& grad_in) {
-  grad_in = Tensor(in.shape());
+  grad_in.resize(in.shape());
+  std::fill(grad_in.values().begin(), grad_in.values().end(), 0.0f);
   const std::int64_t planes = in.dim(0) * in.dim(1), spread = in.size() / planes;
   for (std::int64_t p = 0; p < planes; ++p) {
     if (max_) {

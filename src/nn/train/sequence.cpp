@@ -21,13 +21,14 @@ void Sequence::forward(const Tensor& in, Tensor& out, const Pass& pass) {
 }
 
 void Sequence::backward(const Tensor& in, const Tensor&, const Tensor& grad_out, Tensor& grad_in) {
-  Tensor grad = grad_out, next;
+  // grads_[i]: dL/d(layer i's input), kept between calls so that no step allocates.
+  grads_.resize(layers_.size());
   for (std::size_t i = layers_.size(); i-- > 0;) {
     const Tensor& layer_in = i == 0 ? in : outputs_[i - 1];
-    layers_[i]->backward(layer_in, outputs_[i], grad, next);
-    std::swap(grad, next);
+    const Tensor& upstream = i + 1 == layers_.size() ? grad_out : grads_[i + 1];
+    layers_[i]->backward(layer_in, outputs_[i], upstream, i == 0 ? grad_in : grads_[i]);
   }
-  grad_in = std::move(grad);
+  if (layers_.empty()) grad_in = grad_out;
 }
 
 void Sequence::collect(std::vector<Parameter*>& parameters, std::vector<Buffer>& buffers) {
@@ -80,9 +81,8 @@ void Residual::forward(const Tensor& in, Tensor& out, const Pass& pass) {
 void Residual::backward(const Tensor& in, const Tensor&, const Tensor& grad_out, Tensor& grad_in) {
   body_->backward(in, body_out_, grad_out, grad_in);
   if (shortcut_) {
-    Tensor through;
-    shortcut_->backward(in, shortcut_out_, grad_out, through);
-    grad_in.matrix(1, grad_in.size()) += through.matrix(1, through.size());
+    shortcut_->backward(in, shortcut_out_, grad_out, through_);
+    grad_in.matrix(1, grad_in.size()) += through_.matrix(1, through_.size());
   } else {
     grad_in.matrix(1, grad_in.size()) += grad_out.matrix(1, grad_out.size());
   }

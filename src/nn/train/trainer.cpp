@@ -2,6 +2,8 @@
 // parallel, gradients summed in order, an optimiser step; after each epoch the network is written
 // as a model file and scored on the validation clips exactly as `evaluate` would score it, and
 // the best such file is the result.
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 #include <map>
