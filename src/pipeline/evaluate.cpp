@@ -175,6 +175,18 @@ dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const Feat
 
 namespace {
 
+// What every evaluation of a model file records: the files, each item's path, and the JSON.
+Evaluation finish(Evaluation evaluation, const EvaluateOptions& options,
+                  const FeatureFile& features) {
+  evaluation.metrics["model"] = options.model.string();
+  evaluation.metrics["features"] = options.features.string();
+  for (const FeatureItem& item : features.items)
+    evaluation.paths.push_back(item.path);
+  if (!options.output.empty())
+    write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
+  return evaluation;
+}
+
 bool is_network_file(const std::filesystem::path& path) {
   try {
     const io::TensorFile header = io::read_safetensors_header(path);
@@ -205,13 +217,7 @@ Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& f
   Evaluation evaluation =
       evaluate_scores(labels, scorer->score_items(features, "mean"),
                       scorer->multi_label() ? scorer->thresholds() : std::vector<double>{});
-  evaluation.metrics["model"] = options.model.string();
-  evaluation.metrics["features"] = options.features.string();
-  for (const FeatureItem& item : features.items)
-    evaluation.paths.push_back(item.path);
-  if (!options.output.empty())
-    write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
-  return evaluation;
+  return finish(std::move(evaluation), options, features);
 }
 
 }  // namespace
@@ -296,13 +302,7 @@ Evaluation evaluate(const EvaluateOptions& options) {
   const LabelSet labels = LabelSet::from_items(features.items, model.multi_label, &model.classes);
   const TrainedModel trained = TrainedModel::restore(model.state, model.layout, model.multi_label);
   Evaluation evaluation = evaluate_scores(labels, trained.scores(features), trained.thresholds());
-  evaluation.metrics["model"] = options.model.string();
-  evaluation.metrics["features"] = options.features.string();
-  for (const FeatureItem& item : features.items)
-    evaluation.paths.push_back(item.path);
-  if (!options.output.empty())
-    write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
-  return evaluation;
+  return finish(std::move(evaluation), options, features);
 }
 
 }  // namespace mirkit::pipeline

@@ -122,32 +122,19 @@ WaveformCopies make_waveform_copies(const FeatureFile& features, const TrainOpti
 }  // namespace
 
 TrainSummary train_network_model(const TrainOptions& options, const Json& recipe,
-                                 const std::string& where, Log& log) {
+                                 const std::string& where, const FeatureFile& features,
+                                 const LabelSet& labels, Log& log) {
   const auto start = std::chrono::steady_clock::now();
   if (options.cv_folds > 0) {
     throw usage_error(
         "train: --cv is for the classical models; a network recipe holds out "
         "training.validation_fraction of the clips instead");
   }
-  FeatureFile features;
-  try {
-    features = read_feature_file(options.features);
-  } catch (const Error& error) {
-    throw usage_error(std::string("train: ") + error.what());
-  }
-  if (features.items.empty())
-    throw usage_error("train: " + options.features.string() + " holds no items");
   if (features.layout != FeatureLayout::frames) {
     throw usage_error("train: " + options.features.string() +
                       " holds one vector per clip; a network learns from frame sequences: "
                       "extract with a recipe whose \"output\" is \"frames\" (e.g. "
                       "configs/features/logmel-patches.json)");
-  }
-  const bool multi_label = options.multi_label || recipe.value("multi_label", false);
-  const LabelSet labels = LabelSet::from_items(features.items, multi_label);
-  if (labels.classes.size() < 2) {
-    throw usage_error("train: " + options.features.string() + " has a single class ('" +
-                      labels.classes.front() + "'); a classifier needs at least two");
   }
 
   nn::TrainingSet data;

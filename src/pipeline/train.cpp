@@ -31,8 +31,9 @@ TrainSummary train(const TrainOptions& options, Log& log) {
   const auto start = std::chrono::steady_clock::now();
   std::string where;
   const Json recipe = load_model_recipe(options.model, options.overrides, where);
-  if (is_network_recipe(recipe)) return train_network_model(options, recipe, where, log);
-  models::ModelConfig config = models::read_model_config(recipe, where);
+  const bool network = is_network_recipe(recipe);
+  models::ModelConfig config;
+  if (!network) config = models::read_model_config(recipe, where);
   if (options.seed) config.seed = *options.seed;
   FeatureFile features;
   try {
@@ -42,11 +43,13 @@ TrainSummary train(const TrainOptions& options, Log& log) {
   }
   if (features.items.empty())
     throw usage_error("train: " + options.features.string() + " holds no items");
-  const LabelSet labels = LabelSet::from_items(features.items, options.multi_label);
+  const LabelSet labels = LabelSet::from_items(
+      features.items, options.multi_label || (network && recipe.value("multi_label", false)));
   if (labels.classes.size() < 2) {
     throw usage_error("train: " + options.features.string() + " has a single class ('" +
                       labels.classes.front() + "'); a classifier needs at least two");
   }
+  if (network) return train_network_model(options, recipe, where, features, labels, log);
 
   TrainSummary summary;
   summary.items = features.items.size();

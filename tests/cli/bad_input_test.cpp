@@ -1,7 +1,12 @@
 // The bad-input suite (issue 9): every kind of broken, odd or hostile input a batch over a real
 // archive meets, made here on the spot. Each must give a result or a one-line error naming the
 // file; the batch must finish, with the exit codes of DESIGN.md, and lose no finished result.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -247,6 +252,45 @@ TEST(BadInput, AFileGoneBeforeItIsReadIsAnErrorForThatFileOnly) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("gone.wav"), std::string::npos) << result.err;
   EXPECT_EQ(pipeline::read_feature_file(dir / "f.safetensors").items.size(), 2u);
+}
+
+TEST(BadInput, AFileDeletedWhileTheBatchRunsIsAnErrorForThatFileOnly) {
+  // A genuine mid-batch deletion: the batch has started (its first file is open, seen through
+  // inotify) when the last file of the folder is deleted. With one worker the files are read in
+  // order, so the last one has not been opened yet: deterministic, no sleeps.
+  test::TempDir dir;
+  fs::create_directories(dir / "in");
+  for (int i = 0; i < 6; ++i) {
+    test::write_audio(dir / "in" / ("clip" + std::to_string(i) + ".wav"),
+                      test::sine(200.0 * (i + 1), 22050, 22050), 22050, 1);
+  }
+  const int watch = inotify_init1(IN_CLOEXEC);
+  ASSERT_GE(watch, 0);
+  ASSERT_GE(inotify_add_watch(watch, (dir / "in" / "clip0.wav").c_str(), IN_OPEN), 0);
+  const fs::path out = dir / "f.safetensors", err = dir / "err.txt";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    const std::string binary = MIRKIT_BINARY, in = (dir / "in").string(), o = out.string();
+    execl(binary.c_str(), "mirkit", "extract", in.c_str(), "-c", kGtzan.c_str(), "-o", o.c_str(),
+          "-j", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  pollfd ready{watch, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 60'000), 1) << "the batch never opened its first file";
+  fs::remove(dir / "in" / "clip5.wav");
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  close(watch);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << read_all(err);
+  EXPECT_NE(read_all(err).find("clip5.wav"), std::string::npos) << read_all(err);
+  const pipeline::FeatureFile features = pipeline::read_feature_file(out);
+  ASSERT_EQ(features.items.size(), 5u) << "every finished file kept";
+  for (const pipeline::FeatureItem& item : features.items)
+    EXPECT_EQ(item.path.find("clip5"), std::string::npos);
 }
 
 TEST(BadInput, AFullDiskIsAClearErrorAndResumeLosesNothing) {

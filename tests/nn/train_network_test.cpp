@@ -169,6 +169,49 @@ TEST(TrainNetwork, FineTunesANewHeadOnAFrozenTrunk) {
   EXPECT_LT(tuned.epochs.back().train_loss, tuned.epochs.front().train_loss);
 }
 
+// The base model here was built and exported by PyTorch (scripts/export_torch.py: the parity
+// fixture's VGG, 32 frames × 24 bands): keep everything but its last layer, train a new head
+// for two classes on frozen PyTorch weights.
+TEST(TrainNetwork, FineTunesAModelExportedFromPyTorch) {
+  const std::string base = std::string(MIRKIT_NN_DATA_DIR) + "/arch_vgg.safetensors";
+  models::Random random(7);
+  std::vector<std::vector<float>> frames;
+  TrainingSet set;
+  set.dims = 24;
+  set.targets = RowMatrix::Zero(24, 2);
+  for (int i = 0; i < 24; ++i) {
+    std::vector<float> values(40 * 24);
+    for (std::size_t k = 0; k < values.size(); ++k)
+      values[k] = static_cast<float>(random.normal() + ((k % 24 < 12) == (i % 2 == 0) ? 1.5 : 0));
+    frames.push_back(std::move(values));
+    set.targets(i, i % 2) = 1.0f;
+  }
+  for (const auto& f : frames)
+    set.clips.emplace_back(f);
+  NetworkTrainingOptions options;
+  options.recipe = Json::parse(R"({"model": "network",
+      "network": {"layers": [{"type": "linear", "in_features": 16, "out_features": "classes"}]},
+      "training": {"epochs": 15, "batch_size": 8, "micro_batch": 4, "learning_rate": 0.05,
+                   "validation_fraction": 0.25, "seed": 1}})");
+  options.recipe["fine_tune"] = {{"from", base}};
+  options.where = "recipe";
+  options.classes = {"left", "right"};
+  const NetworkTrainingResult tuned = train_network(set, options);
+  const Network network = load(tuned.model);
+  EXPECT_EQ(network.input_shape(), (Shape{1, 32, 24}));
+  EXPECT_EQ(network.classes().size(), 2u);
+  const io::TensorFile before = io::read_safetensors(base);
+  const io::TensorFile after = io::decode_safetensors(
+      std::span(reinterpret_cast<const std::byte*>(tuned.model.data()), tuned.model.size()), "m");
+  for (const auto& [name, tensor] : before.tensors) {
+    if (std::stoi(name) < 15) {
+      EXPECT_EQ(after.tensors.at(name).bytes, tensor.bytes) << name;
+    }
+  }
+  EXPECT_EQ(after.tensors.at("15.weight").shape, (std::vector<std::int64_t>{2, 16}));
+  EXPECT_LT(tuned.epochs.back().train_loss, tuned.epochs.front().train_loss);
+}
+
 TEST(TrainNetwork, MultiTaskHeads) {
   // Task "band": which half carries the energy; task "odd": clip parity noise-free label.
   const Synthetic data(40, 2, 6);

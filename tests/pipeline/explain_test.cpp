@@ -53,9 +53,11 @@ TEST(Explain, OcclusionFindsTheBandANetworkReads) {
   signal.resize(2 * kRate, 0.0f);
   test::write_audio(dir / "tone.wav", signal, kRate, 1);
 
-  const pipeline::Explanation e =
-      pipeline::explain({one_band_network(dir.path()), dir / "tone.wav", "a"});
+  pipeline::ExplainOptions options{one_band_network(dir.path()), dir / "tone.wav", "a"};
+  options.saliency = "occlusion";
+  const pipeline::Explanation e = pipeline::explain(options);
   ASSERT_TRUE(e.saliency);
+  EXPECT_EQ(e.saliency->method, "occlusion");
   const dsp::Matrix& s = e.saliency->saliency;
   ASSERT_EQ(s.cols(), kMels);
   const Eigen::Index half = s.rows() / 2;
@@ -69,6 +71,26 @@ TEST(Explain, OcclusionFindsTheBandANetworkReads) {
   EXPECT_EQ(e.class_name, "a");
   EXPECT_GT(s.topRows(half).col(kBand).mean(), 0.0) << "hiding the tone lowers class a";
   EXPECT_EQ(e.timeline.classes, (std::vector<std::string>{"a", "b"}));
+}
+
+// The gradient map of the same network: only the band it reads has a gradient, so only that
+// band (where the tone makes it differ from the window's mean) lights up.
+TEST(Explain, GradientFindsTheBandANetworkReads) {
+  test::TempDir dir;
+  const std::vector<double> edges = dsp::mel_frequencies(kMels + 2, 0.0, kRate / 2.0);
+  std::vector<float> signal = test::sine(edges[kBand + 1], kRate, kRate, 0.5);
+  signal.resize(2 * kRate, 0.0f);
+  test::write_audio(dir / "tone.wav", signal, kRate, 1);
+  const pipeline::Explanation e =
+      pipeline::explain({one_band_network(dir.path()), dir / "tone.wav", "a"});
+  ASSERT_TRUE(e.saliency);
+  EXPECT_EQ(e.saliency->method, "gradient");
+  const dsp::Matrix& s = e.saliency->saliency;
+  const Eigen::Index half = s.rows() / 2;
+  Eigen::Index hottest = 0;
+  s.topRows(half).colwise().mean().maxCoeff(&hottest);
+  EXPECT_EQ(hottest, kBand);
+  EXPECT_EQ(s.col(kMels - 1).cwiseAbs().maxCoeff(), 0.0f) << "no gradient where it does not read";
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include "../../models/random.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/nn/permute.hpp"
+#include "mirkit/nn/reshape.hpp"
 
 namespace mirkit::nn::train {
 namespace {
@@ -195,13 +197,27 @@ class Builder {
     if (type == "global_max_pool") return std::make_unique<GlobalPool>(true);
     if (type == "dropout") return std::make_unique<Dropout>(c.number("p"));
     if (type == "flatten") {
-      return Reshape::flatten(static_cast<int>(c.integer("start_dim")),
-                              static_cast<int>(c.integer("end_dim")));
+      return std::make_unique<ShapeLayer>(
+          std::make_shared<nn::Flatten>(static_cast<int>(c.integer("start_dim")),
+                                        static_cast<int>(c.integer("end_dim"))),
+          nullptr);
     }
-    if (type == "reshape") return Reshape::to(c.integers("shape", c.params()["shape"].size()));
+    if (type == "reshape") {
+      const auto dims = c.integers("shape", c.params()["shape"].size());
+      return std::make_unique<ShapeLayer>(
+          std::make_shared<nn::Reshape>(Shape(dims.begin(), dims.end())), nullptr);
+    }
     if (type == "permute") {
       const auto dims = c.integers("dims", c.params()["dims"].size());
-      return std::make_unique<Permute>(std::vector<int>(dims.begin(), dims.end()));
+      std::vector<int> order(dims.begin(), dims.end()), inverse(dims.size());
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        if (order[k] < 0 || order[k] >= static_cast<int>(order.size())) {
+          c.fail("'dims' must be a permutation of 0.." + std::to_string(order.size() - 1));
+        }
+        inverse[static_cast<std::size_t>(order[k])] = static_cast<int>(k);
+      }
+      return std::make_unique<ShapeLayer>(std::make_shared<nn::Permute>(order),
+                                          std::make_shared<nn::Permute>(inverse));
     }
     if (type == "gru") {
       const std::int64_t in = c.integer("input_size"), h = c.integer("hidden_size");

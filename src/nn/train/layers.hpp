@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/tensor.hpp"
 
 namespace mirkit::models {
@@ -220,35 +221,23 @@ class Dropout : public TrainLayer {
   std::vector<float> mask_;  // empty: the last forward was the identity
 };
 
-// flatten and reshape: the same values under another shape.
-class Reshape : public TrainLayer {
+// flatten, reshape and permute: no parameters, so the inference layer computes the forward
+// pass and the shapes; the backward pass undoes it (the input's shape again, or the inverse
+// permutation).
+class ShapeLayer : public TrainLayer {
  public:
-  // flatten: start..end merged; reshape: `dims` after the batch axis (one may be −1).
-  static std::unique_ptr<Reshape> flatten(int start, int end);
-  static std::unique_ptr<Reshape> to(std::vector<std::int64_t> dims);
-  Shape output_shape(const Shape& input) const override;
+  // `forward` is the inference layer; `inverse` maps a gradient of the output back (null: the
+  // same values reshaped to the input's shape).
+  ShapeLayer(std::shared_ptr<const Layer> forward, std::shared_ptr<const Layer> inverse)
+      : forward_(std::move(forward)), inverse_(std::move(inverse)) {}
+  Shape output_shape(const Shape& input) const override { return forward_->output_shape(input); }
   void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
   void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
                 Tensor& grad_in) override;
   std::unique_ptr<TrainLayer> replicate() const override;
 
  private:
-  bool flatten_ = true;
-  int start_ = 1, end_ = -1;
-  std::vector<std::int64_t> dims_;
-};
-
-class Permute : public TrainLayer {
- public:
-  explicit Permute(std::vector<int> dims) : dims_(std::move(dims)) {}
-  Shape output_shape(const Shape& input) const override;
-  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
-  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
-                Tensor& grad_in) override;
-  std::unique_ptr<TrainLayer> replicate() const override;
-
- private:
-  std::vector<int> dims_;
+  std::shared_ptr<const Layer> forward_, inverse_;
 };
 
 // torch.nn.GRU(batch_first=True), any number of layers, one or two directions.
