@@ -17,6 +17,25 @@ Json describe_artifact(const std::filesystem::path& path) {
   if (out["kind"] != "features") {
     for (const char* key : {"version", "mirkit_version", "config_hash", "model", "classes"})
       if (meta.is_object() && meta.contains(key)) out[key] = meta[key];
+    if (meta.is_object() && meta.value("kind", std::string()) == "nn") {
+      // A network: its shape and output, and what training measured (mirkit train).
+      out["network"] = {{"input_shape", meta["network"].value("input_shape", Json())},
+                        {"layers", meta["network"].value("layers", Json::array()).size()},
+                        {"output", meta.value("output", Json())}};
+      if (meta.contains("tasks")) out["network"]["tasks"] = meta["tasks"];
+      if (meta.contains("training") && meta["training"].is_object()) {
+        const Json& t = meta["training"];
+        Json summary = {{"seed", t.value("seed", Json())},
+                        {"training_clips", t.value("training_clips", Json())},
+                        {"validation_clips", t.value("validation_clips", Json())},
+                        {"epochs_run", t.value("epochs", Json::array()).size()},
+                        {"best_epoch", t.value("best_epoch", Json())}};
+        const int best = t.value("best_epoch", 0);
+        if (best > 0 && static_cast<std::size_t>(best) <= t["epochs"].size())
+          summary["at_best_epoch"] = t["epochs"][static_cast<std::size_t>(best - 1)];
+        out["training"] = summary;
+      }
+    }
     out["tensors"] = tensors;
     return out;
   }

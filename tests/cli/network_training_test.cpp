@@ -82,6 +82,13 @@ TEST_F(NetworkTraining, TrainsEvaluatesAndPredicts) {
   EXPECT_NE(trained.err.find("val_acc"), std::string::npos);
   EXPECT_NE(trained.err.find("kept epoch"), std::string::npos);
 
+  const auto info = mirkit({"info", model});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const Json described = Json::parse(info.out);
+  EXPECT_EQ(described["network"]["input_shape"], Json::parse("[1, 32, 32]"));
+  EXPECT_EQ(described["training"]["epochs_run"], 8);
+  EXPECT_TRUE(described["training"]["at_best_epoch"].contains("validation_accuracy"));
+
   const std::string metrics = (dir_ / "metrics.json").string();
   const auto evaluated = mirkit({"evaluate", model, test_, "-o", metrics});
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
