@@ -236,6 +236,39 @@ TEST(TrainNetwork, MultiTaskHeads) {
   EXPECT_NEAR(p.data()[2] + p.data()[3], 1.0f, 1e-6);
 }
 
+TEST(TrainNetwork, TagsTrainWithSigmoidOutputs) {
+  // Two tags: "low" (energy in bins 0-1) and "high" (bins 6-7), each present or not.
+  models::Random random(3);
+  std::vector<std::vector<float>> frames;
+  TrainingSet set;
+  set.dims = kDims;
+  set.targets = RowMatrix::Zero(40, 2);
+  for (int i = 0; i < 40; ++i) {
+    const bool low = i % 2 == 0, high = (i / 2) % 2 == 0;
+    std::vector<float> values(16 * kDims);
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      const std::size_t bin = k % kDims;
+      values[k] = static_cast<float>(random.normal() * 0.3 + ((low && bin < 2) ? 2.0 : 0.0) +
+                                     ((high && bin >= 6) ? 2.0 : 0.0));
+    }
+    frames.push_back(std::move(values));
+    set.targets(i, 0) = high ? 1.0f : 0.0f;  // classes sorted: "high", "low"
+    set.targets(i, 1) = low ? 1.0f : 0.0f;
+  }
+  for (const auto& f : frames)
+    set.clips.emplace_back(f);
+  NetworkTrainingOptions options;
+  options.recipe = recipe(2);
+  options.where = "recipe";
+  options.classes = {"high", "low"};
+  options.multi_label = true;
+  const NetworkTrainingResult result = train_network(set, options);
+  const Network network = load(result.model);
+  EXPECT_EQ(network.output(), OutputKind::multi_label);
+  const EpochReport& best = result.epochs[static_cast<std::size_t>(result.best_epoch - 1)];
+  EXPECT_GE(*best.validation_accuracy, 0.9) << "per-tag decisions at 0.5";
+}
+
 TEST(TrainNetwork, RecipeErrorsNameTheProblem) {
   const Synthetic data(12, 2, 2);
   const auto message = [&](Json r) {
