@@ -80,6 +80,29 @@ TEST(RandomForest, SaveLoadRoundTripsAndRejectsABrokenTree) {
   EXPECT_THROW(back.load(state), Error);
 }
 
+TEST(RandomForest, RejectsTreeOffsetsPastTheNodes) {
+  // A model file whose first tree claims more nodes than the file holds (the last offset still
+  // the node count): a heap overflow on load before, found by fuzz_safetensors.
+  const Split data = separable();
+  RandomForestOptions options;
+  options.trees = 3;
+  RandomForest forest(options);
+  forest.fit(data.train.x, data.train.labels, 4, {});
+  ModelState state = state_of(forest);
+  std::vector<std::int64_t> offsets = state.tensors.at("forest.tree_offsets").to_int64();
+  offsets[1] = offsets.back() + 1000;
+  state.tensors["forest.tree_offsets"] =
+      io::Tensor::from_int64({static_cast<std::int64_t>(offsets.size())}, offsets);
+  RandomForest back;
+  try {
+    back.load(state);
+    FAIL() << "loaded a forest whose tree_offsets point past its nodes";
+  } catch (const Error& error) {
+    EXPECT_NE(error.cause().find("'forest.tree_offsets' points past the"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(RandomForest, RejectsAnUnknownMaxFeatures) {
   RandomForestOptions options;
   options.max_features = "half";
