@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
@@ -88,10 +89,12 @@ std::vector<std::int64_t> LoadContext::integers(const std::string& key, std::siz
   std::vector<std::int64_t> out;
   for (const Json& v : list) {
     const double d = v.get<double>();
-    if (d != static_cast<double>(static_cast<std::int64_t>(d))) {
-      fail("'" + key + "' must hold whole numbers, got " + list.dump());
+    // In range before the conversion, which is undefined past int64 (found by fuzzing:
+    // docs/fuzzing.md).
+    if (!(d >= -0x1p63 && d < 0x1p63) || d != std::trunc(d)) {
+      fail("'" + key + "' must hold whole numbers of a sensible size, got " + list.dump());
     }
-    out.push_back(static_cast<std::int64_t>(d));
+    out.push_back(v.is_number_integer() ? v.get<std::int64_t>() : static_cast<std::int64_t>(d));
   }
   return out;
 }
