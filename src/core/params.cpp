@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <sstream>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/json_value.hpp"
 
 namespace mirkit {
 namespace {
@@ -63,18 +63,11 @@ Json check_value(const ParamSpec& spec, const Json& value, const std::string& wh
   switch (spec.type) {
     case ParamType::integer: {
       check_number(spec, value, where);
-      // Whole numbers past int64 (1e19, 2^63 written out) have no integer to become: the
-      // conversion would be undefined (found by fuzzing: docs/fuzzing.md). Integers are taken
-      // as they are, not through a double, which rounds above 2^53.
-      if (value.is_number_unsigned() &&
-          value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-        fail(where, spec.name, "is too large, got " + value.dump());
-      }
-      if (value.is_number_integer()) return value.get<std::int64_t>();
-      const double v = value.get<double>();
-      if (!(v >= -0x1p63 && v < 0x1p63))
-        fail(where, spec.name, "is too large, got " + value.dump());
-      return static_cast<std::int64_t>(v);
+      // Whole numbers past int64 (1e19, 2^63 written out) have no integer to become (converting
+      // them was undefined; found by fuzzing: docs/fuzzing.md).
+      const auto integer = exact_integer<std::int64_t>(value);
+      if (!integer) fail(where, spec.name, "is too large, got " + value.dump());
+      return *integer;
     }
     case ParamType::number:
       check_number(spec, value, where);

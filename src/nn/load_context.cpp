@@ -1,8 +1,8 @@
 #include <algorithm>
-#include <cmath>
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/json_value.hpp"
 #include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/batch_norm.hpp"
 #include "mirkit/nn/sequential.hpp"
@@ -88,13 +88,12 @@ std::vector<std::int64_t> LoadContext::integers(const std::string& key, std::siz
   }
   std::vector<std::int64_t> out;
   for (const Json& v : list) {
-    const double d = v.get<double>();
-    // In range before the conversion, which is undefined past int64 (found by fuzzing:
+    // In range before the conversion, which was undefined past int64 (found by fuzzing:
     // docs/fuzzing.md).
-    if (!(d >= -0x1p63 && d < 0x1p63) || d != std::trunc(d)) {
+    const auto integer = exact_integer<std::int64_t>(v);
+    if (!integer)
       fail("'" + key + "' must hold whole numbers of a sensible size, got " + list.dump());
-    }
-    out.push_back(v.is_number_integer() ? v.get<std::int64_t>() : static_cast<std::int64_t>(d));
+    out.push_back(*integer);
   }
   return out;
 }
