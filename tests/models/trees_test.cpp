@@ -62,12 +62,10 @@ TEST(RandomForest, IsIdenticalForOneAndTwoThreads) {
     EXPECT_EQ(tensor.bytes, b.tensors.at(name).bytes) << name;
 }
 
-RandomForest fitted_forest(const Split& data, int trees) {
+RandomForestOptions with_trees(int trees) {
   RandomForestOptions options;
   options.trees = trees;
-  RandomForest forest(options);
-  forest.fit(data.train.x, data.train.labels, 4, {});
-  return forest;
+  return options;
 }
 
 // `state` with one entry of the integer tensor `name` replaced.
@@ -79,7 +77,8 @@ void edit_ints(ModelState& state, const std::string& name, std::size_t at, std::
 
 TEST(RandomForest, SaveLoadRoundTripsAndRejectsABrokenTree) {
   const Split data = separable();
-  const RandomForest forest = fitted_forest(data, 5);
+  RandomForest forest(with_trees(5));
+  forest.fit(data.train.x, data.train.labels, 4, {});
   ModelState state = state_of(forest);
   RandomForest back;
   back.load(state);
@@ -93,7 +92,9 @@ TEST(RandomForest, RejectsTreeOffsetsPastTheNodes) {
   // A model file whose first tree claims more nodes than the file holds (the last offset still
   // the node count): a heap overflow on load before, found by fuzz_safetensors.
   const Split data = separable();
-  ModelState state = state_of(fitted_forest(data, 3));
+  RandomForest forest(with_trees(3));
+  forest.fit(data.train.x, data.train.labels, 4, {});
+  ModelState state = state_of(forest);
   const std::int64_t nodes = state.tensors.at("forest.tree_offsets").to_int64().back();
   edit_ints(state, "forest.tree_offsets", 1, nodes + 1000);
   RandomForest back;
