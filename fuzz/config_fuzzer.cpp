@@ -1,9 +1,11 @@
 // The JSON config readers, from arbitrary text: a feature recipe (the extractor it builds then
 // runs on a short fixed signal, as the parameters it accepts must work), a model recipe (and the
 // classifier it makes), and a network description (the layers it builds, without weights).
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <numbers>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -18,15 +20,14 @@ namespace {
 
 using namespace mirkit;
 
-// A quarter of a second of a chirp with some noise-like harmonics at the config's rate, at most
-// 12000 samples.
+// A quarter of a second (at most 12000 samples) of two chirps at the config's rate.
 std::vector<float> probe_signal(int sample_rate) {
   const std::size_t n = std::min<std::size_t>(12000, static_cast<std::size_t>(sample_rate / 4));
   std::vector<float> signal(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double t = static_cast<double>(i) / sample_rate;
-    signal[i] = static_cast<float>(0.5 * std::sin(2 * M_PI * (220 + 800 * t) * t) +
-                                   0.1 * std::sin(2 * M_PI * 3000 * t * t));
+    signal[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * (220 + 800 * t) * t) +
+                                   0.1 * std::sin(2 * std::numbers::pi * 3000 * t * t));
   }
   return signal;
 }
