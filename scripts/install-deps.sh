@@ -2,7 +2,7 @@
 # Installs the Debian packages mirkit needs, only those missing. Idempotent, non-interactive,
 # and silent when nothing is missing.
 #
-#   scripts/install-deps.sh [build] [demo] [scaleout]     (default: build)
+#   scripts/install-deps.sh [build] [demo] [scaleout] [fuzz]     (default: build)
 #
 #   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
 #          svm-train/svm-predict (the SVM parity test runs them), numpy (the tests check
@@ -12,6 +12,8 @@
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
 #   scaleout: Slurm (slurm-wlm) with munge, GNU parallel and sox, for scripts/slurm-e2e.sh and
 #          scripts/parallel-e2e.sh (docs/scale-out.md)
+#   fuzz:  what the library needs, and clang 14 with libFuzzer's runtime (libclang-rt-14-dev), for
+#          the clang `fuzz` preset and scripts/fuzz.sh (docs/fuzzing.md)
 set -euo pipefail
 
 build_packages=(
@@ -25,6 +27,11 @@ build_packages=(
 )
 demo_packages=(fluidsynth fluid-soundfont-gm sox)
 scaleout_packages=(slurm-wlm munge parallel sox)
+fuzz_packages=(
+  cmake make pkg-config ccache clang libclang-rt-14-dev
+  libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
+  libcli11-dev nlohmann-json3-dev libcairo2-dev
+)
 
 wanted=()
 for set in "${@:-build}"; do
@@ -32,7 +39,8 @@ for set in "${@:-build}"; do
     build) wanted+=("${build_packages[@]}" "${scaleout_packages[@]}") ;;
     demo) wanted+=("${demo_packages[@]}") ;;
     scaleout) wanted+=("${scaleout_packages[@]}") ;;
-    *) echo "install-deps.sh: unknown package set '$set' (known: build, demo, scaleout)" >&2; exit 2 ;;
+    fuzz) wanted+=("${fuzz_packages[@]}") ;;
+    *) echo "install-deps.sh: unknown package set '$set' (known: build, demo, scaleout, fuzz)" >&2; exit 2 ;;
   esac
 done
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/json_value.hpp"
 
 namespace mirkit {
 namespace {
@@ -60,9 +61,14 @@ void check_string(const ParamSpec& spec, const Json& value, const std::string& w
 
 Json check_value(const ParamSpec& spec, const Json& value, const std::string& where) {
   switch (spec.type) {
-    case ParamType::integer:
+    case ParamType::integer: {
       check_number(spec, value, where);
-      return static_cast<long long>(value.get<double>());
+      // Whole numbers past int64 (1e19, 2^63 written out) have no integer to become (converting
+      // them was undefined; found by fuzzing: docs/fuzzing.md).
+      const auto integer = exact_integer<std::int64_t>(value);
+      if (!integer) fail(where, spec.name, "is too large, got " + value.dump());
+      return *integer;
+    }
     case ParamType::number:
       check_number(spec, value, where);
       return value.get<double>();

@@ -126,7 +126,7 @@ SparseRow make_kernel_row(double frequency, double length, int sample_rate, int 
 }  // namespace
 
 Cqt::Cqt(int sample_rate, int hop_length, const CqtOptions& options)
-    : sample_rate_(sample_rate), hop_length_(hop_length), options_(options) {
+    : sample_rate_(sample_rate), options_(options) {
   if (options.n_bins < 1 || options.bins_per_octave < 1)
     throw usage_error("CQT n_bins and bins_per_octave must be ≥ 1");
   if (!(options.fmin > 0.0)) throw usage_error("CQT fmin must be > 0");

@@ -10,7 +10,6 @@ namespace mirkit::dsp::lanes {
 
 constexpr std::size_t kLanes = 8;
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
-typedef int LaneIndex __attribute__((vector_size(kLanes * sizeof(int))));
 
 // For loads and stores at any float address: memcpy into a vector of the array becomes 16-byte
 // moves through the stack here, and each 32-byte read of them then stalls on store forwarding.
@@ -27,25 +26,45 @@ MIRKIT_INLINE void store(float* to, const Lanes& v) {
   *reinterpret_cast<UnalignedLanes*>(to) = v;
 }
 
+// The lane permutations of the transpose below: lanes of `a` are 0–7, of `b` 8–15. Results go
+// out by reference, as every vector here (see MIRKIT_INLINE).
+// __builtin_shufflevector takes constant indices and is understood by GCC (12 on) and clang alike
+// (GCC's __builtin_shuffle is not clang's).
+MIRKIT_INLINE void low_pairs(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13);
+}
+MIRKIT_INLINE void high_pairs(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15);
+}
+MIRKIT_INLINE void low_quads(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13);
+}
+MIRKIT_INLINE void high_quads(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15);
+}
+MIRKIT_INLINE void low_halves(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11);
+}
+MIRKIT_INLINE void high_halves(Lanes& out, const Lanes& a, const Lanes& b) {
+  out = __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
 // r[i][j] ↔ r[j][i] (the classic unpack / shuffle / 128-bit permute 8 × 8 transpose).
 MIRKIT_INLINE void transpose(Lanes (&r)[kLanes]) {
-  const LaneIndex low_pairs{0, 8, 1, 9, 4, 12, 5, 13}, high_pairs{2, 10, 3, 11, 6, 14, 7, 15};
-  const LaneIndex low_quads{0, 1, 8, 9, 4, 5, 12, 13}, high_quads{2, 3, 10, 11, 6, 7, 14, 15};
-  const LaneIndex low_halves{0, 1, 2, 3, 8, 9, 10, 11}, high_halves{4, 5, 6, 7, 12, 13, 14, 15};
   Lanes t[kLanes], u[kLanes];
   for (std::size_t i = 0; i < kLanes; i += 2) {
-    t[i] = __builtin_shuffle(r[i], r[i + 1], low_pairs);
-    t[i + 1] = __builtin_shuffle(r[i], r[i + 1], high_pairs);
+    low_pairs(t[i], r[i], r[i + 1]);
+    high_pairs(t[i + 1], r[i], r[i + 1]);
   }
   for (std::size_t i = 0; i < kLanes; i += 4) {
-    u[i] = __builtin_shuffle(t[i], t[i + 2], low_quads);
-    u[i + 1] = __builtin_shuffle(t[i], t[i + 2], high_quads);
-    u[i + 2] = __builtin_shuffle(t[i + 1], t[i + 3], low_quads);
-    u[i + 3] = __builtin_shuffle(t[i + 1], t[i + 3], high_quads);
+    low_quads(u[i], t[i], t[i + 2]);
+    high_quads(u[i + 1], t[i], t[i + 2]);
+    low_quads(u[i + 2], t[i + 1], t[i + 3]);
+    high_quads(u[i + 3], t[i + 1], t[i + 3]);
   }
   for (std::size_t i = 0; i < 4; ++i) {
-    r[i] = __builtin_shuffle(u[i], u[i + 4], low_halves);
-    r[i + 4] = __builtin_shuffle(u[i], u[i + 4], high_halves);
+    low_halves(r[i], u[i], u[i + 4]);
+    high_halves(r[i + 4], u[i], u[i + 4]);
   }
 }
 

@@ -116,7 +116,10 @@ Parsed parse_header(std::string_view text, std::uint64_t data_bytes, const std::
         throw bad_file(where, at + ": shape holds a non-integer or negative extent");
       }
       const std::uint64_t value = extent.get<std::uint64_t>();
-      if (value != 0 && elements > std::numeric_limits<std::uint64_t>::max() / 8 / value) {
+      // Each extent on its own too: after a 0 the product stays 0, and an extent past int64
+      // would come back negative from Tensor::shape.
+      if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+          (value != 0 && elements > std::numeric_limits<std::uint64_t>::max() / 8 / value)) {
         throw bad_file(where, at + ": shape is too large");
       }
       elements *= value;

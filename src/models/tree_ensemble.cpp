@@ -70,6 +70,12 @@ void TreeEnsemble::load(const ModelState& state, const std::string& prefix, int 
   for (std::size_t t = 0; t + 1 < tree_offsets_.size(); ++t) {
     const std::int64_t begin = tree_offsets_[t], size = tree_offsets_[t + 1] - begin;
     if (size < 1) throw state_error("tensor '" + prefix + "tree_offsets': empty tree");
+    // Increasing from 0 up to here; an offset past the nodes would read beyond them (found by
+    // fuzzing: docs/fuzzing.md).
+    if (tree_offsets_[t + 1] > nodes) {
+      throw state_error("tensor '" + prefix + "tree_offsets' points past the " +
+                        std::to_string(nodes) + " nodes");
+    }
     for (std::int64_t n = begin; n < begin + size; ++n) {
       const auto i = static_cast<std::size_t>(n);
       if (feature_[i] < -1 || feature_[i] >= dims) {

@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/json_value.hpp"
 #include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/batch_norm.hpp"
 #include "mirkit/nn/sequential.hpp"
@@ -87,11 +88,12 @@ std::vector<std::int64_t> LoadContext::integers(const std::string& key, std::siz
   }
   std::vector<std::int64_t> out;
   for (const Json& v : list) {
-    const double d = v.get<double>();
-    if (d != static_cast<double>(static_cast<std::int64_t>(d))) {
-      fail("'" + key + "' must hold whole numbers, got " + list.dump());
-    }
-    out.push_back(static_cast<std::int64_t>(d));
+    // In range before the conversion, which was undefined past int64 (found by fuzzing:
+    // docs/fuzzing.md).
+    const auto integer = exact_integer<std::int64_t>(v);
+    if (!integer)
+      fail("'" + key + "' must hold whole numbers of a sensible size, got " + list.dump());
+    out.push_back(*integer);
   }
   return out;
 }

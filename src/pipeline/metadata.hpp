@@ -2,10 +2,12 @@
 // is an input Error that names the file, what kind of file it should be, and the key.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/json.hpp"
+#include "mirkit/core/json_value.hpp"
 
 namespace mirkit::pipeline {
 
@@ -22,11 +24,17 @@ T metadata_field(const Json& json, const char* key, const std::string& kind,
   if (it == json.end()) {
     throw invalid_file(kind, where, std::string("metadata lacks '") + key + "'");
   }
+  std::optional<T> value;
   try {
-    return it->get<T>();
+    value = json_value<T>(*it);
   } catch (const Json::exception&) {
+  }
+  // An integer that is not a whole number of the type's range counts as the wrong type: the
+  // conversion would be undefined (found by fuzzing: docs/fuzzing.md).
+  if (!value) {
     throw invalid_file(kind, where, std::string("metadata field '") + key + "' has the wrong type");
   }
+  return *std::move(value);
 }
 
 }  // namespace mirkit::pipeline

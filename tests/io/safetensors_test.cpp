@@ -114,6 +114,10 @@ TEST(Safetensors, RejectsBadFilesWithTheReason) {
   expect_rejected(
       with_header(R"({"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}})"),
       "too large");
+  // An empty tensor with an extent past int64: Tensor::shape would hold a negative extent.
+  expect_rejected(
+      with_header(R"({"t":{"dtype":"F32","shape":[0,9223372036854775808],"data_offsets":[0,0]}})"),
+      "too large");
   expect_rejected(with_header(R"({"__metadata__":{"mirkit":"{oops"}})"), "metadata is not JSON");
 }
 

@@ -120,5 +120,26 @@ TEST(Knn, SaveLoadGivesIdenticalPredictions) {
   EXPECT_EQ(back.predict_proba(train.x), knn.predict_proba(train.x));
 }
 
+TEST(Knn, LoadRejectsCountsNoIntegerHolds) {
+  // A model file saying "classes": 1e30 (or 2.5): converting it to int was undefined behaviour
+  // (found by fuzzing); it is a value of the wrong type, named.
+  const test::Dataset train = test::make_blobs(30, 3, 2, 2.0, 4);
+  KNearestNeighbours knn({3, "euclidean", "uniform", "auto"});
+  knn.fit(train.x, train.labels, train.classes, {});
+  for (const Json& classes : {Json(1e30), Json(2.5), Json(std::uint64_t{1} << 40)}) {
+    ModelState state;
+    knn.save(state);
+    state.values["classes"] = classes;
+    KNearestNeighbours back;
+    try {
+      back.load(state);
+      FAIL() << "loaded classes = " << classes.dump();
+    } catch (const Error& error) {
+      EXPECT_NE(error.cause().find("value 'classes' has the wrong type"), std::string::npos)
+          << error.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mirkit::models

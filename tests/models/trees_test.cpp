@@ -62,22 +62,49 @@ TEST(RandomForest, IsIdenticalForOneAndTwoThreads) {
     EXPECT_EQ(tensor.bytes, b.tensors.at(name).bytes) << name;
 }
 
+RandomForestOptions with_trees(int trees) {
+  RandomForestOptions options;
+  options.trees = trees;
+  return options;
+}
+
+// `state` with one entry of the integer tensor `name` replaced.
+void edit_ints(ModelState& state, const std::string& name, std::size_t at, std::int64_t value) {
+  std::vector<std::int64_t> values = state.tensors.at(name).to_int64();
+  values.at(at) = value;
+  state.tensors[name] = io::Tensor::from_int64({static_cast<std::int64_t>(values.size())}, values);
+}
+
 TEST(RandomForest, SaveLoadRoundTripsAndRejectsABrokenTree) {
   const Split data = separable();
-  RandomForestOptions options;
-  options.trees = 5;
-  RandomForest forest(options);
+  RandomForest forest(with_trees(5));
   forest.fit(data.train.x, data.train.labels, 4, {});
   ModelState state = state_of(forest);
   RandomForest back;
   back.load(state);
   EXPECT_EQ(back.predict_proba(data.test.x), forest.predict_proba(data.test.x));
   // A child index pointing outside its tree would send predict astray: rejected on load.
-  std::vector<std::int64_t> left = state.tensors.at("forest.left").to_int64();
-  left[0] = 100000;
-  state.tensors["forest.left"] =
-      io::Tensor::from_int64({static_cast<std::int64_t>(left.size())}, left);
+  edit_ints(state, "forest.left", 0, 100000);
   EXPECT_THROW(back.load(state), Error);
+}
+
+TEST(RandomForest, RejectsTreeOffsetsPastTheNodes) {
+  // A model file whose first tree claims more nodes than the file holds (the last offset still
+  // the node count): a heap overflow on load before, found by fuzz_safetensors.
+  const Split data = separable();
+  RandomForest forest(with_trees(3));
+  forest.fit(data.train.x, data.train.labels, 4, {});
+  ModelState state = state_of(forest);
+  const std::int64_t nodes = state.tensors.at("forest.tree_offsets").to_int64().back();
+  edit_ints(state, "forest.tree_offsets", 1, nodes + 1000);
+  RandomForest back;
+  try {
+    back.load(state);
+    FAIL() << "loaded a forest whose tree_offsets point past its nodes";
+  } catch (const Error& error) {
+    EXPECT_NE(error.cause().find("'forest.tree_offsets' points past the"), std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(RandomForest, RejectsAnUnknownMaxFeatures) {

@@ -142,6 +142,27 @@ TEST(NetworkErrors, BadOrMissingFieldNamesLayerAndField) {
   EXPECT_NE(message.find("kernel_size"), std::string::npos) << message;
 }
 
+TEST(NetworkErrors, SizesPastInt64AreRejectedNotConverted) {
+  // Converting them to integers was undefined behaviour (found by fuzz_config): a 1e19 channel
+  // count, 2^63 written out, and a 1e105 kernel.
+  const test::TempDir dir;
+  for (const Json& channels : {Json(1e19), Json(std::uint64_t{9223372036854775808u})}) {
+    const auto path = edited(dir, [&](io::TensorFile& file) {
+      file.metadata["network"]["layers"][0]["out_channels"] = channels;
+    });
+    const std::string message = load_error(path);
+    EXPECT_NE(message.find("layer 0 (conv2d): 'out_channels' is too large"), std::string::npos)
+        << message;
+  }
+  const auto path = edited(dir, [](io::TensorFile& file) {
+    file.metadata["network"]["layers"][0]["kernel_size"] = Json::array({1e105, 3});
+  });
+  const std::string message = load_error(path);
+  EXPECT_NE(message.find("layer 0 (conv2d): 'kernel_size' must hold whole numbers"),
+            std::string::npos)
+      << message;
+}
+
 TEST(NetworkErrors, LayerSizesThatDoNotChainNameTheLayer) {
   const test::TempDir dir;
   // The VGG fixture has a fixed input shape, so the loader runs the sizes through every layer.

@@ -42,6 +42,33 @@ TEST(FeatureFile, RoundTripsFrameSequences) {
   EXPECT_EQ(encode_feature_file(back), encode_feature_file(file)) << "stable bytes";
 }
 
+TEST(FeatureFile, RejectsIntegersOutOfTheirRange) {
+  // A version or an item index of 1e300 (or a shard index of 2^40): converting them to their
+  // integer type was undefined behaviour (found by fuzzing); each is a field of the wrong type.
+  const std::string bytes = encode_feature_file(frames_file());
+  io::TensorFile file =
+      io::decode_safetensors({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()}, "f");
+  const auto expect_rejected = [](io::TensorFile edited, const std::string& field) {
+    try {
+      decode_feature_file(io::encode_safetensors(edited), "f.safetensors");
+      FAIL() << field << " accepted";
+    } catch (const Error& error) {
+      EXPECT_NE(error.cause().find("metadata field '" + field + "' has the wrong type"),
+                std::string::npos)
+          << error.what();
+    }
+  };
+  io::TensorFile edited = file;
+  edited.metadata["version"] = 1e300;
+  expect_rejected(edited, "version");
+  edited = file;
+  edited.metadata["items"][0]["index"] = 1e300;
+  expect_rejected(edited, "index");
+  edited = file;
+  edited.metadata["run"]["shard"] = Json::array({std::int64_t{1} << 40, 2});
+  expect_rejected(edited, "shard");
+}
+
 TEST(FeatureFile, RejectsOtherFilesAndBadShapes) {
   io::TensorFile model;
   model.metadata = {{"format", "model"}};

@@ -48,7 +48,6 @@ class Cqt {
  private:
   struct Octave;
   int sample_rate_;
-  int hop_length_;
   CqtOptions options_;
   std::vector<double> frequencies_;
   std::vector<Octave> octaves_;  // from the top octave down

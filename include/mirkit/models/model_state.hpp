@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/json.hpp"
+#include "mirkit/core/json_value.hpp"
 #include "mirkit/dsp/matrix.hpp"
 #include "mirkit/io/safetensors.hpp"
 
@@ -57,11 +59,15 @@ Error state_error(const std::string& cause);
 template <typename T>
 T read_value(const ModelState& state, const std::string& key) {
   const Json& value = get_value(state, key);
+  std::optional<T> read;
   try {
-    return value.get<T>();
+    read = json_value<T>(value);  // an integer out of T's range is the wrong type too
   } catch (const Json::exception&) {
+  }
+  if (!read) {
     throw state_error("value '" + state.prefix + key + "' has the wrong type: " + value.dump());
   }
+  return *std::move(read);
 }
 
 }  // namespace mirkit::models
