@@ -95,7 +95,7 @@ const ParamSchema& pooling_schema() {
        nullptr,
        "pool per window of this many seconds; null = whole clip",
        0.01,
-       {},
+       86400,
        {},
        true},
       {"texture_hop_s",
@@ -103,7 +103,7 @@ const ParamSchema& pooling_schema() {
        nullptr,
        "seconds between windows; null = the window length",
        0.01,
-       {},
+       86400,
        {},
        true},
   };

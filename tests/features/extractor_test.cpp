@@ -122,6 +122,17 @@ TEST(FeatureExtractor, OutOfRangeAndMistypedValuesAreNamed) {
           Json::parse(R"({"features": [{"name": "zcr"}], "pooling": {"stats": ["mean", "avg"]}})"))
           .find("unknown statistic 'avg'"),
       std::string::npos);
+  // Found by the config fuzzer's neighbourhood: a window of 1e300 s used to become one frame
+  // silently (lround out of range); a day is the most now.
+  EXPECT_NE(
+      usage_message(
+          Json::parse(R"({"features": [{"name": "zcr"}], "pooling": {"texture_window_s": 1e300}})"))
+          .find("'texture_window_s' must be"),
+      std::string::npos);
+  EXPECT_NE(usage_message(Json::parse(R"({"features": [{"name": "zcr"}],
+                "pooling": {"texture_window_s": 1, "texture_hop_s": 1e20}})"))
+                .find("'texture_hop_s' must be"),
+            std::string::npos);
 }
 
 TEST(FeatureExtractor, DuplicateColumnsNeedAnAlias) {
