@@ -174,8 +174,8 @@ class Builder {
     if (type == "sigmoid") return std::make_unique<Activation>(ActivationType::sigmoid, 0.0f);
     if (type == "tanh") return std::make_unique<Activation>(ActivationType::tanh, 0.0f);
     if (type.ends_with("pool1d") || type.ends_with("pool2d")) {
-      PoolGeometry g;
-      g.max = type.starts_with("max");
+      PoolOptions g;
+      g.kind = type.starts_with("max") ? PoolKind::max : PoolKind::average;
       g.one_dimensional = type.ends_with("1d");
       if (g.one_dimensional) {
         g.kernel_w = c.integer("kernel_size");

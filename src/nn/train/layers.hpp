@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mirkit/nn/layer.hpp"
+#include "mirkit/nn/pooling.hpp"
 #include "mirkit/nn/tensor.hpp"
 
 namespace mirkit::models {
@@ -168,17 +169,10 @@ class Activation : public TrainLayer {
   float alpha_;
 };
 
-struct PoolGeometry {
-  bool max = true;  // else average (padding counts, as PyTorch's count_include_pad)
-  bool one_dimensional = false;
-  std::int64_t kernel_h = 1, kernel_w = 1;
-  std::int64_t stride_h = 1, stride_w = 1;
-  std::int64_t pad_h = 0, pad_w = 0;
-};
-
 class Pooling : public TrainLayer {
  public:
-  explicit Pooling(const PoolGeometry& geometry) : g_(geometry) {}
+  // The inference layer's options (mirkit/nn/pooling.hpp).
+  explicit Pooling(const PoolOptions& geometry) : g_(geometry) {}
   Shape output_shape(const Shape& input) const override;
   void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
   void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
@@ -186,7 +180,7 @@ class Pooling : public TrainLayer {
   std::unique_ptr<TrainLayer> replicate() const override;
 
  private:
-  PoolGeometry g_;
+  PoolOptions g_;
   std::vector<std::int64_t> argmax_;  // max: the input index each output came from
 };
 

@@ -28,7 +28,7 @@ void Pooling::forward(const Tensor& in, Tensor& out, const Pass&) {
   const std::int64_t planes = in.dim(0) * in.dim(1);
   const std::int64_t height = g_.one_dimensional ? 1 : in.dim(2), width = in.dim(-1);
   const std::int64_t out_h = g_.one_dimensional ? 1 : out.dim(2), out_w = out.dim(-1);
-  if (g_.max) argmax_.assign(static_cast<std::size_t>(out.size()), -1);
+  if (g_.kind == PoolKind::max) argmax_.assign(static_cast<std::size_t>(out.size()), -1);
   const float window = static_cast<float>(g_.kernel_h * g_.kernel_w);
   for (std::int64_t p = 0; p < planes; ++p) {
     const float* x = in.data() + p * height * width;
@@ -48,7 +48,7 @@ void Pooling::forward(const Tensor& in, Tensor& out, const Pass&) {
             if (v > best) best = v, where = p * height * width + y * width + xx;
           }
         }
-        if (g_.max) {
+        if (g_.kind == PoolKind::max) {
           out.data()[o] = best;
           argmax_[static_cast<std::size_t>(o)] = where;
         } else {
@@ -63,7 +63,7 @@ void Pooling::backward(const Tensor& in, const Tensor& out, const Tensor& grad_o
                        Tensor& grad_in) {
   grad_in.resize(in.shape());
   std::fill(grad_in.values().begin(), grad_in.values().end(), 0.0f);
-  if (g_.max) {
+  if (g_.kind == PoolKind::max) {
     for (std::int64_t o = 0; o < out.size(); ++o) {
       const std::int64_t from = argmax_[static_cast<std::size_t>(o)];
       if (from >= 0) grad_in.data()[from] += grad_out.data()[o];
