@@ -21,9 +21,8 @@ void gather_manifest(const std::filesystem::path& manifest) {
   pipeline::GatherOptions options;
   options.root = fuzz::scratch_folder();
   std::istringstream no_stdin;
-  std::vector<std::string> duplicates;
   const std::vector<pipeline::BatchInput> inputs =
-      pipeline::gather_inputs(spec, no_stdin, options, &duplicates);
+      pipeline::gather_inputs(spec, no_stdin, options).inputs;
   (void)pipeline::hash_inputs(inputs);
   const pipeline::Shard shard{1, 3};
   for (const pipeline::BatchInput& input : inputs)

@@ -67,6 +67,7 @@ say "local run: one mirkit extract over all inputs"
   die 1 "the local mirkit extract failed"
 
 say "$shards shards through GNU parallel, $jobs at a time"
+mkdir -p parts  # mirkit writes into existing folders only
 # --halt now,fail=1: the first failed shard stops the rest; --joblog records each exit code.
 # The environment is cleared of SLURM_ARRAY_* so a run inside a Slurm job tests --shard alone.
 if ! timeout "$timeout_s" env -u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_COUNT \

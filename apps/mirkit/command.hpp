@@ -5,11 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "mirkit/core/exit_code.hpp"
 #include "mirkit/core/log.hpp"
 #include "mirkit/io/input_list.hpp"
+#include "mirkit/pipeline/batch_run.hpp"
 
 namespace mirkit::cli {
 
@@ -18,6 +20,26 @@ using Runner = std::function<ExitCode(Log& log)>;
 
 // Adds the positional inputs, --files-from and --null.
 void add_input_options(CLI::App& command, io::InputSpec& inputs);
+
+// What a batch command's flags hold until apply() moves them into the options.
+struct BatchFlags {
+  std::string root;
+  void apply(pipeline::BatchOptions& batch) const;  // --root; -j 0 → one thread per core
+};
+// Adds -j, --errors, --lock, --checkpoint-seconds and --root.
+void add_batch_options(CLI::App& command, pipeline::BatchOptions& batch, BatchFlags& flags);
+
+class ProgressBar;
+// The progress line of a batch on a terminal (silent in cron, in pipes and with --quiet).
+class BatchProgressBar {
+ public:
+  explicit BatchProgressBar(const Log& log);
+  ~BatchProgressBar();
+  std::function<void(const pipeline::BatchProgress&)> callback();
+
+ private:
+  std::unique_ptr<ProgressBar> bar_;
+};
 
 // The subcommands, one file each.
 void add_extract_command(CLI::App& app, Runner& runner);

@@ -17,8 +17,10 @@ struct EvaluateCommand {
   std::filesystem::path report;
 };
 
-ExitCode run_evaluate(EvaluateCommand& command, Log&) {
+ExitCode run_evaluate(EvaluateCommand& command, Log& log) {
   pipeline::EvaluateOptions& options = command.options;
+  const bool metrics_to_stdout = options.output == "-";
+  if (metrics_to_stdout) options.output.clear();
   options.by_group = !command.group_by.empty();
   if (options.jobs <= 0) options.jobs = hardware_threads();
   if (options.cv_folds > 0) {
@@ -33,8 +35,9 @@ ExitCode run_evaluate(EvaluateCommand& command, Log&) {
     options.model = command.positional[0];
     options.features = command.positional[1];
   }
-  const pipeline::Evaluation evaluation = pipeline::evaluate(options);
-  std::cerr << evaluation.table;
+  const pipeline::Evaluation evaluation = pipeline::evaluate(options, log);
+  log.table("evaluation of " + options.features.string(), evaluation.table, evaluation.metrics);
+  if (metrics_to_stdout) std::cout << evaluation.metrics.dump(2) << '\n' << std::flush;
   if (!command.report.empty()) {
     plot::ReportOptions report;
     report.model = options.cv_folds > 0 ? options.recipe + " (" + std::to_string(options.cv_folds) +
@@ -55,7 +58,9 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
       "evaluate", "Measure a model on labelled features, or cross-validate a model recipe");
   sub->add_option("inputs", command->positional, "MODEL FEATURES, or with --cv: FEATURES")
       ->required();
-  sub->add_option("-o,--output", options.output, "Write the metrics as JSON here");
+  sub->add_flag("--skip-unknown-labels", options.skip_unknown_labels,
+                "Score only the items whose labels the model knows (the others are counted)");
+  sub->add_option("-o,--output", options.output, "Write the metrics as JSON here ('-': stdout)");
   sub->add_option("--report", command->report,
                   "Write DIR/report.html (self-contained, figures inline) and DIR/metrics.json");
   sub->add_option("--cv", options.cv_folds, "Cross-validate with K folds instead of a model file")

@@ -1,4 +1,5 @@
 // mirkit export: a feature file as CSV, NumPy .npy or Weka ARFF.
+#include <iostream>
 #include <memory>
 
 #include "command.hpp"
@@ -21,8 +22,12 @@ ExitCode run_export(const ExportCommand& command, Log& log) {
   } catch (const Error& error) {
     throw usage_error(std::string("export: ") + error.what());
   }
-  pipeline::export_features(file, format, command.output);
-  log.info("wrote " + command.output + ": " + std::to_string(file.values.rows()) + " rows × " +
+  if (command.output == "-") {
+    std::cout << pipeline::export_features_to_string(file, format) << std::flush;
+  } else {
+    pipeline::export_features(file, format, command.output);
+  }
+  log.info("wrote " + (command.output == "-" ? std::string("stdout") : command.output) + ": " + std::to_string(file.values.rows()) + " rows × " +
            std::to_string(file.dims()) + " columns");
   return ExitCode::success;
 }
@@ -36,7 +41,7 @@ void add_export_command(CLI::App& app, Runner& runner) {
   sub->add_option("--format", command->format, "csv, npy or arff")
       ->required()
       ->check(CLI::IsMember({"csv", "npy", "arff"}));
-  sub->add_option("-o,--output", command->output, "The file to write")->required();
+  sub->add_option("-o,--output", command->output, "The file to write ('-': stdout)")->required();
   sub->footer(
       "CSV and ARFF rows start with path, label (several joined by ';') and group; segment and\n"
       "frame files add the row's position in its item. Values are written as the shortest text\n"

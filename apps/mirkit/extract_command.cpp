@@ -3,16 +3,14 @@
 #include <memory>
 
 #include "command.hpp"
-#include "mirkit/core/parallel.hpp"
 #include "mirkit/pipeline/extract.hpp"
-#include "progress_bar.hpp"
 
 namespace mirkit::cli {
 namespace {
 
 struct ExtractCommand {
   pipeline::ExtractOptions options;
-  std::string root;
+  BatchFlags flags;
   std::string update;
   std::string shard;
   bool no_labels = false;
@@ -27,21 +25,20 @@ std::string seconds_text(double seconds) {
 
 ExitCode run_extract(ExtractCommand& command, Log& log) {
   pipeline::ExtractOptions& options = command.options;
-  if (!command.root.empty()) options.gather.root = command.root;
-  options.gather.labels_from_folders = !command.no_labels;
-  if (!command.shard.empty()) options.shard = pipeline::Shard::parse(command.shard);
+  command.flags.apply(options.batch);
+  options.batch.gather.labels_from_folders = !command.no_labels;
+  if (!command.shard.empty()) options.batch.shard = pipeline::Shard::parse(command.shard);
   if (!command.update.empty()) options.update = command.update;
-  if (command.update_in_place) options.update = options.output;
-  if (options.jobs <= 0) options.jobs = hardware_threads();
+  if (command.update_in_place) options.update = options.batch.output;
 
-  ProgressBar bar(stderr_is_terminal() && log.verbosity() != Verbosity::quiet);
-  options.on_progress = [&bar](const pipeline::ExtractProgress& p) {
-    bar.update(p.done, p.total, p.failed, p.audio_seconds, p.elapsed_seconds);
-  };
   pipeline::ExtractSummary summary;
-  { summary = pipeline::extract(options, log, std::cin); }
-  std::string line = "wrote " + options.output.string() + ": " +
-                     std::to_string(summary.selected - summary.failed) + " items (" +
+  {
+    BatchProgressBar bar(log);
+    options.batch.on_progress = bar.callback();
+    summary = pipeline::extract(options, log, std::cin);
+  }
+  std::string line = "wrote " + options.batch.output.string() + ": " +
+                     std::to_string(summary.items) + " items (" +
                      std::to_string(summary.extracted) + " extracted";
   if (summary.reused) line += ", " + std::to_string(summary.reused) + " unchanged";
   if (summary.resumed) line += ", " + std::to_string(summary.resumed) + " from the checkpoint";
@@ -51,7 +48,13 @@ ExitCode run_extract(ExtractCommand& command, Log& log) {
     line += "; " + std::to_string(summary.failed) + " failed, listed in " +
             summary.errors_path.string();
   }
-  log.info(line);
+  log.summary(line, {{"items", summary.items},
+                     {"extracted", summary.extracted},
+                     {"unchanged", summary.reused},
+                     {"from_checkpoint", summary.resumed},
+                     {"failed", summary.failed},
+                     {"audio_seconds", summary.audio_seconds},
+                     {"wall_seconds", summary.wall_seconds}});
   log.verbose("time in decoding + resampling " + seconds_text(summary.decode_seconds) +
               " s, in features " + seconds_text(summary.feature_seconds) +
               " s (summed over workers)");
@@ -65,19 +68,14 @@ void add_extract_command(CLI::App& app, Runner& runner) {
   pipeline::ExtractOptions& options = command->options;
   CLI::App* sub =
       app.add_subcommand("extract", "Audio files, folders or manifests → a feature file");
-  add_input_options(*sub, options.inputs);
+  add_input_options(*sub, options.batch.inputs);
   sub->add_option("-c,--config", options.config,
                   "Feature recipe (JSON), e.g. configs/features/gtzan.json")
       ->required();
-  sub->add_option("-o,--output", options.output, "The feature file to write (.safetensors)")
+  sub->add_option("-o,--output", options.batch.output,
+                  "The feature file to write (.safetensors)")
       ->required();
-  sub->add_option("-j,--jobs", options.jobs, "Worker threads over files (0: one per core)")
-      ->check(CLI::Range(0, 1024));
-  sub->add_option("--errors", options.errors,
-                  "JSONL log of the inputs that failed (default: OUTPUT minus its extension "
-                  "+ .errors.jsonl)");
-  sub->add_option("--root", command->root,
-                  "Store input paths relative to this folder (default: the current folder)");
+  add_batch_options(*sub, options.batch, command->flags);
   sub->add_flag("--no-labels", command->no_labels,
                 "Do not label files found in folders by their parent folder's name");
   sub->add_flag("--resume", options.resume,
@@ -95,11 +93,6 @@ void add_extract_command(CLI::App& app, Runner& runner) {
   sub->add_option("--shard", command->shard,
                   "Analyse only shard I of N (I/N, 0 ≤ I < N) of the inputs, by a stable hash "
                   "of each path; default from SLURM_ARRAY_TASK_ID/COUNT when set");
-  sub->add_option("--lock", options.lock,
-                  "Lock file that keeps a second run off the same output (default: OUTPUT.lock)");
-  sub->add_option("--checkpoint-seconds", options.checkpoint_seconds,
-                  "Seconds between checkpoints of finished inputs")
-      ->check(CLI::Range(0.0, 3600.0));
   sub->footer(
       "Labels come from the folder holding each file (GTZAN layout: genre/xyz.wav), from the\n"
       "manifest (path,label[,group][,start][,duration]; multi-label as a;b;c), or none.\n"

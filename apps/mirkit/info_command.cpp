@@ -6,13 +6,14 @@
 #include "command.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/io/audio_reader.hpp"
+#include "mirkit/pipeline/batch_run.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::cli {
 namespace {
 
 struct InfoOptions {
-  io::InputSpec inputs;
+  pipeline::BatchOptions batch;  // inputs; the results go to stdout, one line each
   bool check = false;
 };
 
@@ -53,26 +54,31 @@ void add_decode_check(const std::filesystem::path& path, Json& entry) {
 }
 
 ExitCode run_info(const InfoOptions& options, Log& log) {
-  const auto inputs = io::collect_inputs(options.inputs, std::cin);
-  if (inputs.empty()) throw usage_error("no inputs: name audio files or folders, or --files-from");
-  std::size_t failed = 0;
-  for (const auto& path : inputs) {
-    try {
-      if (path.extension() == ".safetensors") {
-        std::cout << to_json_line(pipeline::describe_artifact(path)) << '\n' << std::flush;
-        continue;
-      }
-      Json entry = describe(io::open_audio_source(path)->info());
-      if (options.check) add_decode_check(path, entry);
-      std::cout << to_json_line(entry) << '\n' << std::flush;
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::input) throw;
-      log.error(error.with_file(path.string()).with_stage("info"));
-      ++failed;
-    }
+  const io::InputSpec& spec = options.batch.inputs;
+  if (spec.paths.empty() && spec.files_from.empty()) {
+    throw usage_error("no inputs: name audio files or folders, or --files-from");
   }
-  log.verbose(std::to_string(inputs.size() - failed) + " of " + std::to_string(inputs.size()) +
-              " files read");
+  pipeline::BatchRun run(options.batch, "info", log, std::cin);
+  // One thread, so the lines come out in input order as each file is read.
+  run.for_each(
+      run.selected(),
+      [&](std::size_t index, int) {
+        const std::filesystem::path& path = run.inputs()[index].path;
+        if (path.extension() == ".safetensors" || path.extension() == ".json") {
+          const Json described = path.extension() == ".json" ? pipeline::describe_recipe(path)
+                                                             : pipeline::describe_artifact(path);
+          std::cout << to_json_line(described) << '\n' << std::flush;
+          return 0.0;
+        }
+        Json entry = describe(io::open_audio_source(path)->info());
+        if (options.check) add_decode_check(path, entry);
+        std::cout << to_json_line(entry) << '\n' << std::flush;
+        return entry.at("duration_s").get<double>();
+      },
+      [](std::size_t, const Error*) {}, [] {});
+  const std::size_t failed = run.failed();
+  log.verbose(std::to_string(run.selected().size() - failed) + " of " +
+              std::to_string(run.selected().size()) + " files read");
   return failed == 0 ? ExitCode::success : ExitCode::some_inputs_failed;
 }
 
@@ -82,7 +88,7 @@ void add_info_command(CLI::App& app, Runner& runner) {
   auto options = std::make_shared<InfoOptions>();
   CLI::App* command = app.add_subcommand(
       "info", "Print each audio file's format, or a mirkit file's summary, as a JSON line");
-  add_input_options(*command, options->inputs);
+  add_input_options(*command, options->batch.inputs);
   command->add_flag("--check", options->check,
                     "Also decode every sample: finds corrupt streams and NaN/Inf samples, and "
                     "adds decoded_frames, peak and rms_dbfs");
@@ -91,11 +97,14 @@ void add_info_command(CLI::App& app, Runner& runner) {
       "frames, duration_s. A file that cannot be read gets one error line on stderr and the\n"
       "others go on; the exit code is then 1.\n"
       "For a mirkit file (.safetensors): kind, layout, items, rows, dims, labels with counts,\n"
-      "groups, audio_seconds, config_hash, run, names and tensors.\n\n"
+      "groups, audio_seconds, config_hash, run, names and tensors; for a model also what\n"
+      "training chose and measured (seed, data and recipe hashes, cross-validation figures).\n"
+      "For a recipe (.json): the recipe as resolved, every default written out, and its hash.\n\n"
       "Examples:\n"
       "  mirkit info song.flac take2.wav\n"
       "  mirkit info --check data/demo\n"
       "  mirkit info features.safetensors\n"
+      "  mirkit info configs/features/gtzan.json\n"
       "  find music -name '*.mp3' -print0 | mirkit info --files-from - --null");
   command->final_callback(
       [options, &runner] { runner = [options](Log& log) { return run_info(*options, log); }; });

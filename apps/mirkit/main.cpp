@@ -3,18 +3,60 @@
 #include <sndfile.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
 
 #include "command.hpp"
+#include "mirkit/core/params.hpp"
 #include "mirkit/version.hpp"
 
 namespace {
 
 std::string version_text() {
   return std::string("mirkit ") + mirkit::kVersion + " (" + sf_version_string() + ")";
+}
+
+// The log format asked for, read before parsing, so that argument errors follow it too.
+mirkit::LogFormat log_format_in(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--log-format=json" || (arg == "--log-format" && i + 1 < argc &&
+                                       std::string(argv[i + 1]) == "json")) {
+      return mirkit::LogFormat::json;
+    }
+  }
+  return mirkit::LogFormat::text;
+}
+
+// "did you mean" for a misspelled subcommand or option: the first word that is neither.
+std::string suggestion_for(const CLI::App& app, int argc, char** argv) {
+  const std::vector<CLI::App*> chosen = app.get_subcommands();
+  const CLI::App* command = chosen.empty() ? nullptr : chosen.front();
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands({}))
+    commands.push_back(sub->get_name());
+  std::vector<std::string> options;
+  for (const CLI::App* scope : std::vector<const CLI::App*>{&app, command}) {
+    if (!scope) continue;
+    for (const CLI::Option* option : scope->get_options()) {
+      for (const std::string& name : option->get_lnames())
+        options.push_back("--" + name);
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0) {
+      arg = arg.substr(0, arg.find('='));
+      if (std::find(options.begin(), options.end(), arg) != options.end()) continue;
+      if (auto near = mirkit::closest_name(arg, options)) return " (did you mean '" + *near + "'?)";
+    } else if (!command && arg[0] != '-') {
+      if (auto near = mirkit::closest_name(arg, commands)) return " (did you mean '" + *near + "'?)";
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -28,6 +70,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.fallthrough();  // global flags may come after the subcommand too
+  // Every option's default shows in --help; the subcommands inherit this.
+  app.option_defaults()->always_capture_default();
 
   bool quiet = false;
   bool verbose = false;
@@ -54,11 +98,33 @@ int main(int argc, char** argv) {
   mirkit::cli::add_plot_command(app, runner);
   mirkit::cli::add_explain_command(app, runner);
 
+  // `mirkit` alone and `mirkit help [COMMAND]` print usage.
+  if (argc == 1) {
+    std::cerr << app.help();
+    return static_cast<int>(ExitCode::usage);
+  }
+  if (std::string(argv[1]) == "help") {
+    const CLI::App* command = nullptr;
+    if (argc > 2) {
+      try {
+        command = app.get_subcommand(argv[2]);
+      } catch (const CLI::OptionNotFound&) {
+      }
+    }
+    std::cout << (command ? command->help() : app.help());
+    return command || argc == 2 ? 0 : static_cast<int>(ExitCode::usage);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    // CLI11 uses codes ≥ 100 for its own errors; ours are 0 (help, version) or 2 (usage).
-    return app.exit(error) == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    // CLI11 uses codes ≥ 100 for its own errors; ours are 0 (help, version) or 2 (usage), and
+    // its messages get our prefix, the log format and a "did you mean".
+    if (error.get_exit_code() == 0) return app.exit(error);
+    mirkit::Log log(std::cerr, log_format_in(argc, argv));
+    log.error(mirkit::usage_error(std::string(error.what()) + suggestion_for(app, argc, argv) +
+                                  "; see 'mirkit --help'"));
+    return static_cast<int>(ExitCode::usage);
   }
 
   mirkit::Log log(std::cerr,

@@ -10,6 +10,7 @@ namespace {
 struct MergeCommand {
   std::vector<std::string> inputs;
   std::string output;
+  bool partial = false;
 };
 
 ExitCode run_merge(const MergeCommand& command, Log& log) {
@@ -27,9 +28,16 @@ ExitCode run_merge(const MergeCommand& command, Log& log) {
     for (const int i : missing)
       list += (list.empty() ? "" : ", ") + std::to_string(i) + "/" +
               std::to_string(files.front().shard->second);
-    log.warning("merge: shard" + std::string(missing.size() > 1 ? "s " : " ") + list +
-                " of this run " + (missing.size() > 1 ? "are" : "is") +
-                " missing: the result is a new collection of the shards given, not the whole run");
+    const std::string what = "shard" + std::string(missing.size() > 1 ? "s " : " ") + list +
+                             " of this run " + (missing.size() > 1 ? "are" : "is") + " missing";
+    if (!command.partial) {
+      // A Slurm afterok chain must not publish half a data set: nothing is written.
+      log.error(Error(what + "; nothing written (--partial joins the shards given)",
+                      ErrorKind::input, command.output, "merge"));
+      return ExitCode::some_inputs_failed;
+    }
+    log.warning("merge: " + what +
+                ": the result is a new collection of the shards given, not the whole run");
   }
   const pipeline::FeatureFile merged =
       pipeline::merge_feature_files(std::move(files), command.inputs);
@@ -46,11 +54,14 @@ void add_merge_command(CLI::App& app, Runner& runner) {
   CLI::App* sub = app.add_subcommand("merge", "Join feature files made with the same config");
   sub->add_option("inputs", command->inputs, "Feature files (.safetensors)")->required();
   sub->add_option("-o,--output", command->output, "The joined feature file")->required();
+  sub->add_flag("--partial", command->partial,
+                "Join some shards of a run, not all: a new collection of those given");
   sub->footer(
       "Refuses files whose config hashes differ, naming both. The shards of one run\n"
       "(extract --shard I/N, every I once) are put back in the run's order: the result is\n"
       "byte-identical to extracting everything in one run. Some shards of a run but not all:\n"
-      "joined as a new collection, with a warning naming the missing ones.\n\n"
+      "refused (exit 1, naming the missing ones, nothing written), so a Slurm afterok chain\n"
+      "cannot publish half a data set; --partial joins them as a new collection.\n\n"
       "Examples:\n"
       "  mirkit merge part-*.safetensors -o all.safetensors\n"
       "  mirkit merge rock.safetensors jazz.safetensors -o both.safetensors");

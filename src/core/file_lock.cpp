@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,7 +13,33 @@
 
 namespace mirkit {
 
-FileLock::FileLock(const std::filesystem::path& path) {
+namespace {
+
+// True when `path` still names the file open as `fd` (the holder before us may have removed it).
+bool names_open_file(const std::filesystem::path& path, int fd) {
+  struct stat by_path {};
+  struct stat by_fd {};
+  return ::stat(path.c_str(), &by_path) == 0 && ::fstat(fd, &by_fd) == 0 &&
+         by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino;
+}
+
+}  // namespace
+
+FileLock::FileLock(const std::filesystem::path& path) : path_(path) {
+  for (;;) {
+    take(path);
+    if (names_open_file(path, fd_)) break;
+    ::close(fd_);  // locked a file its holder removed: lock the one now at `path`
+    fd_ = -1;
+  }
+  // The holder's pid, for the message a second run prints.
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    [[maybe_unused]] const ssize_t written = ::pwrite(fd_, pid.data(), pid.size(), 0);
+  }
+}
+
+void FileLock::take(const std::filesystem::path& path) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0) {
     const int code = errno;
@@ -37,15 +64,12 @@ FileLock::FileLock(const std::filesystem::path& path) {
     throw fatal_error(std::string("cannot lock (") + std::strerror(code) + ")")
         .with_file(path.string());
   }
-  // The holder's pid, for the message a second run prints.
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_, 0) == 0) {
-    [[maybe_unused]] const ssize_t written = ::pwrite(fd_, pid.data(), pid.size(), 0);
-  }
 }
 
 FileLock::~FileLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());  // while still held, so nobody locks the removed file unawares
+  ::close(fd_);             // closing releases the lock
 }
 
 }  // namespace mirkit

@@ -10,6 +10,13 @@ std::string float_text(float value) {
   return code == std::errc() ? std::string(text, end) : "nan";
 }
 
+double float_for_json(float value) {
+  const std::string text = float_text(value);
+  double result = 0.0;
+  std::from_chars(text.data(), text.data() + text.size(), result);
+  return text == "nan" ? static_cast<double>(value) : result;
+}
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";

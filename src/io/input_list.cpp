@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
 #include <string_view>
 
 #include "mirkit/core/error.hpp"
@@ -21,24 +20,55 @@ bool has_audio_extension(const fs::path& path) {
   return std::find(kEndings.begin(), kEndings.end(), ending) != kEndings.end();
 }
 
-std::vector<fs::path> scan_audio_folder(const fs::path& folder) {
-  std::vector<fs::path> found;
+namespace {
+
+void scan_into(const fs::path& folder, FolderScan& scan, bool top) {
   std::error_code ec;
-  auto it =
-      fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
-  if (ec) throw Error("cannot read folder: " + ec.message(), ErrorKind::input, folder.string());
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) throw Error("cannot read folder: " + ec.message(), ErrorKind::input, folder.string());
-    const std::string name = it->path().filename().string();
-    if (!name.empty() && name[0] == '.') {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_directory(ec) && has_audio_extension(it->path())) found.push_back(it->path());
+  fs::directory_iterator it(folder, ec);
+  if (ec) {
+    Error problem("cannot read folder (" + ec.message() + ")", ErrorKind::input, folder.string(),
+                  "open");
+    if (top) throw problem;
+    scan.problems.push_back(std::move(problem));
+    return;
   }
-  std::sort(found.begin(), found.end(),
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      scan.problems.emplace_back("cannot read folder (" + ec.message() + ")", ErrorKind::input,
+                                 folder.string(), "open");
+      return;
+    }
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    if (!name.empty() && name[0] == '.') continue;
+    std::error_code type_ec;
+    const bool is_link = it->is_symlink(type_ec);
+    if (it->is_directory(type_ec)) {
+      if (is_link) continue;  // as find does: a link to a folder is not followed
+      if (has_audio_extension(path)) {
+        scan.problems.push_back(audio_named_folder_error(path));
+      } else {
+        scan_into(path, scan, false);
+      }
+    } else if (has_audio_extension(path)) {
+      scan.files.push_back(path);
+    }
+  }
+}
+
+}  // namespace
+
+Error audio_named_folder_error(const fs::path& folder) {
+  return Error("is a folder named like an audio file; not scanned", ErrorKind::input,
+               folder.string(), "open");
+}
+
+FolderScan scan_audio_folder(const fs::path& folder) {
+  FolderScan scan;
+  scan_into(folder, scan, true);
+  std::sort(scan.files.begin(), scan.files.end(),
             [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
-  return found;
+  return scan;
 }
 
 std::vector<fs::path> read_path_list(std::istream& in, bool null_separated) {
@@ -49,31 +79,6 @@ std::vector<fs::path> read_path_list(std::istream& in, bool null_separated) {
     if (!record.empty()) paths.emplace_back(record);
   }
   return paths;
-}
-
-std::vector<fs::path> collect_inputs(const InputSpec& spec, std::istream& stdin_stream) {
-  std::vector<fs::path> inputs;
-  for (const std::string& arg : spec.paths) {
-    std::error_code ec;
-    if (fs::is_directory(arg, ec)) {
-      std::vector<fs::path> found = scan_audio_folder(arg);
-      inputs.insert(inputs.end(), found.begin(), found.end());
-    } else {
-      inputs.emplace_back(arg);
-    }
-  }
-  if (spec.files_from.empty()) return inputs;
-
-  std::vector<fs::path> listed;
-  if (spec.files_from == "-") {
-    listed = read_path_list(stdin_stream, spec.null_separated);
-  } else {
-    std::ifstream list(spec.files_from, std::ios::binary);
-    if (!list) throw usage_error("cannot open the list of inputs '" + spec.files_from + "'");
-    listed = read_path_list(list, spec.null_separated);
-  }
-  inputs.insert(inputs.end(), listed.begin(), listed.end());
-  return inputs;
 }
 
 }  // namespace mirkit::io

@@ -29,15 +29,19 @@ std::string key_for(const fs::path& path, const fs::path& root) {
 
 class Collector {
  public:
-  Collector(const GatherOptions& options, std::vector<std::string>* duplicates)
-      : duplicates_(duplicates) {
+  explicit Collector(const GatherOptions& options) {
     std::error_code code;
     root_ = fs::absolute(options.root.value_or(fs::current_path(code)), code).lexically_normal();
     labels_from_folders_ = options.labels_from_folders;
   }
 
   void add_folder(const fs::path& folder) {
-    for (const fs::path& file : io::scan_audio_folder(folder)) {
+    io::FolderScan scan = io::scan_audio_folder(folder);
+    for (Error& problem : scan.problems)
+      gathered_.problems.push_back(std::move(problem));
+    if (scan.files.empty() && scan.problems.empty())
+      gathered_.empty_folders.push_back(escape_invalid_utf8(folder.string()));
+    for (const fs::path& file : scan.files) {
       BatchInput input;
       input.path = file;
       if (labels_from_folders_) {
@@ -66,43 +70,50 @@ class Collector {
     add(std::move(input));
   }
 
-  std::vector<BatchInput> take() { return std::move(inputs_); }
+  void add_problem(Error problem) { gathered_.problems.push_back(std::move(problem)); }
+
+  GatheredInputs take() { return std::move(gathered_); }
 
  private:
   void add(BatchInput input) {
     input.key = key_for(input.path, root_);
     if (!seen_.insert(input.key).second) {
-      if (duplicates_) duplicates_->push_back(input.key);
+      gathered_.duplicates.push_back(input.key);
       return;
     }
-    inputs_.push_back(std::move(input));
+    gathered_.inputs.push_back(std::move(input));
   }
 
   fs::path root_;
   bool labels_from_folders_ = true;
-  std::vector<std::string>* duplicates_;
   std::set<std::string> seen_;
-  std::vector<BatchInput> inputs_;
+  GatheredInputs gathered_;
 };
 
 }  // namespace
 
-std::vector<BatchInput> gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
-                                      const GatherOptions& options,
-                                      std::vector<std::string>* duplicates) {
-  Collector collector(options, duplicates);
-  const auto add_path = [&](const fs::path& path) {
+GatheredInputs gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
+                             const GatherOptions& options) {
+  Collector collector(options);
+  const auto add_path = [&](const fs::path& path, bool named) {
     std::error_code code;
-    if (fs::is_directory(path, code)) {
-      collector.add_folder(path);
+    const fs::file_status status = fs::status(path, code);
+    if (fs::is_directory(status)) {
+      if (io::has_audio_extension(path)) {
+        collector.add_problem(io::audio_named_folder_error(path));
+      } else {
+        collector.add_folder(path);
+      }
+    } else if (named && !fs::exists(status) && !fs::is_symlink(fs::symlink_status(path, code))) {
+      throw usage_error(escape_invalid_utf8(path.string()) + ": no such file or folder");
     } else if (io::is_manifest(path)) {
       collector.add_manifest(path);
     } else {
-      collector.add_file(path);  // a missing file is that file's error, later
+      collector.add_file(path);  // a listed file that is missing is that file's error, later
     }
   };
   for (const std::string& path : spec.paths)
-    add_path(path);
+    add_path(path, true);
   if (!spec.files_from.empty()) {
     std::vector<fs::path> listed;
     if (spec.files_from == "-") {
@@ -113,7 +124,7 @@ std::vector<BatchInput> gather_inputs(const io::InputSpec& spec, std::istream& s
       listed = io::read_path_list(list, spec.null_separated);
     }
     for (const fs::path& path : listed)
-      add_path(path);
+      add_path(path, false);
   }
   return collector.take();
 }

@@ -1,10 +1,43 @@
 #include <map>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/core/hash.hpp"
+#include "mirkit/features/extractor.hpp"
+#include "mirkit/models/model_config.hpp"
+#include "mirkit/nn/training.hpp"
+#include "mirkit/pipeline/evaluate.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::pipeline {
+
+Json describe_recipe(const std::filesystem::path& path) {
+  Json recipe;
+  try {
+    recipe = Json::parse(read_file(path));
+  } catch (const Json::parse_error& error) {
+    throw Error(std::string("not valid JSON (") + error.what() + ")", ErrorKind::input,
+                path.string(), "info");
+  }
+  Json out = {{"path", path.string()}};
+  if (recipe.is_object() && recipe.contains("model")) {
+    std::string where;
+    const Json model = load_model_recipe(path.string(), {}, where);
+    const Json resolved = is_network_recipe(model)
+                              ? nn::resolve_network_recipe(model, path.string())
+                              : models::read_model_config(model, where).to_json();
+    out["kind"] = is_network_recipe(model) ? "network recipe" : "model recipe";
+    out["recipe"] = resolved;
+    out["hash"] = to_hex(fnv1a64(resolved.dump()));
+    return out;
+  }
+  const features::FeatureExtractor extractor(recipe, path.string());
+  out["kind"] = "feature recipe";
+  out["recipe"] = extractor.config();
+  out["hash"] = extractor.config_hash();
+  return out;
+}
 
 Json describe_artifact(const std::filesystem::path& path) {
   const io::TensorFile header = io::read_safetensors_header(path);
@@ -17,6 +50,13 @@ Json describe_artifact(const std::filesystem::path& path) {
   if (out["kind"] != "features") {
     for (const char* key : {"version", "mirkit_version", "config_hash", "model", "classes"})
       if (meta.is_object() && meta.contains(key)) out[key] = meta[key];
+    // A classical model: what training chose and measured, and what it was made from.
+    if (meta.is_object() && meta.contains("training") && meta.value("kind", std::string()) != "nn") {
+      if (meta.contains("features") && meta["features"].is_object())
+        out["recipe_hash"] = meta["features"].value("config_hash", Json());
+      for (const char* key : {"seed", "data_hash", "training"})
+        if (meta.contains(key)) out[key] = meta[key];
+    }
     if (meta.is_object() && meta.value("kind", std::string()) == "nn") {
       // A network: its shape and output, and what training measured (mirkit train).
       out["network"] = {{"input_shape", meta["network"].value("input_shape", Json())},

@@ -1,5 +1,7 @@
 #include "mirkit/pipeline/evaluate.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -7,6 +9,7 @@
 
 #include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/io/safetensors.hpp"
@@ -196,22 +199,55 @@ bool is_network_file(const std::filesystem::path& path) {
   }
 }
 
+// The items whose labels the model knows. An item with a label outside `classes` is a usage
+// Error naming the item, the label and the file, unless the options skip such items.
+FeatureFile known_items(const FeatureFile& features, const std::vector<std::string>& classes,
+                        const EvaluateOptions& options, Log& log) {
+  std::vector<std::size_t> kept;
+  std::size_t skipped = 0;
+  for (std::size_t i = 0; i < features.items.size(); ++i) {
+    const FeatureItem& item = features.items[i];
+    const auto unknown = std::find_if(item.labels.begin(), item.labels.end(), [&](const auto& l) {
+      return std::find(classes.begin(), classes.end(), l) == classes.end();
+    });
+    if (unknown == item.labels.end()) {
+      kept.push_back(i);
+      continue;
+    }
+    if (!options.skip_unknown_labels) {
+      throw usage_error("evaluate: item '" + item.path + "' of " + options.features.string() +
+                        " is labelled '" + *unknown + "', which " + options.model.string() +
+                        " does not know (--skip-unknown-labels scores the other items)");
+    }
+    ++skipped;
+  }
+  if (skipped == 0) return features;
+  log.warning("skipped " + std::to_string(skipped) + " of " +
+                  std::to_string(features.items.size()) +
+                  " items whose labels the model does not know",
+              options.features.string());
+  if (kept.empty()) throw usage_error("evaluate: no item has a label the model knows");
+  return select_items(features, kept);
+}
+
 // A network scores each item's frames window by window, the windows' probabilities averaged,
 // exactly as `predict` scores a clip.
-Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& features) {
+Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& all_items,
+                            Log& log) {
   std::unique_ptr<ClipScorer> scorer;
   try {
     scorer = ClipScorer::load(options.model);
   } catch (const Error& error) {
     throw usage_error(std::string("evaluate: ") + error.cause());
   }
-  if (scorer->feature_config_hash() != features.config_hash) {
+  if (scorer->feature_config_hash() != all_items.config_hash) {
     throw usage_error("evaluate: " + options.features.string() +
-                      " was extracted with config hash " + features.config_hash + ", but " +
+                      " was extracted with config hash " + all_items.config_hash + ", but " +
                       options.model.string() + " reads features of config hash " +
                       scorer->feature_config_hash() +
                       ": extract the test data with the model's recipe");
   }
+  const FeatureFile features = known_items(all_items, scorer->classes(), options, log);
   const LabelSet labels =
       LabelSet::from_items(features.items, scorer->multi_label(), &scorer->classes());
   Evaluation evaluation =
@@ -264,7 +300,7 @@ models::ModelConfig resolve_model_config(const std::string& model,
   return models::read_model_config(recipe, where);
 }
 
-Evaluation evaluate(const EvaluateOptions& options) {
+Evaluation evaluate(const EvaluateOptions& options, Log& log) {
   FeatureFile features;
   try {
     features = read_feature_file(options.features);
@@ -285,7 +321,7 @@ Evaluation evaluate(const EvaluateOptions& options) {
       write_file_atomically(options.output, evaluation.metrics.dump(2) + "\n");
     return evaluation;
   }
-  if (is_network_file(options.model)) return evaluate_network(options, features);
+  if (is_network_file(options.model)) return evaluate_network(options, features, log);
   ModelFile model;
   try {
     model = read_model_file(options.model);
@@ -299,6 +335,7 @@ Evaluation evaluate(const EvaluateOptions& options) {
                       model.feature_config_hash +
                       ": extract the test data with the model's recipe");
   }
+  features = known_items(features, model.classes, options, log);
   const LabelSet labels = LabelSet::from_items(features.items, model.multi_label, &model.classes);
   const TrainedModel trained = TrainedModel::restore(model.state, model.layout, model.multi_label);
   Evaluation evaluation = evaluate_scores(labels, trained.scores(features), trained.thresholds());

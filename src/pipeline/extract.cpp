@@ -6,13 +6,10 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <mutex>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
-#include "mirkit/core/file_lock.hpp"
 #include "mirkit/core/hash.hpp"
-#include "mirkit/core/parallel.hpp"
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
@@ -106,47 +103,36 @@ class Analyser {
   Analyser(const ExtractOptions& options, const Reusable* reusable)
       : options_(options), reusable_(reusable) {}
 
-  // One input → its record. Errors of the input are caught into a failed record.
+  // One input → its record. An input Error is that input's failure (BatchRun records it).
   JournalRecord analyse(const BatchInput& input, std::int64_t index, Worker& worker,
                         bool& reused) const {
     JournalRecord record;
     record.index = index;
     reused = false;
-    try {
-      FeatureItem item = describe(input, index);
-      io::LoadOptions load = worker.extractor.load_options();
-      if (input.start_s) load.decode.offset_s = *input.start_s;
-      if (input.duration_s) load.decode.duration_s = *input.duration_s;
-      item.start_s = load.decode.offset_s;
-      if (const auto previous = find_unchanged(item)) {
-        record.item = reusable_->file.items[*previous];
-        record.item.index = index;
-        record.item.labels = item.labels;
-        record.item.group = item.group;
-        record.rows = reusable_->file.rows_of(*previous);
-        reused = true;
-        return record;
-      }
-
-      const auto start = Clock::now();
-      features::FeatureExtractor::FileAnalysis analysis =
-          worker.extractor.analyse_file(input.path, load);
-      worker.decode_seconds += analysis.decode_seconds;
-      worker.feature_seconds += seconds_since(start) - analysis.decode_seconds;
-      item.duration_s = analysis.duration_s;
-      record.rows = std::move(analysis.rows);
-      check_finite(record.rows, worker.extractor);
-      record.item = std::move(item);
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::input) throw;
-      record.failed = true;
-      record.stage = error.stage().empty() ? "extract" : error.stage();
-      record.error = error.cause();
-    } catch (const std::bad_alloc&) {
-      record.failed = true;
-      record.stage = "extract";
-      record.error = "out of memory";
+    FeatureItem item = describe(input, index);
+    io::LoadOptions load = worker.extractor.load_options();
+    if (input.start_s) load.decode.offset_s = *input.start_s;
+    if (input.duration_s) load.decode.duration_s = *input.duration_s;
+    item.start_s = load.decode.offset_s;
+    if (const auto previous = find_unchanged(item)) {
+      record.item = reusable_->file.items[*previous];
+      record.item.index = index;
+      record.item.labels = item.labels;
+      record.item.group = item.group;
+      record.rows = reusable_->file.rows_of(*previous);
+      reused = true;
+      return record;
     }
+
+    const auto start = Clock::now();
+    features::FeatureExtractor::FileAnalysis analysis =
+        worker.extractor.analyse_file(input.path, load);
+    worker.decode_seconds += analysis.decode_seconds;
+    worker.feature_seconds += seconds_since(start) - analysis.decode_seconds;
+    item.duration_s = analysis.duration_s;
+    record.rows = std::move(analysis.rows);
+    check_finite(record.rows, worker.extractor);
+    record.item = std::move(item);
     return record;
   }
 
@@ -209,132 +195,99 @@ std::string run_id_of(const std::string& config_hash, const std::string& inputs_
   return id;
 }
 
-void write_error_log(const fs::path& path, const std::vector<BatchInput>& inputs,
-                     const std::vector<const JournalRecord*>& failures) {
-  std::string text;
-  for (const JournalRecord* failure : failures) {
-    const BatchInput& input = inputs[static_cast<std::size_t>(failure->index)];
-    text += to_json_line(Json{{"path", input.key},
-                              {"file", escape_invalid_utf8(input.path.string())},
-                              {"stage", failure->stage},
-                              {"error", failure->error}}) +
-            "\n";
-  }
-  write_file_atomically(path, text);
-}
-
 }  // namespace
 
 fs::path journal_path(const fs::path& output) {
   return fs::path(output.string() + ".journal");
 }
 
-fs::path default_errors_path(const fs::path& output) {
-  fs::path path = output;
-  path.replace_extension(".errors.jsonl");
-  return path;
-}
-
 ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& stdin_stream) {
-  const auto start = Clock::now();
   const Json config = read_config(options.config);
   features::FeatureExtractor prototype(config, options.config.string());
   const FeatureLayout layout = layout_of(prototype);
-
-  std::vector<std::string> duplicates;
-  const std::vector<BatchInput> inputs =
-      gather_inputs(options.inputs, stdin_stream, options.gather, &duplicates);
-  for (const std::string& key : duplicates)
-    log.warning("listed twice; analysed once", key);
-  if (inputs.empty()) {
+  const io::InputSpec& spec = options.batch.inputs;
+  if (spec.paths.empty() && spec.files_from.empty()) {
     throw usage_error("no inputs: name audio files, folders or manifests, or --files-from");
   }
-  const std::optional<Shard> shard = options.shard ? options.shard : Shard::from_environment();
+  if (writes_stdout(options.batch.output)) {
+    throw usage_error("extract writes a feature file: name it with -o FILE.safetensors");
+  }
+  BatchOptions batch = options.batch;
+  if (!batch.shard) batch.shard = Shard::from_environment();
+  BatchRun run(batch, "extract", log, stdin_stream);
+  const std::vector<BatchInput>& inputs = run.inputs();
+  const std::optional<Shard>& shard = run.shard();
   const std::string inputs_hash = hash_inputs(inputs);
   const std::string run_id =
       run_id_of(prototype.config_hash(), inputs_hash, shard, options.content_hash);
-
-  if (options.output.empty()) throw usage_error("no output file (-o FILE)");
-  std::error_code code;
-  if (options.output.has_parent_path()) fs::create_directories(options.output.parent_path(), code);
-  // Before anything is read or written: a second run on the same output stops here.
-  const FileLock output_lock(options.lock.empty() ? fs::path(options.output.string() + ".lock")
-                                                  : options.lock);
-  const fs::path journal_file = journal_path(options.output);
+  const fs::path journal_file = journal_path(batch.output);
   const std::optional<Reusable> reusable = load_reusable(options, prototype.config_hash(), layout);
 
   ExtractSummary summary;
   summary.inputs = inputs.size();
-  summary.errors_path =
-      options.errors.empty() ? default_errors_path(options.output) : options.errors;
+  summary.selected = run.selected().size();
 
   // Finished records by input index: from the checkpoint, then from this run.
   std::vector<std::optional<JournalRecord>> records(inputs.size());
-  std::vector<std::size_t> selected;
-  for (std::size_t i = 0; i < inputs.size(); ++i)
-    if (!shard || shard->contains(inputs[i].key)) selected.push_back(i);
-  summary.selected = selected.size();
-
   bool append = false;
+  std::error_code code;
   if (fs::exists(journal_file, code)) {
     if (options.resume) {
       for (JournalRecord& record : Journal::recover(journal_file, run_id)) {
         const auto index = static_cast<std::size_t>(record.index);
-        if (index < records.size() && !records[index]) {
-          records[index] = std::move(record);
-          ++summary.resumed;
+        if (index >= records.size() || records[index]) continue;
+        if (record.failed) {
+          run.add_failure(index, Error(record.error, ErrorKind::input,
+                                       inputs[index].path.string(), record.stage));
         }
+        records[index] = std::move(record);
+        ++summary.resumed;
       }
       append = true;
       log.info("resuming: " + std::to_string(summary.resumed) + " of " +
-               std::to_string(selected.size()) + " inputs were done before the interruption");
+               std::to_string(summary.selected) + " inputs were done before the interruption");
     } else {
       log.warning("an interrupted run left a checkpoint; starting afresh (--resume continues it)",
                   journal_file.string());
     }
   }
   std::vector<std::size_t> todo;
-  for (const std::size_t index : selected)
+  for (const std::size_t index : run.selected())
     if (!records[index]) todo.push_back(index);
 
   Journal journal(journal_file, run_id, append);
-  const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
   // Each worker builds its own extractor (filter banks, FFT plans) on its first input, so the
   // set-up runs in parallel too.
-  std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(workers));
+  std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(run.workers_for(todo.size())));
+  std::vector<char> reused(inputs.size(), 0);
   const Analyser analyser(options, reusable ? &*reusable : nullptr);
-
-  std::mutex mutex;  // guards the journal, the counters and the progress callback
-  ExtractProgress progress;
-  progress.total = todo.size();
-  auto last_flush = Clock::now();
-  parallel_for(todo.size(), workers, [&](std::size_t slot, int worker) {
-    const std::size_t index = todo[slot];
-    bool reused = false;
-    std::optional<Worker>& mine = pool[static_cast<std::size_t>(worker)];
-    if (!mine) mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
-    JournalRecord record =
-        analyser.analyse(inputs[index], static_cast<std::int64_t>(index), *mine, reused);
-    const std::lock_guard<std::mutex> lock(mutex);
-    if (record.failed) {
-      log.error(Error(record.error, ErrorKind::input, inputs[index].path.string(), record.stage));
-      ++progress.failed;
-    } else {
-      progress.audio_seconds += record.item.duration_s;
-      ++(reused ? summary.reused : summary.extracted);
-    }
-    journal.add(record);
-    records[index] = std::move(record);
-    ++progress.done;
-    if (seconds_since(last_flush) >= options.checkpoint_seconds) {
-      journal.flush();
-      last_flush = Clock::now();
-    }
-    if (options.on_progress) {
-      progress.elapsed_seconds = seconds_since(start);
-      options.on_progress(progress);
-    }
-  });
+  run.for_each(
+      todo,
+      [&](std::size_t index, int worker) {
+        std::optional<Worker>& mine = pool[static_cast<std::size_t>(worker)];
+        if (!mine) mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
+        bool was_reused = false;
+        JournalRecord record =
+            analyser.analyse(inputs[index], static_cast<std::int64_t>(index), *mine, was_reused);
+        const double seconds = record.item.duration_s;
+        records[index] = std::move(record);  // this worker's slot alone
+        reused[index] = was_reused;
+        return seconds;
+      },
+      [&](std::size_t index, const Error* failure) {
+        if (failure) {
+          JournalRecord record;
+          record.index = static_cast<std::int64_t>(index);
+          record.failed = true;
+          record.stage = failure->stage();
+          record.error = failure->cause();
+          records[index] = std::move(record);
+        } else {
+          ++(reused[index] ? summary.reused : summary.extracted);
+        }
+        journal.add(*records[index]);
+      },
+      [&] { journal.flush(); });
   journal.flush();
 
   FeatureFile file;
@@ -347,19 +300,12 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   file.run_inputs_hash = inputs_hash;
   file.shard =
       shard ? std::optional<std::pair<int, int>>({shard->index, shard->count}) : std::nullopt;
-  std::vector<const JournalRecord*> failures;
   Eigen::Index rows = 0;
-  for (const std::size_t index : selected) {
-    const JournalRecord& record = *records[index];
-    if (record.failed) {
-      failures.push_back(&record);
-    } else {
-      rows += record.rows.rows();
-    }
-  }
+  for (const std::size_t index : run.selected())
+    if (!records[index]->failed) rows += records[index]->rows.rows();
   file.values.resize(rows, static_cast<Eigen::Index>(file.names.size()));
   file.offsets.push_back(0);
-  for (const std::size_t index : selected) {
+  for (const std::size_t index : run.selected()) {
     const JournalRecord& record = *records[index];
     if (record.failed) continue;
     file.values.middleRows(file.offsets.back(), record.rows.rows()) = record.rows;
@@ -367,17 +313,20 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
     file.items.push_back(record.item);
     summary.audio_seconds += record.item.duration_s;
   }
-  summary.failed = failures.size();
+  summary.failed = run.failed();
+  summary.items = file.items.size();
 
-  write_error_log(summary.errors_path, inputs, failures);
+  summary.errors_path = run.write_error_log();
   // A shard that no input hashes to is still a shard: it writes an empty file, so a job array
-  // with more tasks than inputs succeeds and merge sees all N shards.
-  if (file.items.empty() && !selected.empty()) {
-    throw fatal_error("none of the " + std::to_string(selected.size()) +
+  // with more tasks than inputs succeeds and merge sees all N shards. So does an inbox that is
+  // empty tonight.
+  if (file.items.empty() && !run.selected().empty()) {
+    journal.finish_and_remove();  // every input failed: nothing to resume
+    throw fatal_error("none of the " + std::to_string(run.selected().size()) +
                       " inputs could be read (see " + summary.errors_path.string() +
                       "); no feature file written");
   }
-  write_feature_file(options.output, file);
+  write_feature_file(batch.output, file);
   journal.finish_and_remove();
 
   for (const std::optional<Worker>& worker : pool) {
@@ -385,7 +334,7 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
     summary.decode_seconds += worker->decode_seconds;
     summary.feature_seconds += worker->feature_seconds;
   }
-  summary.wall_seconds = seconds_since(start);
+  summary.wall_seconds = run.elapsed_seconds();
   return summary;
 }
 

@@ -1,19 +1,18 @@
 #include "mirkit/pipeline/predict.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <set>
-#include <sstream>
 
 #include "clip_scorer.hpp"
+#include "label_file.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
-#include "mirkit/core/file_lock.hpp"
-#include "mirkit/core/parallel.hpp"
+#include "mirkit/core/hash.hpp"
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
@@ -21,8 +20,6 @@
 namespace mirkit::pipeline {
 namespace fs = std::filesystem;
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // One output row before it is written: the file (its key), the segment start ("" for the file's
 // own row) and the scores.
@@ -34,8 +31,13 @@ struct Prediction {
 
 class RowWriter {
  public:
-  RowWriter(const ClipScorer& model, bool jsonl, int top_k, bool segments)
-      : model_(model), jsonl_(jsonl), top_k_(top_k), segments_(segments) {}
+  RowWriter(const ClipScorer& model, bool jsonl, const PredictOptions& options)
+      : model_(model),
+        jsonl_(jsonl),
+        top_k_(options.top_k),
+        segments_(options.segment_s.has_value()),
+        min_prob_(options.min_prob),
+        unknown_label_(options.unknown_label) {}
 
   std::string header() const {
     if (jsonl_) return {};
@@ -61,16 +63,17 @@ class RowWriter {
     if (jsonl_) {
       Json line = {{"path", p.path}};
       if (segments_) line["segment"] = p.segment.empty() ? Json("all") : Json(std::stod(p.segment));
-      line["label"] = model_.multi_label() ? Json(labels) : Json(labels.front());
+      line["label"] = model_.multi_label() && !unknown(p.scores, order) ? Json(labels)
+                                                                        : Json(labels.front());
       if (top_k_ > 0) {
         Json top = Json::array();
         for (std::size_t k = 0; k < shown; ++k)
-          top.push_back({model_.classes()[order[k]], p.scores[order[k]]});
+          top.push_back({model_.classes()[order[k]], float_for_json(p.scores[order[k]])});
         line["top"] = top;
       } else {
         Json probabilities = Json::object();
         for (std::size_t c = 0; c < model_.classes().size(); ++c)
-          probabilities[model_.classes()[c]] = p.scores[c];
+          probabilities[model_.classes()[c]] = float_for_json(p.scores[c]);
         line["probabilities"] = probabilities;
       }
       return to_json_line(line) + "\n";
@@ -104,9 +107,16 @@ class RowWriter {
     return order;
   }
 
+  // Open set: the most probable class is below --min-prob, so the model does not know this one.
+  bool unknown(const std::vector<float>& scores, const std::vector<std::size_t>& order) const {
+    return min_prob_ && !order.empty() && scores[order.front()] < *min_prob_;
+  }
+
   // Single-label: the most probable class. Multi-label: every tag at or above its threshold.
+  // Either way the unknown label when the open-set threshold says so.
   std::vector<std::string> chosen(const std::vector<float>& scores,
                                   const std::vector<std::size_t>& order) const {
+    if (unknown(scores, order)) return {unknown_label_};
     if (!model_.multi_label()) return {model_.classes()[order.front()]};
     std::vector<std::string> tags;
     for (std::size_t t = 0; t < scores.size(); ++t) {
@@ -119,6 +129,8 @@ class RowWriter {
   bool jsonl_;
   int top_k_;
   bool segments_;
+  std::optional<double> min_prob_;
+  std::string unknown_label_;
 };
 
 std::string seconds_text(double seconds) {
@@ -127,101 +139,133 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
-// The rows of an earlier output, by file, for --resume: each file's lines as they were written.
-struct EarlierRows {
-  std::vector<std::string> order;                         // files, in their first appearance
-  std::map<std::string, std::vector<std::string>> lines;  // file → its lines
+struct FileFacts {
+  std::int64_t size = -1;
+  std::int64_t mtime_ns = -1;
 };
 
-std::string first_field(const std::string& line, bool jsonl) {
-  if (jsonl) return Json::parse(line).at("path").get<std::string>();
-  if (line.empty() || line[0] != '"') return line.substr(0, line.find(','));
-  std::string field;
-  for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '"') {
-      if (i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else {
-        break;
-      }
-    } else {
-      field += line[i];
-    }
-  }
-  return field;
+// Size and modification time, or -1 when the file cannot be stat'ed (its error comes later).
+FileFacts stat_facts(const fs::path& path) {
+  struct stat facts {};
+  if (::stat(path.c_str(), &facts) != 0 || !S_ISREG(facts.st_mode)) return {};
+  return {static_cast<std::int64_t>(facts.st_size),
+          static_cast<std::int64_t>(facts.st_mtim.tv_sec) * 1'000'000'000 + facts.st_mtim.tv_nsec};
 }
 
-EarlierRows read_earlier(const fs::path& output, bool jsonl, const std::string& header) {
-  EarlierRows earlier;
+std::string range_of(const BatchInput& input) {
+  if (!input.start_s && !input.duration_s) return {};
+  return (input.start_s ? float_text(static_cast<float>(*input.start_s)) : std::string("-")) +
+         "+" + (input.duration_s ? float_text(static_cast<float>(*input.duration_s)) : "-");
+}
+
+// The settings that shape a row: an earlier output made with others cannot be kept.
+Json row_settings(const PredictOptions& options, bool jsonl) {
+  return {{"format", jsonl ? "jsonl" : "csv"},
+          {"top_k", options.top_k},
+          {"segment_s", options.segment_s ? Json(*options.segment_s) : Json(nullptr)},
+          {"aggregate", options.aggregate},
+          {"per_segment", options.per_segment},
+          {"min_prob", options.min_prob ? Json(*options.min_prob) : Json(nullptr)},
+          {"unknown_label", options.min_prob ? Json(options.unknown_label) : Json(nullptr)}};
+}
+
+std::string settings_difference(const Json& before, const Json& now) {
+  std::string text;
+  for (const auto& [name, value] : now.items()) {
+    const Json old = before.contains(name) ? before.at(name) : Json(nullptr);
+    if (old != value) {
+      text += (text.empty() ? "" : ", ") + name + " " + (old.is_null() ? "none" : old.dump()) +
+              " then, " + (value.is_null() ? "none" : value.dump()) + " now";
+    }
+  }
+  return text;
+}
+
+// The rows of the earlier output this run may keep, by key; a usage Error when its model or
+// settings differ.
+std::map<std::string, LabelRow> keepable_rows(const PredictOptions& options, const LabelRun& now,
+                                              std::vector<LabelRow>& earlier_order, Log& log) {
+  std::map<std::string, LabelRow> rows;
+  const fs::path& output = options.batch.output;
   std::error_code code;
-  if (output.empty() || !fs::exists(output, code)) return earlier;
-  std::istringstream in(read_file(output));
-  std::string line;
-  if (!jsonl) {
-    std::getline(in, line);
-    if (line + "\n" != header) {
-      throw usage_error("--resume: " + output.string() +
-                        " has other columns than this run writes; remove it or run without "
-                        "--resume");
-    }
+  if (!fs::exists(output, code) && !fs::exists(label_sidecar_path(output), code)) return rows;
+  EarlierLabels earlier = read_earlier_labels(output);
+  if (earlier.run.model_hash != now.model_hash) {
+    throw usage_error("--update: " + output.string() + " was labelled by model " +
+                      earlier.run.model_hash + " (" + earlier.run.model_file +
+                      "), this run's model is " + now.model_hash + " (" + now.model_file +
+                      "); run without --update to label afresh with the new model");
   }
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::string path;
-    try {
-      path = first_field(line, jsonl);
-    } catch (const Json::exception&) {
-      throw usage_error("--resume: " + output.string() + " holds a line that is not JSON");
-    }
-    if (!earlier.lines.count(path)) earlier.order.push_back(path);
-    earlier.lines[path].push_back(line + "\n");
+  if (earlier.run.settings != now.settings || earlier.run.header != now.header) {
+    throw usage_error("--update: " + output.string() + " was written with other settings (" +
+                      settings_difference(earlier.run.settings, now.settings) +
+                      "); run without --update to label afresh");
   }
-  return earlier;
+  if (!earlier.intact) {
+    log.warning("the output does not match its sidecar (edited, or cut off by a kill between the "
+                "two writes): the rows that do not match are labelled again",
+                output.string());
+  }
+  for (LabelRow& row : earlier.rows) {
+    earlier_order.push_back(row);
+    rows.emplace(row.key, std::move(row));
+  }
+  return rows;
+}
+
+std::string hash_of_file(const fs::path& path) {
+  try {
+    return to_hex(fnv1a64(read_file(path)));
+  } catch (const Error& error) {
+    throw usage_error("predict: " + std::string(error.what()));
+  }
 }
 
 }  // namespace
 
-PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream) {
-  const auto start = Clock::now();
-  const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
-  const bool jsonl = options.output.extension() == ".jsonl";
+PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream,
+                       std::ostream& out) {
+  const fs::path& output = options.batch.output;
+  const bool to_stdout = writes_stdout(output);
+  const bool jsonl = !to_stdout && output.extension() == ".jsonl";
   if (options.segment_s && !(*options.segment_s > 0.0)) throw usage_error("--segment must be > 0");
-  const RowWriter writer(*scorer, jsonl, options.top_k, options.segment_s.has_value());
+  if (options.update && to_stdout) {
+    throw usage_error("--update keeps the rows of an output file: name it with -o FILE");
+  }
 
   // Feature files are scored as they are; everything else is audio.
-  io::InputSpec audio_spec = options.inputs;
+  BatchOptions batch = options.batch;
   std::vector<fs::path> feature_files;
-  audio_spec.paths.clear();
-  for (const std::string& path : options.inputs.paths) {
+  batch.inputs.paths.clear();
+  for (const std::string& path : options.batch.inputs.paths) {
     if (fs::path(path).extension() == ".safetensors") {
       feature_files.emplace_back(path);
     } else {
-      audio_spec.paths.push_back(path);
+      batch.inputs.paths.push_back(path);
     }
   }
-  const std::vector<BatchInput> inputs =
-      audio_spec.paths.empty() && audio_spec.files_from.empty()
-          ? std::vector<BatchInput>{}
-          : gather_inputs(audio_spec, stdin_stream, options.gather);
-  if (inputs.empty() && feature_files.empty()) {
+  if (batch.inputs.paths.empty() && batch.inputs.files_from.empty() && feature_files.empty()) {
     throw usage_error("no inputs: name audio files, folders, manifests or feature files");
   }
+  BatchRun run(batch, "predict", log, stdin_stream);
+  const std::vector<BatchInput>& inputs = run.inputs();
 
-  std::optional<FileLock> output_lock;
-  if (!options.lock.empty() || !options.output.empty()) {
-    output_lock.emplace(options.lock.empty() ? fs::path(options.output.string() + ".lock")
-                                             : options.lock);
-  }
-  const std::string header = writer.header();
-  const EarlierRows earlier =
-      options.resume ? read_earlier(options.output, jsonl, header) : EarlierRows{};
+  const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
+  const RowWriter writer(*scorer, jsonl, options);
+  LabelRun label_run;
+  label_run.model_file = escape_invalid_utf8(options.model.string());
+  label_run.model_hash = hash_of_file(options.model);
+  label_run.recipe_hash = scorer->feature_config_hash();
+  label_run.settings = row_settings(options, jsonl);
+  label_run.header = writer.header();
+  std::vector<LabelRow> earlier_order;
+  const std::map<std::string, LabelRow> keepable =
+      options.update ? keepable_rows(options, label_run, earlier_order, log)
+                     : std::map<std::string, LabelRow>{};
   PredictSummary summary;
 
-  // Rows by input: feature-file items first (in file order), then the audio inputs.
-  std::vector<std::string> keys;
-  std::vector<std::vector<std::string>> rows;  // rendered lines per input, empty until done
-  std::vector<bool> done;
+  // Rows in input order: feature-file items first (in file order), then the audio inputs.
+  std::vector<LabelRow> rows;
   for (const fs::path& path : feature_files) {
     FeatureFile features;
     try {
@@ -238,125 +282,107 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
     const dsp::Matrix scores = scorer->score_items(features, options.aggregate);
     for (std::size_t i = 0; i < features.items.size(); ++i) {
       const Eigen::RowVectorXf row = scores.row(static_cast<Eigen::Index>(i));
-      keys.push_back(features.items[i].path);
-      rows.push_back(
-          {writer.row({features.items[i].path, "", {row.data(), row.data() + row.size()}})});
-      done.push_back(true);
+      LabelRow label_row;
+      label_row.key = features.items[i].path;
+      label_row.text =
+          writer.row({features.items[i].path, "", {row.data(), row.data() + row.size()}});
+      rows.push_back(std::move(label_row));
       ++summary.predicted;
     }
   }
-  const std::size_t first_audio = keys.size();
-  for (const BatchInput& input : inputs) {
-    keys.push_back(input.key);
-    const auto it = earlier.lines.find(input.key);
-    rows.push_back(it == earlier.lines.end() ? std::vector<std::string>{} : it->second);
-    done.push_back(it != earlier.lines.end());
-    summary.resumed += it != earlier.lines.end();
+  const std::size_t first_audio = rows.size();
+  std::vector<std::size_t> todo;
+  std::set<std::string> current;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const BatchInput& input = inputs[i];
+    current.insert(input.key);
+    const FileFacts facts = stat_facts(input.path);
+    LabelRow row;
+    row.key = input.key;
+    row.size = facts.size;
+    row.mtime_ns = facts.mtime_ns;
+    row.range = range_of(input);
+    const auto it = keepable.find(input.key);
+    if (it != keepable.end() && it->second.same_input(row)) {
+      row.text = it->second.text;
+      ++summary.kept;
+    } else {
+      todo.push_back(i);
+    }
+    rows.push_back(std::move(row));
   }
+  // Earlier rows of files that are gone: dropped, or kept last with --keep-missing.
+  std::vector<LabelRow> missing;
+  for (const LabelRow& row : earlier_order) {
+    if (current.count(row.key)) continue;
+    ++summary.dropped;
+    if (options.keep_missing) missing.push_back(row);
+  }
+  summary.missing_kept = missing.size();
 
-  std::mutex mutex;
-  std::vector<std::string> failures;  // error log lines, by input
-  failures.resize(keys.size());
-  const auto write_output = [&] {
-    std::string text = header;
-    std::set<std::string> current(keys.begin(), keys.end());
-    for (const std::string& path : earlier.order)  // earlier rows of files not in this run
-      if (!current.count(path))
-        for (const std::string& line : earlier.lines.at(path))
-          text += line;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      for (const std::string& line : rows[i])
-        text += line;
-    return text;
+  const auto written_rows = [&] {
+    std::vector<LabelRow> written;
+    for (const LabelRow& row : rows)
+      if (!row.text.empty()) written.push_back(row);
+    written.insert(written.end(), missing.begin(), missing.end());
+    return written;
   };
   const auto flush = [&] {
-    if (!options.output.empty()) write_file_atomically(options.output, write_output());
+    if (to_stdout) return;
+    const std::vector<LabelRow> written = written_rows();
+    // The sidecar first: a kill between the two writes leaves rows that fail their checksum,
+    // which the next run labels again, never a row it would trust wrongly.
+    write_file_atomically(label_sidecar_path(output), render_label_sidecar(label_run, written));
+    write_file_atomically(output, render_labels(label_run, written));
   };
 
-  std::vector<std::size_t> todo;
-  for (std::size_t i = first_audio; i < keys.size(); ++i)
-    if (!done[i]) todo.push_back(i);
-  const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
   std::vector<features::FeatureExtractor> extractors;
-  for (int w = 0; w < workers; ++w)
+  for (int w = 0; w < run.workers_for(todo.size()); ++w)
     extractors.emplace_back(scorer->feature_config(), options.model.string());
   if (extractors.front().config_hash() != scorer->feature_config_hash()) {
     throw usage_error("predict: " + options.model.string() +
                       ": its feature recipe no longer gives its recorded hash (a model from "
                       "another mirkit version?)");
   }
-  auto last_flush = Clock::now();
-  std::size_t finished = 0;
-  parallel_for(todo.size(), workers, [&](std::size_t slot, int worker) {
-    const std::size_t index = todo[slot];
-    const BatchInput& input = inputs[index - first_audio];
-    features::FeatureExtractor& extractor = extractors[static_cast<std::size_t>(worker)];
-    std::vector<std::string> lines;
-    std::string failure;
-    try {
-      io::LoadOptions load = extractor.load_options();
-      if (input.start_s) load.decode.offset_s = *input.start_s;
-      if (input.duration_s) load.decode.duration_s = *input.duration_s;
-      const ClipScores scores =
-          scorer->score(extractor, input.path, load, options.segment_s, options.aggregate);
-      lines.push_back(writer.row({input.key, "", scores.clip}));
-      if (options.per_segment && options.segment_s) {
-        for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {
-          const Eigen::RowVectorXf row = scores.segments.row(s);
-          const double start_s = scores.starts[static_cast<std::size_t>(s)] + load.decode.offset_s;
-          lines.push_back(writer.row(
-              {input.key, seconds_text(start_s), {row.data(), row.data() + row.size()}}));
+  std::vector<std::string> texts(inputs.size());
+  run.for_each(
+      todo,
+      [&](std::size_t index, int worker) {
+        const BatchInput& input = inputs[index];
+        features::FeatureExtractor& extractor = extractors[static_cast<std::size_t>(worker)];
+        io::LoadOptions load = extractor.load_options();
+        if (input.start_s) load.decode.offset_s = *input.start_s;
+        if (input.duration_s) load.decode.duration_s = *input.duration_s;
+        const ClipScores scores =
+            scorer->score(extractor, input.path, load, options.segment_s, options.aggregate);
+        std::string text = writer.row({input.key, "", scores.clip});
+        if (options.per_segment && options.segment_s) {
+          for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {
+            const Eigen::RowVectorXf row = scores.segments.row(s);
+            const double start_s =
+                scores.starts[static_cast<std::size_t>(s)] + load.decode.offset_s;
+            text += writer.row(
+                {input.key, seconds_text(start_s), {row.data(), row.data() + row.size()}});
+          }
         }
-      }
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::input) throw;
-      const Error named = Error(error.cause(), ErrorKind::input, input.path.string(),
-                                error.stage().empty() ? "predict" : error.stage());
-      log.error(named);
-      failure = to_json_line(Json{{"path", input.key},
-                                  {"file", escape_invalid_utf8(input.path.string())},
-                                  {"stage", named.stage()},
-                                  {"error", named.cause()}}) +
-                "\n";
-    }
-    const std::lock_guard<std::mutex> lock(mutex);
-    rows[index] = std::move(lines);
-    failures[index] = std::move(failure);
-    ++finished;
-    if (!failures[index].empty()) {
-      ++summary.failed;
-    } else {
-      ++summary.predicted;
-    }
-    if (std::chrono::duration<double>(Clock::now() - last_flush).count() >=
-        options.checkpoint_seconds) {
-      flush();
-      last_flush = Clock::now();
-    }
-    if (options.on_progress) {
-      options.on_progress(finished, todo.size(), summary.failed,
-                          std::chrono::duration<double>(Clock::now() - start).count());
-    }
-  });
+        texts[index] = std::move(text);  // this worker's slot alone
+        return 0.0;
+      },
+      [&](std::size_t index, const Error* failure) {
+        if (failure) return;
+        rows[first_audio + index].text = std::move(texts[index]);
+        ++summary.predicted;
+      },
+      flush);
 
-  if (options.output.empty()) {
-    const std::string text = write_output();
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+  if (to_stdout) {
+    out << render_labels(label_run, written_rows()) << std::flush;
   } else {
     flush();
   }
-  const fs::path errors_path = !options.errors.empty() ? options.errors
-                               : options.output.empty()
-                                   ? fs::path()
-                                   : fs::path(options.output).replace_extension(".errors.jsonl");
-  if (!errors_path.empty()) {
-    std::string text;
-    for (const std::string& line : failures)
-      text += line;
-    write_file_atomically(errors_path, text);
-  }
-  summary.files = keys.size() - summary.failed;
+  summary.errors_path = run.write_error_log();
+  summary.failed = run.failed();
+  summary.files = written_rows().size();
   return summary;
 }
 

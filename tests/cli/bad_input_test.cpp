@@ -160,6 +160,7 @@ TEST(BadInput, EachGetsAResultOrAOneLineErrorAndTheBatchFinishes) {
   test::TempDir dir;
   const std::map<std::string, Expect> cases = make_bad_inputs(dir / "in");
   const fs::path out = dir / "out" / "f.safetensors";
+  fs::create_directories(dir / "out");
   const auto result = mirkit({"extract", (dir / "in").string(), "-c", kGtzan, "-o", out.string(),
                               "-j", "2", "--root", (dir / "in").string(), "--no-labels"});
   ASSERT_EQ(result.exit_code, 1) << "some inputs failed, the rest were written\n" << result.err;
@@ -171,7 +172,7 @@ TEST(BadInput, EachGetsAResultOrAOneLineErrorAndTheBatchFinishes) {
     EXPECT_TRUE(file.rows_of(i).allFinite()) << file.items[i].path;
   }
   const std::vector<std::string> errors =
-      test::split_lines(read_all(dir / "out" / "f.errors.jsonl"));
+      test::split_lines(read_all(dir / "out" / "f.safetensors.errors.jsonl"));
   for (const std::string& line : errors) {
     const Json entry = Json::parse(line);  // valid JSON (and so UTF-8) whatever the name
     const std::string path = entry["path"].get<std::string>();
@@ -225,7 +226,7 @@ TEST(BadInput, PredictLabelsWhatItCanAndLogsTheRest) {
     for (const auto& [label, p] : row["probabilities"].items())
       EXPECT_TRUE(std::isfinite(p.get<double>())) << line;
   }
-  for (const std::string& line : test::split_lines(read_all(dir / "labels.errors.jsonl")))
+  for (const std::string& line : test::split_lines(read_all(dir / "labels.jsonl.errors.jsonl")))
     failed.insert(Json::parse(line)["path"].get<std::string>());
   for (const auto& [name, expect] : cases) {
     SCOPED_TRACE(name);

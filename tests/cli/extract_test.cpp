@@ -135,20 +135,22 @@ TEST(ExtractCommand, BadFilesInTheMiddleAreLoggedAndTheRestKept) {
   fs::create_directories(dir / "data" / "low" / "low.000c.wav");                     // a folder
   const std::string good = read_all(dir / "data" / "low" / "low.001.wav");
   test::write_bytes(dir / "data" / "low" / "low.000d.wav", good.substr(0, 30));  // truncated
+  fs::create_directories(dir / "out");
   const auto result = mirkit({"extract", (dir / "data").string(), "-c", kMfcc, "-o",
                               (dir / "out" / "f.safetensors").string(), "-j", "2"});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const pipeline::FeatureFile file = read(dir / "out" / "f.safetensors");
   EXPECT_EQ(file.items.size(), 4u);
-  const auto log = test::split_lines(read_all(dir / "out" / "f.errors.jsonl"));
-  ASSERT_EQ(log.size(), 3u) << "the folder named .wav is not scanned as a file";
+  const auto log = test::split_lines(read_all(dir / "out" / "f.safetensors.errors.jsonl"));
+  ASSERT_EQ(log.size(), 4u) << "the folder named .wav is an error of its own, not scanned";
   for (const std::string& line : log) {
     const Json entry = Json::parse(line);
     EXPECT_FALSE(entry["error"].get<std::string>().empty());
     EXPECT_NE(result.err.find(entry["file"].get<std::string>()), std::string::npos)
         << "stderr names every failed file";
   }
-  EXPECT_NE(log[0].find("high.000b.wav"), std::string::npos);
+  EXPECT_NE(log[0].find("low.000c.wav"), std::string::npos) << "what gathering found comes first";
+  EXPECT_NE(log[1].find("high.000b.wav"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "out" / "f.safetensors.journal"));
 }
 
@@ -160,9 +162,11 @@ TEST(ExtractCommand, AFolderNamedLikeAFileIsAnErrorForThatInput) {
       mirkit({"extract", (dir / "data" / "low" / "low.000.wav").string(), "--files-from", "-", "-c",
               kMfcc, "-o", (dir / "f.safetensors").string()},
              (dir / "x.wav").string() + "\n" + (dir / "missing.flac").string() + "\n");
-  // x.wav is a folder given by name: it is scanned (no audio inside), not an error; the missing
-  // file is one.
+  // x.wav is a folder named like an audio file: an error of its own, as in a folder scan and in
+  // every other command; the missing file is one too.
   EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("x.wav: is a folder named like an audio file"), std::string::npos)
+      << result.err;
   EXPECT_NE(result.err.find("missing.flac"), std::string::npos) << result.err;
   EXPECT_EQ(read(dir / "f.safetensors").items.size(), 1u);
 }
@@ -174,7 +178,7 @@ TEST(ExtractCommand, WhenNothingCanBeReadItIsFatalAndWritesNoFile) {
       {"extract", (dir / "a.wav").string(), "-c", kMfcc, "-o", (dir / "f.safetensors").string()});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_FALSE(fs::exists(dir / "f.safetensors"));
-  EXPECT_EQ(test::split_lines(read_all(dir / "f.errors.jsonl")).size(), 1u);
+  EXPECT_EQ(test::split_lines(read_all(dir / "f.safetensors.errors.jsonl")).size(), 1u);
 }
 
 TEST(ExtractCommand, ABadConfigIsAUsageErrorNamingTheKey) {
@@ -226,9 +230,17 @@ TEST(ExtractCommand, ShardsMergeToTheSingleRunByteForByte) {
   EXPECT_EQ(merged.err.find("missing"), std::string::npos) << merged.err;
   EXPECT_EQ(read_all(dir / "all.safetensors"), read_all(dir / "merged.safetensors"));
 
-  // Two of the three (part 2 and part 1): joined, with a warning naming the shard not given.
-  const auto partial =
-      mirkit({"merge", parts[0], parts[1], "-o", (dir / "partial.safetensors").string()});
+  // Two of the three (part 2 and part 1): refused, naming the shard not given, nothing written
+  // (a Slurm afterok chain cannot publish half a data set); with --partial, joined with a
+  // warning.
+  const std::string half = (dir / "partial.safetensors").string();
+  const auto refused = mirkit({"merge", parts[0], parts[1], "-o", half});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("shard 0/3 of this run is missing; nothing written"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(half));
+  const auto partial = mirkit({"merge", parts[0], parts[1], "-o", half, "--partial"});
   EXPECT_EQ(partial.exit_code, 0);
   EXPECT_NE(partial.err.find("shard 0/3 of this run is missing"), std::string::npos) << partial.err;
 }
@@ -401,23 +413,6 @@ TEST(ExtractCommand, UpdateRefusesAFileOfAnotherConfig) {
   EXPECT_NE(result.err.find("config hash"), std::string::npos) << result.err;
 }
 
-// Starts mirkit without waiting for it.
-pid_t spawn_mirkit(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> argv_text = {MIRKIT_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_text)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  posix_spawn(&pid, MIRKIT_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
 TEST(ExtractCommand, KillNineThenResumeGivesTheSameBytes) {
   test::TempDir dir;
   make_dataset(dir / "data", 40, 2.0);
@@ -429,7 +424,7 @@ TEST(ExtractCommand, KillNineThenResumeGivesTheSameBytes) {
 
   const fs::path out = dir / "f.safetensors";
   const fs::path journal = dir / "f.safetensors.journal";
-  const pid_t pid = spawn_mirkit({"extract", (dir / "data").string(), "-c", full, "-o",
+  const pid_t pid = test::spawn_mirkit({"extract", (dir / "data").string(), "-c", full, "-o",
                                   out.string(), "--checkpoint-seconds", "0"},
                                  dir / "first.log");
   ASSERT_GT(pid, 0);

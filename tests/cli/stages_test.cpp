@@ -193,7 +193,7 @@ TEST_F(Stages, PredictResumeLabelsOnlyWhatIsMissing) {
   ASSERT_EQ(mirkit({"predict", model, (dir_ / "test" / "mid").string(), "-o", out}).exit_code, 0);
   const auto resumed = mirkit({"predict", model, (dir_ / "test").string(), "-o", out, "--resume"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.err.find("(6 now, 3 kept from before)"), std::string::npos) << resumed.err;
+  EXPECT_NE(resumed.err.find("(6 now, 3 unchanged)"), std::string::npos) << resumed.err;
   EXPECT_EQ(read_all(out), read_all(whole));
 }
 
@@ -206,7 +206,7 @@ TEST_F(Stages, ABadFileInPredictIsLoggedAndTheRestLabelled) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("broken.wav"), std::string::npos) << result.err;
   EXPECT_EQ(test::split_lines(read_all(out)).size(), 9u);
-  EXPECT_EQ(test::split_lines(read_all(dir_ / "labels.errors.jsonl")).size(), 1u);
+  EXPECT_EQ(test::split_lines(read_all(dir_ / "labels.jsonl.errors.jsonl")).size(), 1u);
 }
 
 // Items tagged by which of two tones they hold: "low", "high", or both; a manifest lists them.

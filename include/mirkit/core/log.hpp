@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/json.hpp"
 
 namespace mirkit {
 
@@ -24,13 +25,19 @@ class Log {
   void warning(const std::string& message, const std::string& file = {});
   void info(const std::string& message);     // hidden by --quiet
   void verbose(const std::string& message);  // shown only with --verbose
+  // A run's closing line: the message as text, or with --log-format json one object that also
+  // carries the counts as numbers ({"level":"info","message":…,"counts":{…}}). Hidden by --quiet.
+  void summary(const std::string& message, const Json& counts);
+  // A table for people (evaluate's scores): as it is in text, or with --log-format json one object
+  // {"level":"info","message":…,"data":…} holding the same figures. Hidden by --quiet.
+  void table(const std::string& message, const std::string& text, const Json& data);
 
   Verbosity verbosity() const { return verbosity_; }
   LogFormat format() const { return format_; }
 
  private:
   void write(const char* level, const std::string& message, const std::string& file,
-             const std::string& stage);
+             const std::string& stage, const Json* counts = nullptr);
 
   std::ostream& out_;
   LogFormat format_;

@@ -9,6 +9,10 @@ namespace mirkit {
 // The shortest decimal text that reads back to the same float ("0.1", "-651.8172", "1e-10").
 std::string float_text(float value);
 
+// The double whose shortest decimal is float_text(value): a JSON writer, which prints doubles,
+// then writes the float's own shortest text ("0.685", not "0.6850000023841858").
+double float_for_json(float value);
+
 // A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
 

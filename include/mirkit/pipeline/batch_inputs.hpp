@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "mirkit/core/error.hpp"
 #include "mirkit/io/input_list.hpp"
 
 namespace mirkit::pipeline {
@@ -29,13 +30,21 @@ struct GatherOptions {
   bool labels_from_folders = true;            // label files found in folders by their parent folder
 };
 
+// What gathering found: the inputs, and what was wrong on the way.
+struct GatheredInputs {
+  std::vector<BatchInput> inputs;
+  std::vector<std::string> duplicates;  // keys listed more than once (kept once, the first)
+  std::vector<Error> problems;          // folders that could not be scanned: input Errors
+  std::vector<std::string> empty_folders;  // named folders that hold no audio
+};
+
 // In order: each positional path (a folder expanded in sorted order, a manifest's entries in its
-// order, a file as it is), then the --files-from entries. A key seen twice is kept once (the
-// first), with a warning through `duplicate` when given. Throws a usage Error for an unreadable
-// manifest.
-std::vector<BatchInput> gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
-                                      const GatherOptions& options,
-                                      std::vector<std::string>* duplicates = nullptr);
+// order, a file as it is), then the --files-from entries. A path named on the command line must
+// exist (a usage Error names it); a listed or manifest path that does not is that input's error,
+// later. A folder named like an audio file is a problem, never scanned. Throws a usage Error for
+// an unreadable manifest or list.
+GatheredInputs gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
+                             const GatherOptions& options);
 
 // A stable hash of the whole input list (keys, labels, groups, ranges): what a checkpoint and the
 // shards of one run must agree on.

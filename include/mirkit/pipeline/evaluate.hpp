@@ -61,10 +61,13 @@ struct EvaluateOptions {
   std::uint64_t seed = 0;
   int jobs = 1;
   std::filesystem::path output;  // metrics JSON; empty: none
+  // Score only the items whose labels the model knows (a warning counts the others); without it
+  // such an item is a usage Error naming it and the file.
+  bool skip_unknown_labels = false;
 };
 
 // evaluate MODEL FEATURES, or evaluate --cv K FEATURES -m RECIPE. A feature file of another
 // config than the model's is a usage Error naming both hashes.
-Evaluation evaluate(const EvaluateOptions& options);
+Evaluation evaluate(const EvaluateOptions& options, Log& log);
 
 }  // namespace mirkit::pipeline

@@ -4,39 +4,23 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <istream>
 #include <optional>
 #include <string>
 
 #include "mirkit/core/log.hpp"
-#include "mirkit/io/input_list.hpp"
-#include "mirkit/pipeline/batch_inputs.hpp"
+#include "mirkit/pipeline/batch_run.hpp"
 
 namespace mirkit::pipeline {
 
-struct ExtractProgress {
-  std::size_t done = 0;   // inputs finished in this run (extracted, reused or failed)
-  std::size_t total = 0;  // inputs this run has to finish
-  std::size_t failed = 0;
-  double audio_seconds = 0.0;  // analysed so far
-  double elapsed_seconds = 0.0;
-};
-
 struct ExtractOptions {
-  io::InputSpec inputs;          // files, folders, manifests (.csv, .jsonl), --files-from
-  std::filesystem::path config;  // the feature recipe (JSON)
-  std::filesystem::path output;  // the feature file
-  std::filesystem::path errors;  // JSONL error log; empty: <output>.errors.jsonl
-  GatherOptions gather;          // root of the stored paths, folder labels
-  int jobs = 1;                  // worker threads over files
-  bool resume = false;           // continue from <output>.journal
+  // Inputs, the feature file (output), the error log, the lock, threads, shard, checkpoint
+  // interval and progress. Without a shard, SLURM_ARRAY_TASK_ID / _COUNT choose one when set.
+  BatchOptions batch;
+  std::filesystem::path config;                 // the feature recipe (JSON)
+  bool resume = false;                          // continue from <output>.journal
   std::optional<std::filesystem::path> update;  // reuse the unchanged items of this feature file
   bool content_hash = false;  // key unchanged inputs by content hash, not size + mtime
-  std::optional<Shard> shard;
-  double checkpoint_seconds = 5.0;  // journal flush interval
-  std::filesystem::path lock;       // held for the whole run; empty: <output>.lock
-  std::function<void(const ExtractProgress&)> on_progress;  // called from the workers, serialised
 };
 
 struct ExtractSummary {
@@ -45,17 +29,17 @@ struct ExtractSummary {
   std::size_t extracted = 0;  // analysed now
   std::size_t reused = 0;     // taken unchanged from --update
   std::size_t resumed = 0;    // taken from the checkpoint
-  std::size_t failed = 0;     // each named in the error log
+  std::size_t failed = 0;     // each named in the error log (unreadable folders too)
+  std::size_t items = 0;      // in the feature file
   double audio_seconds = 0.0;
   double decode_seconds = 0.0;   // summed over workers: decoding and resampling
   double feature_seconds = 0.0;  // summed over workers: the features themselves
   double wall_seconds = 0.0;
-  std::filesystem::path errors_path;
+  std::filesystem::path errors_path;  // empty when nothing failed
 };
 
-// <output>.journal and <output>.errors.jsonl.
+// <output>.journal
 std::filesystem::path journal_path(const std::filesystem::path& output);
-std::filesystem::path default_errors_path(const std::filesystem::path& output);
 
 // Throws a usage Error for a bad config, no inputs or a bad checkpoint; a fatal Error when the
 // output cannot be written or no input at all could be read. A bad input is logged, recorded in

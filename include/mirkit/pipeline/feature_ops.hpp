@@ -46,5 +46,8 @@ FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>
 // A summary for `mirkit info`: kind, layout, items, rows, dims, names, labels with counts,
 // groups, config hash, run and shard. Reads only the header.
 Json describe_artifact(const std::filesystem::path& path);
+// A recipe (.json) as mirkit resolves it, every default written out, with its hash: a feature
+// recipe's config hash (what feature files and models record), or a model recipe's.
+Json describe_recipe(const std::filesystem::path& path);
 
 }  // namespace mirkit::pipeline

@@ -5,43 +5,50 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
+#include <ostream>
 #include <istream>
 #include <optional>
 #include <string>
 
 #include "mirkit/core/log.hpp"
-#include "mirkit/io/input_list.hpp"
-#include "mirkit/pipeline/batch_inputs.hpp"
+#include "mirkit/pipeline/batch_run.hpp"
 
 namespace mirkit::pipeline {
 
 struct PredictOptions {
+  // Inputs (audio files, folders, manifests, and feature files: .safetensors), the output
+  // (.csv or .jsonl; "-" or empty: CSV on standard output), the error log, the lock, threads,
+  // checkpoint interval and progress.
+  BatchOptions batch;
   std::filesystem::path model;
-  io::InputSpec inputs;          // audio files, folders, manifests, feature files (.safetensors)
-  std::filesystem::path output;  // .csv or .jsonl; empty: CSV on stdout
-  std::filesystem::path errors;  // JSONL error log; empty: <output>.errors.jsonl, or none
-  GatherOptions gather;
   int top_k = 0;                    // 0: every class's probability
   std::optional<double> segment_s;  // cut audio into segments of this length
   // How segments combine: mean, vote or max (and attention, for neural networks).
   std::string aggregate = "mean";
   bool per_segment = false;  // also a row per segment
-  int jobs = 1;
-  bool resume = false;              // keep the rows already in `output`, label only the rest
-  double checkpoint_seconds = 5.0;  // the output is rewritten (atomically) this often
-  std::filesystem::path lock;  // held for the whole run; empty: <output>.lock (none for stdout)
-  std::function<void(std::size_t done, std::size_t total, std::size_t failed, double seconds)>
-      on_progress;
+  // Open-set labelling: a row whose most probable class is below min_prob is labelled
+  // unknown_label instead.
+  std::optional<double> min_prob;
+  std::string unknown_label = "unknown";
+  // Keep the earlier output's rows whose file (path, size, modification time, manifest range),
+  // model and settings are unchanged; label the rest. A different model or other settings are
+  // refused, naming both. Without it the run labels everything afresh.
+  bool update = false;
+  bool keep_missing = false;  // with update: keep the rows of files no longer among the inputs
 };
 
 struct PredictSummary {
-  std::size_t files = 0;      // rows written (resumed ones included)
-  std::size_t predicted = 0;  // now
-  std::size_t resumed = 0;    // kept from an earlier output
+  std::size_t files = 0;      // rows written
+  std::size_t predicted = 0;  // labelled now
+  std::size_t kept = 0;       // unchanged rows kept from the earlier output
+  std::size_t dropped = 0;    // earlier rows of files gone from the inputs
+  std::size_t missing_kept = 0;  // of those, kept by keep_missing
   std::size_t failed = 0;
+  std::filesystem::path errors_path;  // empty when nothing failed
 };
 
-PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream);
+// Writes CSV to `out` when the output is standard output; nothing else goes there.
+PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream,
+                       std::ostream& out);
 
 }  // namespace mirkit::pipeline
