@@ -1,10 +1,25 @@
 // The flags of the batch commands, declared once: inputs, threads, the error log, the lock, the
 // checkpoint interval and --root; and the progress bar every batch shows on a terminal.
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "progress_bar.hpp"
 
 namespace mirkit::cli {
+
+const CLI::Validator& existing_output_folder() {
+  static const CLI::Validator validator(
+      [](const std::string& path) -> std::string {
+        try {
+          require_output_folder(path);
+        } catch (const Error& error) {
+          return error.cause();
+        }
+        return {};
+      },
+      "", "OUTPUT_FOLDER");
+  return validator;
+}
 
 void add_input_options(CLI::App& command, io::InputSpec& inputs) {
   command.add_option("inputs", inputs.paths, "Audio files, or folders to scan recursively");
@@ -23,8 +38,9 @@ void add_batch_options(CLI::App& command, pipeline::BatchOptions& batch, BatchFl
   command.add_option("--lock", batch.lock,
                      "Lock file that keeps a second run off the same output, removed at the end "
                      "(default: OUTPUT.lock)");
-  command.add_option("--checkpoint-seconds", batch.checkpoint_seconds,
-                     "Seconds between checkpoints of the finished inputs")
+  command
+      .add_option("--checkpoint-seconds", batch.checkpoint_seconds,
+                  "Seconds between checkpoints of the finished inputs")
       ->check(CLI::Range(0.0, 3600.0));
   command.add_option("--root", flags.root,
                      "Paths in the output relative to this folder (default: the current folder)");

@@ -18,6 +18,9 @@ namespace mirkit::cli {
 // The work of the chosen subcommand, set by its parse callback.
 using Runner = std::function<ExitCode(Log& log)>;
 
+// Checks an output path's folder at parse time: a usage error naming it when it is missing.
+const CLI::Validator& existing_output_folder();
+
 // Adds the positional inputs, --files-from and --null.
 void add_input_options(CLI::App& command, io::InputSpec& inputs);
 

@@ -60,7 +60,8 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
       ->required();
   sub->add_flag("--skip-unknown-labels", options.skip_unknown_labels,
                 "Score only the items whose labels the model knows (the others are counted)");
-  sub->add_option("-o,--output", options.output, "Write the metrics as JSON here ('-': stdout)");
+  sub->add_option("-o,--output", options.output, "Write the metrics as JSON here ('-': stdout)")
+      ->check(existing_output_folder());
   sub->add_option("--report", command->report,
                   "Write DIR/report.html (self-contained, figures inline) and DIR/metrics.json");
   sub->add_option("--cv", options.cv_folds, "Cross-validate with K folds instead of a model file")

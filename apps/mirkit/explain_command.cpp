@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "mirkit/core/json.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/pipeline/explain.hpp"
 #include "mirkit/plot/explain_figure.hpp"
 
@@ -43,11 +44,12 @@ ExitCode run_explain(ExplainCommand& command, Log& log) {
                                                        : "probabilities_over_time";
   std::cout << Json{{"audio", options.audio.string()},
                     {"class", explanation.class_name},
-                    {"probability", explanation.class_probability},
+                    {"probability",
+                     float_for_json(static_cast<float>(explanation.class_probability))},
                     {"method", method},
                     {"output", command.output.string()}}
                    .dump()
-            << "\n";
+            << "\n";  // probabilities are float32: their shortest text, as predict writes them
   return ExitCode::success;
 }
 
@@ -60,7 +62,9 @@ void add_explain_command(CLI::App& app, Runner& runner) {
   sub->add_option("model", command->options.model, "A model file from train, or a network file")
       ->required();
   sub->add_option("audio", command->options.audio, "The audio file")->required();
-  sub->add_option("-o,--output", command->output, "Image file, .png or .svg")->required();
+  sub->add_option("-o,--output", command->output, "Image file, .png or .svg")
+      ->check(existing_output_folder())
+      ->required();
   sub->add_option("--class", command->class_name,
                   "Explain this class (default: the clip's most probable one)");
   sub->add_option("--segment", command->segment_s,

@@ -27,8 +27,9 @@ ExitCode run_export(const ExportCommand& command, Log& log) {
   } else {
     pipeline::export_features(file, format, command.output);
   }
-  log.info("wrote " + (command.output == "-" ? std::string("stdout") : command.output) + ": " + std::to_string(file.values.rows()) + " rows × " +
-           std::to_string(file.dims()) + " columns");
+  log.info("wrote " + (command.output == "-" ? std::string("stdout") : command.output) + ": " +
+           std::to_string(file.values.rows()) + " rows × " + std::to_string(file.dims()) +
+           " columns");
   return ExitCode::success;
 }
 
@@ -41,7 +42,9 @@ void add_export_command(CLI::App& app, Runner& runner) {
   sub->add_option("--format", command->format, "csv, npy or arff")
       ->required()
       ->check(CLI::IsMember({"csv", "npy", "arff"}));
-  sub->add_option("-o,--output", command->output, "The file to write ('-': stdout)")->required();
+  sub->add_option("-o,--output", command->output, "The file to write ('-': stdout)")
+      ->check(existing_output_folder())
+      ->required();
   sub->footer(
       "CSV and ARFF rows start with path, label (several joined by ';') and group; segment and\n"
       "frame files add the row's position in its item. Values are written as the shortest text\n"

@@ -72,8 +72,8 @@ void add_extract_command(CLI::App& app, Runner& runner) {
   sub->add_option("-c,--config", options.config,
                   "Feature recipe (JSON), e.g. configs/features/gtzan.json")
       ->required();
-  sub->add_option("-o,--output", options.batch.output,
-                  "The feature file to write (.safetensors)")
+  sub->add_option("-o,--output", options.batch.output, "The feature file to write (.safetensors)")
+      ->check(existing_output_folder())
       ->required();
   add_batch_options(*sub, options.batch, command->flags);
   sub->add_flag("--no-labels", command->no_labels,

@@ -23,8 +23,8 @@ std::string version_text() {
 mirkit::LogFormat log_format_in(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--log-format=json" || (arg == "--log-format" && i + 1 < argc &&
-                                       std::string(argv[i + 1]) == "json")) {
+    if (arg == "--log-format=json" ||
+        (arg == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
       return mirkit::LogFormat::json;
     }
   }
@@ -53,7 +53,8 @@ std::string suggestion_for(const CLI::App& app, int argc, char** argv) {
       if (std::find(options.begin(), options.end(), arg) != options.end()) continue;
       if (auto near = mirkit::closest_name(arg, options)) return " (did you mean '" + *near + "'?)";
     } else if (!command && arg[0] != '-') {
-      if (auto near = mirkit::closest_name(arg, commands)) return " (did you mean '" + *near + "'?)";
+      if (auto near = mirkit::closest_name(arg, commands))
+        return " (did you mean '" + *near + "'?)";
     }
   }
   return {};
@@ -111,7 +112,7 @@ int main(int argc, char** argv) {
       } catch (const CLI::OptionNotFound&) {
       }
     }
-    std::cout << (command ? command->help() : app.help());
+    std::cout << (command ? command->help("mirkit") : app.help());
     return command || argc == 2 ? 0 : static_cast<int>(ExitCode::usage);
   }
 

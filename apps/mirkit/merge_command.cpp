@@ -53,7 +53,9 @@ void add_merge_command(CLI::App& app, Runner& runner) {
   auto command = std::make_shared<MergeCommand>();
   CLI::App* sub = app.add_subcommand("merge", "Join feature files made with the same config");
   sub->add_option("inputs", command->inputs, "Feature files (.safetensors)")->required();
-  sub->add_option("-o,--output", command->output, "The joined feature file")->required();
+  sub->add_option("-o,--output", command->output, "The joined feature file")
+      ->check(existing_output_folder())
+      ->required();
   sub->add_flag("--partial", command->partial,
                 "Join some shards of a run, not all: a new collection of those given");
   sub->footer(

@@ -39,7 +39,8 @@ void add_plot_command(CLI::App& app, Runner& runner) {
   sub->add_option("--kind", command->kind, "wave, stft, mel, cqt, chroma, mfcc or hpss")
       ->capture_default_str();
   sub->add_option("-o,--output", options.output,
-                  "Image file, .png or .svg (default: AUDIO-STEM.KIND.png here)");
+                  "Image file, .png or .svg (default: AUDIO-STEM.KIND.png here)")
+      ->check(existing_output_folder());
   sub->add_option("-c,--config", options.recipe,
                   "Feature recipe whose audio, analysis and feature parameters to use");
   sub->add_option("--width", options.width, "Width in pixels")

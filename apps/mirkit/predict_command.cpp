@@ -34,7 +34,8 @@ ExitCode run_predict(PredictCommand& command, Log& log) {
   if (summary.kept) line += ", " + std::to_string(summary.kept) + " unchanged";
   if (summary.missing_kept) line += ", " + std::to_string(summary.missing_kept) + " missing kept";
   line += ")";
-  if (!pipeline::writes_stdout(options.batch.output)) line += " in " + options.batch.output.string();
+  if (!pipeline::writes_stdout(options.batch.output))
+    line += " in " + options.batch.output.string();
   if (summary.dropped > summary.missing_kept) {
     line += "; " + std::to_string(summary.dropped - summary.missing_kept) +
             " rows of vanished files dropped";
@@ -67,7 +68,8 @@ void add_predict_command(CLI::App& app, Runner& runner) {
   sub->add_flag("--null", options.batch.inputs.null_separated,
                 "The --files-from list is NUL-separated");
   sub->add_option("-o,--output", options.batch.output,
-                  "labels.csv or labels.jsonl; '-' for CSV on stdout");
+                  "labels.csv or labels.jsonl; '-' for CSV on stdout")
+      ->check(existing_output_folder());
   add_batch_options(*sub, options.batch, command->flags);
   sub->add_option("--top-k", options.top_k, "Only the K most probable classes per row")
       ->check(CLI::Range(1, 100000));
@@ -94,8 +96,7 @@ void add_predict_command(CLI::App& app, Runner& runner) {
   sub->add_option("--min-prob", command->min_prob,
                   "Open set: label a row whose most probable class is below P as --unknown-label")
       ->check(CLI::Range(0.0, 1.0));
-  sub->add_option("--unknown-label", options.unknown_label,
-                  "The label of rows below --min-prob");
+  sub->add_option("--unknown-label", options.unknown_label, "The label of rows below --min-prob");
   sub->footer(
       "MODEL is a model file from train, or a neural network from scripts/export_torch.py.\n"
       "Raw audio is analysed with the recipe stored in the model, so no extract step is needed.\n"

@@ -49,6 +49,7 @@ void add_split_command(CLI::App& app, Runner& runner) {
       ->check(CLI::IsMember({"group"}));
   sub->add_option("--seed", command->options.seed, "Seed of the draw (same seed, same split)");
   sub->add_option("-o,--output", command->outputs, "The training part, then the test part")
+      ->check(existing_output_folder())
       ->required()
       ->expected(2);
   sub->footer(

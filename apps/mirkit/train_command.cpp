@@ -48,8 +48,10 @@ ExitCode run_train(TrainCommand& command, Log& log) {
     figure->save(command.curves);
   }
   if (summary.cross_validation) {
-    std::cerr << options.cv_folds << "-fold cross-validation on " << summary.items << " items:\n"
-              << summary.cross_validation->table << '\n';
+    const std::string title = std::to_string(options.cv_folds) + "-fold cross-validation on " +
+                              std::to_string(summary.items) + " items";
+    log.table(title, title + ":\n" + summary.cross_validation->table + "\n",
+              summary.cross_validation->metrics);
   }
   char seconds[32];
   std::snprintf(seconds, sizeof(seconds), "%.1f", summary.seconds);
@@ -72,9 +74,10 @@ void add_train_command(CLI::App& app, Runner& runner) {
                   "…: mirkit list models)")
       ->required();
   sub->add_option("--set", options.overrides,
-                  "Override a recipe value: key=value (C=10, kernel=linear, "
+                  "Override a recipe value: key=value (c=10, kernel=linear, "
                   "preprocessing.pca_components=20, class_weight=balanced); repeatable");
   sub->add_option("-o,--output", options.output, "The model file to write (.safetensors)")
+      ->check(existing_output_folder())
       ->required();
   sub->add_option("--plot-curves", command->curves,
                   "Draw the learning curves (gradient_boosting: log loss and accuracy per round; "

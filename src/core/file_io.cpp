@@ -11,6 +11,7 @@
 #include <string>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/text.hpp"
 
 namespace mirkit {
 namespace {
@@ -90,6 +91,17 @@ std::string read_file(const std::filesystem::path& path) {
   bytes << in.rdbuf();
   if (in.bad()) throw Error("read failed").with_file(path.string());
   return std::move(bytes).str();
+}
+
+void require_output_folder(const std::filesystem::path& output) {
+  if (output.empty() || output == "-") return;
+  const std::filesystem::path folder =
+      output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+  std::error_code code;
+  if (!std::filesystem::is_directory(folder, code)) {
+    throw usage_error("the output folder '" + escape_invalid_utf8(folder.string()) +
+                      "' does not exist");
+  }
 }
 
 }  // namespace mirkit

@@ -13,17 +13,7 @@ namespace fs = std::filesystem;
 namespace {
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void check_output_folder(const fs::path& output) {
-  const fs::path folder = output.has_parent_path() ? output.parent_path() : fs::path(".");
-  std::error_code code;
-  if (!fs::is_directory(folder, code)) {
-    throw usage_error("the output folder '" + escape_invalid_utf8(folder.string()) +
-                      "' does not exist");
-  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::string error_log_line(const std::string& key, const Error& error) {
@@ -51,7 +41,7 @@ fs::path default_errors_path(const fs::path& output) {
 BatchRun::BatchRun(const BatchOptions& options, std::string stage, Log& log,
                    std::istream& stdin_stream)
     : options_(options), stage_(std::move(stage)), log_(log), start_(now_seconds()) {
-  if (!writes_stdout(options.output)) check_output_folder(options.output);
+  require_output_folder(options.output);
   if (!options.lock.empty() || !writes_stdout(options.output)) {
     lock_ = std::make_unique<FileLock>(options.lock.empty() ? default_lock_path(options.output)
                                                             : options.lock);

@@ -4,10 +4,10 @@
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/hash.hpp"
 #include "mirkit/features/extractor.hpp"
+#include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/model_config.hpp"
 #include "mirkit/nn/training.hpp"
 #include "mirkit/pipeline/evaluate.hpp"
-#include "mirkit/io/safetensors.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::pipeline {
@@ -51,7 +51,8 @@ Json describe_artifact(const std::filesystem::path& path) {
     for (const char* key : {"version", "mirkit_version", "config_hash", "model", "classes"})
       if (meta.is_object() && meta.contains(key)) out[key] = meta[key];
     // A classical model: what training chose and measured, and what it was made from.
-    if (meta.is_object() && meta.contains("training") && meta.value("kind", std::string()) != "nn") {
+    if (meta.is_object() && meta.contains("training") &&
+        meta.value("kind", std::string()) != "nn") {
       if (meta.contains("features") && meta["features"].is_object())
         out["recipe_hash"] = meta["features"].value("config_hash", Json());
       for (const char* key : {"seed", "data_hash", "training"})

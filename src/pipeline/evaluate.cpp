@@ -1,7 +1,6 @@
 #include "mirkit/pipeline/evaluate.hpp"
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -9,12 +8,12 @@
 
 #include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
-#include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/metrics.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 
 namespace mirkit::pipeline {

@@ -237,8 +237,8 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
         const auto index = static_cast<std::size_t>(record.index);
         if (index >= records.size() || records[index]) continue;
         if (record.failed) {
-          run.add_failure(index, Error(record.error, ErrorKind::input,
-                                       inputs[index].path.string(), record.stage));
+          run.add_failure(index, Error(record.error, ErrorKind::input, inputs[index].path.string(),
+                                       record.stage));
         }
         records[index] = std::move(record);
         ++summary.resumed;
@@ -265,7 +265,8 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
       todo,
       [&](std::size_t index, int worker) {
         std::optional<Worker>& mine = pool[static_cast<std::size_t>(worker)];
-        if (!mine) mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
+        if (!mine)
+          mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
         bool was_reused = false;
         JournalRecord record =
             analyser.analyse(inputs[index], static_cast<std::int64_t>(index), *mine, was_reused);

@@ -63,8 +63,8 @@ class RowWriter {
     if (jsonl_) {
       Json line = {{"path", p.path}};
       if (segments_) line["segment"] = p.segment.empty() ? Json("all") : Json(std::stod(p.segment));
-      line["label"] = model_.multi_label() && !unknown(p.scores, order) ? Json(labels)
-                                                                        : Json(labels.front());
+      line["label"] =
+          model_.multi_label() && !unknown(p.scores, order) ? Json(labels) : Json(labels.front());
       if (top_k_ > 0) {
         Json top = Json::array();
         for (std::size_t k = 0; k < shown; ++k)
@@ -154,8 +154,8 @@ FileFacts stat_facts(const fs::path& path) {
 
 std::string range_of(const BatchInput& input) {
   if (!input.start_s && !input.duration_s) return {};
-  return (input.start_s ? float_text(static_cast<float>(*input.start_s)) : std::string("-")) +
-         "+" + (input.duration_s ? float_text(static_cast<float>(*input.duration_s)) : "-");
+  return (input.start_s ? float_text(static_cast<float>(*input.start_s)) : std::string("-")) + "+" +
+         (input.duration_s ? float_text(static_cast<float>(*input.duration_s)) : "-");
 }
 
 // The settings that shape a row: an earlier output made with others cannot be kept.
@@ -202,9 +202,10 @@ std::map<std::string, LabelRow> keepable_rows(const PredictOptions& options, con
                       "); run without --update to label afresh");
   }
   if (!earlier.intact) {
-    log.warning("the output does not match its sidecar (edited, or cut off by a kill between the "
-                "two writes): the rows that do not match are labelled again",
-                output.string());
+    log.warning(
+        "the output does not match its sidecar (edited, or cut off by a kill between the "
+        "two writes): the rows that do not match are labelled again",
+        output.string());
   }
   for (LabelRow& row : earlier.rows) {
     earlier_order.push_back(row);

@@ -92,10 +92,10 @@ TEST_F(CronSoak, TwentyNightsEqualFreshRuns) {
   for (int i = 0; i < 6; ++i)
     write_tone("long" + std::to_string(i) + ".wav", 700.0 * (1 + 0.1 * i), 30.0);
   const std::size_t before = rows();
-  const pid_t killed = test::spawn_mirkit(
-      {"predict", model_, inbox_.string(), "-o", labels_, "--root", dir_.path().string(),
-       "--update", "-j", "1", "--checkpoint-seconds", "0"},
-      dir_ / "killed.log");
+  const pid_t killed =
+      test::spawn_mirkit({"predict", model_, inbox_.string(), "-o", labels_, "--root",
+                          dir_.path().string(), "--update", "-j", "1", "--checkpoint-seconds", "0"},
+                         dir_ / "killed.log");
   EXPECT_TRUE(wait_for([&] { return rows() > before; })) << read_all(dir_ / "killed.log");
   ::kill(killed, SIGKILL);
   int status = 0;
@@ -113,18 +113,16 @@ TEST_F(CronSoak, TwentyNightsEqualFreshRuns) {
   write_tone("overlap.wav", 150.0, 0.5);
   int list_pipe[2];
   ASSERT_EQ(::pipe2(list_pipe, O_CLOEXEC), 0);  // the child gets the read end as stdin alone
-  const pid_t first = test::spawn_mirkit(
-      {"predict", model_, "--files-from", "-", "--null", "-o", labels_, "--root",
-       dir_.path().string(), "--update"},
-      dir_ / "first.log", list_pipe[0]);
+  const pid_t first = test::spawn_mirkit({"predict", model_, "--files-from", "-", "--null", "-o",
+                                          labels_, "--root", dir_.path().string(), "--update"},
+                                         dir_ / "first.log", list_pipe[0]);
   ::close(list_pipe[0]);
   const std::string holder = std::to_string(first) + "\n";
   EXPECT_TRUE(wait_for([&] { return read_all(labels_ + ".lock") == holder; }));
   const std::string during = read_all(labels_);
   const auto second = label(kNightly);
   EXPECT_EQ(second.exit_code, 3) << second.err;
-  EXPECT_NE(second.err.find("another mirkit run holds this lock"), std::string::npos)
-      << second.err;
+  EXPECT_NE(second.err.find("another mirkit run holds this lock"), std::string::npos) << second.err;
   EXPECT_EQ(read_all(labels_), during);
   std::string list;
   for (const auto& entry : fs::recursive_directory_iterator(inbox_))

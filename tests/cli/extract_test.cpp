@@ -425,8 +425,8 @@ TEST(ExtractCommand, KillNineThenResumeGivesTheSameBytes) {
   const fs::path out = dir / "f.safetensors";
   const fs::path journal = dir / "f.safetensors.journal";
   const pid_t pid = test::spawn_mirkit({"extract", (dir / "data").string(), "-c", full, "-o",
-                                  out.string(), "--checkpoint-seconds", "0"},
-                                 dir / "first.log");
+                                        out.string(), "--checkpoint-seconds", "0"},
+                                       dir / "first.log");
   ASSERT_GT(pid, 0);
   // Kill it once a few inputs are checkpointed (the header record is some 60 bytes).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -23,8 +23,8 @@ inline const std::string kMfcc = std::string(MIRKIT_CONFIG_DIR) + "/features/mfc
 class InboxFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const auto& [name, base] :
-         std::vector<std::pair<std::string, double>>{{"high", 2400.0}, {"low", 150.0}, {"mid", 700.0}}) {
+    for (const auto& [name, base] : std::vector<std::pair<std::string, double>>{
+             {"high", 2400.0}, {"low", 150.0}, {"mid", 700.0}}) {
       for (int i = 0; i < 4; ++i) {
         write_tone_file(dir_ / "train" / name / (std::to_string(i) + ".wav"),
                         base * (1.0 + 0.04 * i), 0.5);
@@ -54,9 +54,13 @@ class InboxFixture : public ::testing::Test {
 
   // predict over the inbox into labels.csv, paths relative to the test's folder.
   RunResult label(const std::vector<std::string>& extra, const std::string& output = {}) {
-    std::vector<std::string> args = {"predict",       model_, inbox_.string(), "-o",
+    std::vector<std::string> args = {"predict",
+                                     model_,
+                                     inbox_.string(),
+                                     "-o",
                                      output.empty() ? labels_ : output,
-                                     "--root",        dir_.path().string()};
+                                     "--root",
+                                     dir_.path().string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return mirkit(args);
   }

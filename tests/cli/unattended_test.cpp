@@ -104,8 +104,8 @@ TEST_F(Unattended, APathWithANewlineGetsOneRowRunAfterRun) {
 TEST_F(Unattended, TheLockIsTakenBeforeTheListIsRead) {
   write_tone("a.wav", 150.0, 1.0);
   const FileLock held(labels_ + ".lock");
-  const auto refused = mirkit({"predict", model_, "--files-from", (dir_ / "no-list").string(),
-                               "-o", labels_});
+  const auto refused =
+      mirkit({"predict", model_, "--files-from", (dir_ / "no-list").string(), "-o", labels_});
   EXPECT_EQ(refused.exit_code, 3) << refused.err;
   EXPECT_NE(refused.err.find("another mirkit run holds this lock"), std::string::npos)
       << refused.err;
@@ -205,8 +205,8 @@ TEST_F(Unattended, NoClutterAndAnErrorLogPerOutput) {
   for (const auto& entry : fs::directory_iterator(dir_.path())) {
     const std::string name = entry.path().filename().string();
     EXPECT_TRUE(name == "inbox" || name == "train" || name == "model.safetensors" ||
-                name == "train.safetensors" || name == "labels.csv" ||
-                name == "labels.csv.json" || name == "f.safetensors")
+                name == "train.safetensors" || name == "labels.csv" || name == "labels.csv.json" ||
+                name == "f.safetensors")
         << "left behind: " << name;
   }
   test::write_bytes(inbox_ / "bad.wav", "RIFF....WAVEjunk");
@@ -256,8 +256,8 @@ TEST_F(Unattended, OpenSetLabelsWhatTheModelDoesNotKnow) {
   EXPECT_NE(sure.out.find("inbox/a.wav,low,"), std::string::npos) << sure.out;
   // k = 7 over four clips a class: three neighbours at least are of another class, so no
   // probability reaches 1, and --min-prob 1 flags every row.
-  const auto unsure = mirkit({"predict", model_, inbox_.string(), "--min-prob", "1",
-                              "--unknown-label", "new-instrument"});
+  const auto unsure = mirkit(
+      {"predict", model_, inbox_.string(), "--min-prob", "1", "--unknown-label", "new-instrument"});
   EXPECT_EQ(unsure.out.find("inbox/a.wav,low,"), std::string::npos) << unsure.out;
   const auto jsonl = (dir_ / "l.jsonl").string();
   ASSERT_EQ(mirkit({"predict", model_, inbox_.string(), "--min-prob", "1", "-o", jsonl}).exit_code,

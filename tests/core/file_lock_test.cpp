@@ -13,7 +13,10 @@ namespace fs = std::filesystem;
 
 TEST(FileLock, IsRemovedWhenReleased) {
   test::TempDir dir;
-  { const FileLock lock(dir / "out.lock"); EXPECT_TRUE(fs::exists(dir / "out.lock")); }
+  {
+    const FileLock lock(dir / "out.lock");
+    EXPECT_TRUE(fs::exists(dir / "out.lock"));
+  }
   EXPECT_FALSE(fs::exists(dir / "out.lock"));
 }
 

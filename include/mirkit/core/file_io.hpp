@@ -14,6 +14,10 @@ namespace mirkit {
 // fatal Error names `path` and the cause (e.g. "No space left on device").
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// A usage Error naming the folder when the folder `output` would be written in does not exist
+// ("-", standard output, needs none): checked before any work, so a typo in -o costs nothing.
+void require_output_folder(const std::filesystem::path& output);
+
 // The whole file. An input Error names the path and the cause (missing, a folder, unreadable).
 std::string read_file(const std::filesystem::path& path);
 

@@ -33,8 +33,8 @@ struct GatherOptions {
 // What gathering found: the inputs, and what was wrong on the way.
 struct GatheredInputs {
   std::vector<BatchInput> inputs;
-  std::vector<std::string> duplicates;  // keys listed more than once (kept once, the first)
-  std::vector<Error> problems;          // folders that could not be scanned: input Errors
+  std::vector<std::string> duplicates;     // keys listed more than once (kept once, the first)
+  std::vector<Error> problems;             // folders that could not be scanned: input Errors
   std::vector<std::string> empty_folders;  // named folders that hold no audio
 };
 

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <filesystem>
-#include <ostream>
 #include <istream>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "mirkit/core/log.hpp"
@@ -38,10 +38,10 @@ struct PredictOptions {
 };
 
 struct PredictSummary {
-  std::size_t files = 0;      // rows written
-  std::size_t predicted = 0;  // labelled now
-  std::size_t kept = 0;       // unchanged rows kept from the earlier output
-  std::size_t dropped = 0;    // earlier rows of files gone from the inputs
+  std::size_t files = 0;         // rows written
+  std::size_t predicted = 0;     // labelled now
+  std::size_t kept = 0;          // unchanged rows kept from the earlier output
+  std::size_t dropped = 0;       // earlier rows of files gone from the inputs
   std::size_t missing_kept = 0;  // of those, kept by keep_missing
   std::size_t failed = 0;
   std::filesystem::path errors_path;  // empty when nothing failed
