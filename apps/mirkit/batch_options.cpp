@@ -52,8 +52,10 @@ void BatchFlags::apply(pipeline::BatchOptions& batch) const {
 }
 
 BatchProgressBar::BatchProgressBar(const Log& log)
+    // Not with --log-format json either: every stderr line is then a JSON object.
     : bar_(std::make_unique<ProgressBar>(stderr_is_terminal() &&
-                                         log.verbosity() != Verbosity::quiet)) {}
+                                         log.verbosity() != Verbosity::quiet &&
+                                         log.format() == LogFormat::text)) {}
 
 BatchProgressBar::~BatchProgressBar() = default;
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/pipeline/evaluate.hpp"
 #include "mirkit/plot/report.hpp"
@@ -18,6 +19,9 @@ struct EvaluateCommand {
 };
 
 ExitCode run_evaluate(EvaluateCommand& command, Log& log) {
+  for (const std::string& input : command.positional)
+    require_existing_input(input);
+
   pipeline::EvaluateOptions& options = command.options;
   const bool metrics_to_stdout = options.output == "-";
   if (metrics_to_stdout) options.output.clear();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/core/text.hpp"
 #include "mirkit/pipeline/explain.hpp"
@@ -20,6 +21,9 @@ struct ExplainCommand {
 };
 
 ExitCode run_explain(ExplainCommand& command, Log& log) {
+  require_existing_input(command.options.model);
+  require_existing_input(command.options.audio);
+
   pipeline::ExplainOptions& options = command.options;
   if (!command.class_name.empty()) options.class_name = command.class_name;
   if (command.segment_s > 0) options.segment_s = command.segment_s;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/pipeline/export.hpp"
 
 namespace mirkit::cli {
@@ -15,6 +16,8 @@ struct ExportCommand {
 };
 
 ExitCode run_export(const ExportCommand& command, Log& log) {
+  require_existing_input(command.input);
+
   const pipeline::ExportFormat format = pipeline::parse_export_format(command.format);
   pipeline::FeatureFile file;
   try {

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::cli {
@@ -14,6 +15,9 @@ struct MergeCommand {
 };
 
 ExitCode run_merge(const MergeCommand& command, Log& log) {
+  for (const std::string& input : command.inputs)
+    require_existing_input(input);
+
   std::vector<pipeline::FeatureFile> files;
   for (const std::string& input : command.inputs) {
     try {

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/plot/audio_figure.hpp"
 
 namespace mirkit::cli {
@@ -13,6 +14,8 @@ struct PlotCommand {
 };
 
 ExitCode run_plot(PlotCommand& command, Log& log) {
+  require_existing_input(command.options.audio);
+
   command.options.kind = plot::parse_audio_plot_kind(command.kind);
   if (command.options.output.empty()) {
     command.options.output = command.options.audio.stem().string() + "." + command.kind + ".png";

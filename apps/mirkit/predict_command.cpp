@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/pipeline/predict.hpp"
 
 namespace mirkit::cli {
@@ -17,6 +18,8 @@ struct PredictCommand {
 };
 
 ExitCode run_predict(PredictCommand& command, Log& log) {
+  require_existing_input(command.positional.front());
+
   pipeline::PredictOptions& options = command.options;
   command.flags.apply(options.batch);
   options.model = command.positional.front();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::cli {
@@ -16,6 +17,8 @@ struct SplitCommand {
 };
 
 ExitCode run_split(const SplitCommand& command, Log& log) {
+  require_existing_input(command.input);
+
   pipeline::FeatureFile file;
   try {
     file = pipeline::read_feature_file(command.input);

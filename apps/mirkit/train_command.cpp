@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/pipeline/train.hpp"
 #include "mirkit/plot/learning_curves.hpp"
@@ -19,6 +20,8 @@ struct TrainCommand {
 };
 
 ExitCode run_train(TrainCommand& command, Log& log) {
+  require_existing_input(command.options.features);
+
   pipeline::TrainOptions& options = command.options;
   options.by_group = !command.group_by.empty();
   if (command.seed_given) options.seed = command.seed;

@@ -93,6 +93,15 @@ std::string read_file(const std::filesystem::path& path) {
   return std::move(bytes).str();
 }
 
+void require_existing_input(const std::filesystem::path& path) {
+  std::error_code code;
+  if (path == "-" || std::filesystem::exists(path, code) ||
+      std::filesystem::is_symlink(std::filesystem::symlink_status(path, code))) {
+    return;
+  }
+  throw usage_error(escape_invalid_utf8(path.string()) + ": no such file or folder");
+}
+
 void require_output_folder(const std::filesystem::path& output) {
   if (output.empty() || output == "-") return;
   const std::filesystem::path folder =

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/hash.hpp"
 #include "mirkit/core/text.hpp"
 #include "mirkit/io/manifest.hpp"
@@ -104,8 +105,9 @@ GatheredInputs gather_inputs(const io::InputSpec& spec, std::istream& stdin_stre
       } else {
         collector.add_folder(path);
       }
-    } else if (named && !fs::exists(status) && !fs::is_symlink(fs::symlink_status(path, code))) {
-      throw usage_error(escape_invalid_utf8(path.string()) + ": no such file or folder");
+    } else if (named && !fs::exists(status)) {
+      require_existing_input(path);  // a dangling link is the file's own error, later
+      collector.add_file(path);
     } else if (io::is_manifest(path)) {
       collector.add_manifest(path);
     } else {

@@ -93,17 +93,30 @@ TEST_F(ContractWithData, AMissingOutputFolderIsExitTwoNamingTheFolder) {
   }
 }
 
-// A named input that does not exist is the same usage error, exit 2, in the batch commands.
+// A named input that does not exist is the same usage error, exit 2 and one identical line, in
+// every command that reads one.
 TEST_F(ContractWithData, ANamedInputThatDoesNotExistIsExitTwo) {
   const std::string missing = (dir_ / "nope.wav").string();
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"extract", missing, "-c", test::kMfcc, "-o", (dir_ / "f.safetensors").string()},
-           {"predict", model_, missing},
-           {"info", missing}}) {
+  const std::string lost = (dir_ / "nope.safetensors").string();
+  const std::string out = (dir_ / "out").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"extract", missing, "-c", test::kMfcc, "-o", out + ".safetensors"}, missing},
+      {{"predict", model_, missing}, missing},
+      {{"predict", lost, missing}, lost},
+      {{"info", missing}, missing},
+      {{"train", lost, "-m", "knn", "-o", out + ".safetensors"}, lost},
+      {{"evaluate", model_, lost}, lost},
+      {{"export", lost, "--format", "csv", "-o", out + ".csv"}, lost},
+      {{"merge", features_, lost, "-o", out + ".safetensors"}, lost},
+      {{"split", lost, "-o", out + "1.safetensors", out + "2.safetensors"}, lost},
+      {{"plot", missing, "-o", out + ".png"}, missing},
+      {{"explain", model_, missing, "-o", out + ".png"}, missing},
+  };
+  for (const auto& [args, named] : cases) {
     SCOPED_TRACE(args[0]);
     const auto result = mirkit(args);
     EXPECT_EQ(result.exit_code, 2) << result.err;
-    EXPECT_EQ(result.err, "mirkit: error: " + missing + ": no such file or folder\n");
+    EXPECT_EQ(result.err, "mirkit: error: " + named + ": no such file or folder\n");
   }
 }
 
@@ -121,6 +134,31 @@ TEST_F(ContractWithData, DashOutputIsTheResultAloneOnStdout) {
   const auto evaluated = mirkit({"evaluate", model_, features_, "-o", "-"});
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
   EXPECT_EQ(Json::parse(evaluated.out)["accuracy"].get<double>(), 1.0);
+}
+
+// `mirkit info MODEL` shows what training chose and measured; `mirkit info RECIPE.json` the
+// recipe as resolved, with its hash.
+TEST_F(ContractWithData, InfoShowsTrainingAndResolvedRecipes) {
+  const std::string model = (dir_ / "cv.safetensors").string();
+  ASSERT_EQ(
+      mirkit({"train", features_, "-m", "knn", "--cv", "2", "--seed", "5", "-o", model}).exit_code,
+      0);
+  const Json info = Json::parse(mirkit({"info", model}).out);
+  EXPECT_EQ(info["seed"], 5);
+  EXPECT_EQ(info["recipe_hash"], Json::parse(mirkit({"info", features_}).out)["config_hash"]);
+  EXPECT_EQ(info["data_hash"].get<std::string>().size(), 16u);
+  EXPECT_EQ(info["training"]["cross_validation"]["folds"], 2);
+  EXPECT_TRUE(info["training"]["cross_validation"].contains("accuracy"));
+  EXPECT_FALSE(info["mirkit_version"].get<std::string>().empty());
+
+  const Json recipe = Json::parse(mirkit({"info", test::kMfcc}).out);
+  EXPECT_EQ(recipe["kind"], "feature recipe");
+  EXPECT_EQ(recipe["hash"], info["recipe_hash"]) << "the hash a model records of its recipe";
+  EXPECT_TRUE(recipe["recipe"]["audio"].contains("resample_quality")) << "defaults written out";
+  const Json svm =
+      Json::parse(mirkit({"info", std::string(MIRKIT_CONFIG_DIR) + "/models/svm.json"}).out);
+  EXPECT_EQ(svm["kind"], "model recipe");
+  EXPECT_TRUE(svm["recipe"]["params"].contains("c")) << "every parameter, with its default";
 }
 
 // --quiet leaves errors alone on stderr; --log-format json turns every stderr line, the

@@ -18,6 +18,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 // ("-", standard output, needs none): checked before any work, so a typo in -o costs nothing.
 void require_output_folder(const std::filesystem::path& output);
 
+// A usage Error "PATH: no such file or folder" when a path named on the command line does not
+// exist: one message and exit code for every command (a listed path is that input's error).
+void require_existing_input(const std::filesystem::path& path);
+
 // The whole file. An input Error names the path and the cause (missing, a folder, unreadable).
 std::string read_file(const std::filesystem::path& path);
 
