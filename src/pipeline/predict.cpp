@@ -16,6 +16,7 @@
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
+#include "mirkit/version.hpp"
 
 namespace mirkit::pipeline {
 namespace fs = std::filesystem;
@@ -31,8 +32,10 @@ struct Prediction {
 
 class RowWriter {
  public:
-  RowWriter(const ClipScorer& model, bool jsonl, const PredictOptions& options)
+  RowWriter(const ClipScorer& model, bool jsonl, const PredictOptions& options,
+            std::string model_hash)
       : model_(model),
+        model_hash_(std::move(model_hash)),
         jsonl_(jsonl),
         top_k_(options.top_k),
         segments_(options.segment_s.has_value()),
@@ -76,6 +79,10 @@ class RowWriter {
           probabilities[model_.classes()[c]] = float_for_json(p.scores[c]);
         line["probabilities"] = probabilities;
       }
+      // Provenance in every row (CSV keeps it in the sidecar): what labelled it, from what.
+      line["model_hash"] = model_hash_;
+      line["recipe_hash"] = model_.feature_config_hash();
+      line["mirkit_version"] = kVersion;
       return to_json_line(line) + "\n";
     }
     std::string label;
@@ -126,6 +133,7 @@ class RowWriter {
   }
 
   const ClipScorer& model_;
+  std::string model_hash_;
   bool jsonl_;
   int top_k_;
   bool segments_;
@@ -252,10 +260,10 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   const std::vector<BatchInput>& inputs = run.inputs();
 
   const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
-  const RowWriter writer(*scorer, jsonl, options);
   LabelRun label_run;
   label_run.model_file = escape_invalid_utf8(options.model.string());
   label_run.model_hash = hash_of_file(options.model);
+  const RowWriter writer(*scorer, jsonl, options, label_run.model_hash);
   label_run.recipe_hash = scorer->feature_config_hash();
   label_run.settings = row_settings(options, jsonl);
   label_run.header = writer.header();

@@ -296,6 +296,12 @@ TEST_F(Unattended, JsonNumbersAreTheFloatsShortestText) {
     }
   }
   EXPECT_EQ(seen, 6);
+  // Each JSON Lines row says what made it: the model's and the recipe's hashes, the version.
+  const Json row = Json::parse(test::split_lines(text).front());
+  const Json sidecar = Json::parse(read_all(jsonl + ".json"));
+  EXPECT_EQ(row["model_hash"], sidecar["model"]["hash"]);
+  EXPECT_EQ(row["recipe_hash"], sidecar["recipe_hash"]);
+  EXPECT_EQ(row["mirkit_version"], sidecar["mirkit_version"]);
 }
 
 TEST_F(Unattended, SegmentOptionsNeedASegmentLength) {
