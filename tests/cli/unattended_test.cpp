@@ -283,7 +283,8 @@ TEST_F(Unattended, JsonNumbersAreTheFloatsShortestText) {
   // Every probability: the number after each class name in "probabilities":{…}.
   int seen = 0;
   for (const std::string& line : test::split_lines(text)) {
-    for (const auto& [name, p] : Json::parse(line)["probabilities"].items()) {
+    const Json parsed = Json::parse(line);  // alive while its items are walked
+    for (const auto& [name, p] : parsed["probabilities"].items()) {
       ++seen;
       const std::string key = "\"" + name + "\":";
       const auto at = line.find(key, line.find("\"probabilities\""));
