@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/plot/audio_figure.hpp"
+#include "mirkit/plot/figure.hpp"
 
 namespace mirkit::cli {
 namespace {
@@ -14,12 +15,12 @@ struct PlotCommand {
 };
 
 ExitCode run_plot(PlotCommand& command, Log& log) {
-  require_existing_input(command.options.audio);
-
   command.options.kind = plot::parse_audio_plot_kind(command.kind);
   if (command.options.output.empty()) {
     command.options.output = command.options.audio.stem().string() + "." + command.kind + ".png";
   }
+  (void)plot::image_format_of(command.options.output);  // the options first, then the input
+  require_existing_input(command.options.audio);
   try {
     plot::plot_audio(command.options);
   } catch (const Error& error) {

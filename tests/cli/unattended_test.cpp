@@ -283,17 +283,18 @@ TEST_F(Unattended, JsonNumbersAreTheFloatsShortestText) {
   // Every probability: the number after each class name in "probabilities":{…}.
   int seen = 0;
   for (const std::string& line : test::split_lines(text)) {
-    const Json parsed = Json::parse(line);  // alive while its items are walked
-    for (const auto& [name, p] : parsed["probabilities"].items()) {
+    const Json parsed = Json::parse(line);
+    const Json& probabilities = parsed.at("probabilities");
+    for (auto it = probabilities.begin(); it != probabilities.end(); ++it) {
       ++seen;
-      const std::string key = "\"" + name + "\":";
+      const std::string key = "\"" + it.key() + "\":";
       const auto at = line.find(key, line.find("\"probabilities\""));
       ASSERT_NE(at, std::string::npos);
       std::string value = line.substr(at + key.size());
       value = value.substr(0, value.find_first_of(",}"));
       // JSON writes a whole number as 1.0 where the CSV has 1; otherwise the same text.
       if (value.ends_with(".0")) value.resize(value.size() - 2);
-      EXPECT_EQ(value, float_text(p.get<float>())) << "not the float's shortest text";
+      EXPECT_EQ(value, float_text(it.value().get<float>())) << "not the float's shortest text";
     }
   }
   EXPECT_EQ(seen, 6);
