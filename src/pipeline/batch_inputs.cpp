@@ -1,7 +1,11 @@
 #include "mirkit/pipeline/batch_inputs.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -170,6 +174,20 @@ std::optional<Shard> Shard::from_environment() {
 
 bool Shard::contains(const std::string& key) const {
   return fnv1a64(key) % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index);
+}
+
+InputFacts stat_input(const fs::path& path) {
+  struct stat facts {};
+  if (::stat(path.c_str(), &facts) != 0) {
+    const int code = errno;
+    throw Error(std::string("cannot read (") + std::strerror(code) + ")", ErrorKind::input,
+                path.string(), "open");
+  }
+  if (S_ISDIR(facts.st_mode)) {
+    throw Error("is a folder, not an audio file", ErrorKind::input, path.string(), "open");
+  }
+  return {static_cast<std::int64_t>(facts.st_size),
+          static_cast<std::int64_t>(facts.st_mtim.tv_sec) * 1'000'000'000 + facts.st_mtim.tv_nsec};
 }
 
 }  // namespace mirkit::pipeline

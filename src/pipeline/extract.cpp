@@ -1,10 +1,7 @@
 #include "mirkit/pipeline/extract.hpp"
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <map>
 
 #include "mirkit/core/error.hpp"
@@ -13,6 +10,7 @@
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
+#include "mirkit/pipeline/batch_inputs.hpp"
 #include "mirkit/pipeline/journal.hpp"
 #include "mirkit/version.hpp"
 
@@ -72,25 +70,6 @@ std::optional<Reusable> load_reusable(const ExtractOptions& options, const std::
   return reusable;
 }
 
-struct FileFacts {
-  std::int64_t size = 0;
-  std::int64_t mtime_ns = 0;
-};
-
-FileFacts stat_input(const fs::path& path) {
-  struct stat facts {};
-  if (::stat(path.c_str(), &facts) != 0) {
-    const int code = errno;
-    throw Error(std::string("cannot read (") + std::strerror(code) + ")", ErrorKind::input,
-                path.string(), "open");
-  }
-  if (S_ISDIR(facts.st_mode)) {
-    throw Error("is a folder, not an audio file", ErrorKind::input, path.string(), "open");
-  }
-  return {static_cast<std::int64_t>(facts.st_size),
-          static_cast<std::int64_t>(facts.st_mtim.tv_sec) * 1'000'000'000 + facts.st_mtim.tv_nsec};
-}
-
 // Everything one worker needs, and the time it spent where.
 struct Worker {
   features::FeatureExtractor extractor;
@@ -138,7 +117,7 @@ class Analyser {
 
  private:
   FeatureItem describe(const BatchInput& input, std::int64_t index) const {
-    const FileFacts facts = stat_input(input.path);
+    const InputFacts facts = stat_input(input.path);
     FeatureItem item;
     item.path = input.key;
     item.labels = input.labels;

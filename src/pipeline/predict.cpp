@@ -1,7 +1,5 @@
 #include "mirkit/pipeline/predict.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +14,7 @@
 #include "mirkit/core/text.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
+#include "mirkit/pipeline/batch_inputs.hpp"
 #include "mirkit/version.hpp"
 
 namespace mirkit::pipeline {
@@ -147,17 +146,13 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
-struct FileFacts {
-  std::int64_t size = -1;
-  std::int64_t mtime_ns = -1;
-};
-
 // Size and modification time, or -1 when the file cannot be stat'ed (its error comes later).
-FileFacts stat_facts(const fs::path& path) {
-  struct stat facts {};
-  if (::stat(path.c_str(), &facts) != 0 || !S_ISREG(facts.st_mode)) return {};
-  return {static_cast<std::int64_t>(facts.st_size),
-          static_cast<std::int64_t>(facts.st_mtim.tv_sec) * 1'000'000'000 + facts.st_mtim.tv_nsec};
+InputFacts facts_or_unknown(const fs::path& path) {
+  try {
+    return stat_input(path);
+  } catch (const Error&) {
+    return {};
+  }
 }
 
 std::string range_of(const BatchInput& input) {
@@ -305,7 +300,7 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const BatchInput& input = inputs[i];
     current.insert(input.key);
-    const FileFacts facts = stat_facts(input.path);
+    const InputFacts facts = facts_or_unknown(input.path);
     LabelRow row;
     row.key = input.key;
     row.size = facts.size;

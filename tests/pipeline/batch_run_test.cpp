@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -129,6 +130,40 @@ TEST(BatchRun, StdoutHasNoLockAndNoErrorLog) {
       [](std::size_t, const Error*) {}, [] {});
   EXPECT_TRUE(run.write_error_log().empty());
   EXPECT_EQ(run.failed(), 1u);
+}
+
+// What --update and --resume compare an input by: the size and the nanosecond mtime.
+TEST(BatchInputFacts, SizeAndModificationTimeOfAFile) {
+  test::TempDir dir;
+  const fs::path file = dir / "a.wav";
+  std::ofstream(file) << "12345";
+  const auto when = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(file, when);
+  const InputFacts facts = stat_input(file);
+  EXPECT_EQ(facts.size, 5);
+  const auto since_epoch = std::chrono::file_clock::to_sys(when).time_since_epoch();
+  EXPECT_EQ(facts.mtime_ns,
+            std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
+}
+
+TEST(BatchInputFacts, AMissingFileOrAFolderIsThatInputsErrorNamingIt) {
+  test::TempDir dir;
+  const fs::path missing = dir / "gone.wav";
+  try {
+    stat_input(missing);
+    FAIL() << "a missing file must throw";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::input);
+    EXPECT_EQ(error.cause(), "cannot read (No such file or directory)");
+    EXPECT_EQ(error.file(), missing.string());
+  }
+  try {
+    stat_input(dir.path());
+    FAIL() << "a folder must throw";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::input);
+    EXPECT_EQ(error.cause(), "is a folder, not an audio file");
+  }
 }
 
 }  // namespace

@@ -46,6 +46,16 @@ struct GatheredInputs {
 GatheredInputs gather_inputs(const io::InputSpec& spec, std::istream& stdin_stream,
                              const GatherOptions& options);
 
+// What a batch stage remembers of an input file to know it again in a later run.
+struct InputFacts {
+  std::int64_t size = -1;
+  std::int64_t mtime_ns = -1;  // modification time, nanoseconds since the epoch
+};
+
+// The file's size and modification time; an input Error naming it when it cannot be stat'ed or
+// is a folder.
+InputFacts stat_input(const std::filesystem::path& path);
+
 // A stable hash of the whole input list (keys, labels, groups, ranges): what a checkpoint and the
 // shards of one run must agree on.
 std::string hash_inputs(const std::vector<BatchInput>& inputs);
