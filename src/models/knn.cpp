@@ -111,7 +111,9 @@ Neighbours KNearestNeighbours::neighbours(const dsp::Matrix& x) const {
       // ‖q − x‖² = ‖q‖² − 2 q·x + ‖x‖², and for unit rows 1 − cos = 1 − q·x: one matrix product.
       d.noalias() = block * train_.transpose();
       if (options_.metric == "cosine") {
-        d = (1.0 - d.array()).matrix();
+        // Rounding puts a row's distance to itself a few 1e-16 either side of 0; a negative
+        // one would make a negative vote weight. Clipped as scikit-learn does.
+        d = (1.0 - d.array()).max(0.0).matrix();
       } else {
         const Eigen::VectorXd query_norms = block.rowwise().squaredNorm();
         for (Eigen::Index i = 0; i < rows; ++i)

@@ -26,7 +26,7 @@ std::vector<std::pair<double, int>> reference_neighbours(const dsp::Matrix& trai
       nt += t * t;
     }
     if (metric == "euclidean") d = std::sqrt(d);
-    if (metric == "cosine") d = 1 - dot / std::sqrt(nq * nt);
+    if (metric == "cosine") d = std::max(0.0, 1 - dot / std::sqrt(nq * nt));
     all.push_back({d, static_cast<int>(j)});
   }
   std::sort(all.begin(), all.end());
@@ -107,6 +107,21 @@ TEST(Knn, KdTreeEqualsTheDefinitionIncludingTies) {
     expect_matches_reference(train, queries, metric, "auto", true);  // ≤ 15 dims, ≥ 1000 items
     expect_matches_reference(train, queries, metric, "brute", false);
   }
+}
+
+TEST(Knn, CosineDistancesAreNeverNegativeSoATrainingRowGetsItsOwnClass) {
+  // 1 − q·x of a unit row with itself rounds to a few 1e-16 either side of 0. A negative one
+  // gave a weight of about −1e16 and probabilities below zero (`mirkit predict` wrote
+  // -1.66e-16 for a training clip). scikit-learn clips cosine distances to [0, 2]; so do we.
+  const test::Dataset train = test::make_blobs(200, 20, 4, 2.0, 5);
+  KNearestNeighbours knn({7, "cosine", "distance", "auto"});
+  knn.fit(train.x, train.labels, train.classes, {});
+  const Neighbours nn = knn.neighbours(train.x);
+  EXPECT_GE(*std::min_element(nn.distance.begin(), nn.distance.end()), 0.0);
+  const dsp::Matrix p = knn.predict_proba(train.x);
+  EXPECT_GE(p.minCoeff(), 0.0f);
+  for (Eigen::Index i = 0; i < train.x.rows(); ++i)
+    EXPECT_EQ(p(i, train.labels[static_cast<std::size_t>(i)]), 1.0f) << "row " << i;
 }
 
 TEST(Knn, SaveLoadGivesIdenticalPredictions) {
