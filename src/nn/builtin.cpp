@@ -1,11 +1,10 @@
-// The layer registry: an explicit list, because a static library drops self-registering objects
-// that nothing references. A new layer is one file pair and one line here.
+// The layer registry (core/registry.hpp). A new layer is one file pair and one line here.
 #include "definitions.hpp"
 
 namespace mirkit::nn {
 
-const std::vector<LayerDefinition>& layer_registry() {
-  static const std::vector<LayerDefinition> registry = [] {
+const LayerRegistry& layer_registry() {
+  static const LayerRegistry registry("layer type", [] {
     std::vector<LayerDefinition> all = {
         conv1d_definition(),
         conv2d_definition(),
@@ -31,7 +30,7 @@ const std::vector<LayerDefinition>& layer_registry() {
       all.insert(all.end(), group.begin(), group.end());
     }
     return all;
-  }();
+  }());
   return registry;
 }
 

@@ -11,6 +11,7 @@
 
 #include "mirkit/core/json.hpp"
 #include "mirkit/core/params.hpp"
+#include "mirkit/core/registry.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/recurrent.hpp"
@@ -76,7 +77,8 @@ struct LayerDefinition {
   std::function<std::unique_ptr<Layer>(const LoadContext&)> create;
 };
 
-const std::vector<LayerDefinition>& layer_registry();
+using LayerRegistry = Registry<LayerDefinition, &LayerDefinition::type>;
+const LayerRegistry& layer_registry();
 
 // Builds a layer list; `prefix` is the path of the enclosing block ("" at the top).
 std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,

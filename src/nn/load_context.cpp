@@ -14,18 +14,10 @@ Shape to_shape(const std::vector<std::int64_t>& dims) {
   return Shape(dims.begin(), dims.end());
 }
 
+// A network file's unknown layer is an error of that input, named by where it stands.
 const LayerDefinition& find_layer(const std::string& type, const std::string& where) {
-  std::vector<std::string> known;
-  for (const LayerDefinition& definition : layer_registry()) {
-    if (definition.type == type) return definition;
-    known.push_back(definition.type);
-  }
-  std::string message = where + ": unknown layer type '" + type + "'";
-  if (auto near = closest_name(type, known)) message += " (did you mean '" + *near + "'?)";
-  message += "; known: ";
-  for (std::size_t i = 0; i < known.size(); ++i)
-    message += (i ? ", " : "") + known[i];
-  throw Error(message);
+  if (const LayerDefinition* definition = layer_registry().find(type)) return *definition;
+  throw Error(where + ": " + unknown_name_message("layer type", type, layer_registry().names()));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "clip_scorer.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 
 #include <cmath>
 #include <functional>

@@ -6,13 +6,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/metrics.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 

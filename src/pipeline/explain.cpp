@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "clip_scorer.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/dsp/mel.hpp"
 #include "mirkit/features/extractor.hpp"
@@ -11,6 +10,7 @@
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/input_gradient.hpp"
 #include "mirkit/nn/network.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 
 namespace mirkit::pipeline {

@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 
-#include "clip_scorer.hpp"
 #include "label_file.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
@@ -15,6 +14,7 @@
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
 #include "mirkit/pipeline/batch_inputs.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/version.hpp"
 
 namespace mirkit::pipeline {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mirkit/core/params.hpp"
+#include "mirkit/core/registry.hpp"
 #include "mirkit/features/analysis.hpp"
 
 namespace mirkit::features {
@@ -45,7 +46,8 @@ struct FeatureDefinition {
 
 // Every built-in feature, in the order `mirkit list features` shows them
 // (src/features/builtin.cpp).
-const std::vector<FeatureDefinition>& feature_registry();
+using FeatureRegistry = Registry<FeatureDefinition>;
+const FeatureRegistry& feature_registry();
 
 // Throws a usage error naming the known features (and the likely intended one).
 const FeatureDefinition& find_feature(const std::string& name);

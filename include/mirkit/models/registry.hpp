@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mirkit/core/params.hpp"
+#include "mirkit/core/registry.hpp"
 #include "mirkit/models/classifier.hpp"
 
 namespace mirkit::models {
@@ -31,7 +32,8 @@ struct ClassifierDefinition {
 };
 
 // Every built-in classifier, in the order `mirkit list models` shows them (src/models/builtin.cpp).
-const std::vector<ClassifierDefinition>& classifier_registry();
+using ClassifierRegistry = Registry<ClassifierDefinition>;
+const ClassifierRegistry& classifier_registry();
 
 // Throws a usage error naming the known classifiers (and the likely intended one).
 const ClassifierDefinition& find_classifier(const std::string& name);

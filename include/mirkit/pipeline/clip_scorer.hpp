@@ -1,6 +1,8 @@
-// What `predict` needs of a model, whichever kind it is: a classical model file (`train`) or a
-// neural network file (scripts/export_torch.py). Each scores one clip's audio, segment by
-// segment, with the feature recipe it was trained on, and the items of a feature file.
+// A model file put to use, whichever kind it is: a classical model file or a neural network
+// file (`train` with a network recipe, scripts/export_torch.py). It scores one clip's audio,
+// segment by segment, with the feature recipe it was trained on, and the items of a feature
+// file. What `predict`, `evaluate` and `explain` use, and the entry point for a program that
+// classifies audio with the library (examples/classify_file.cpp).
 #pragma once
 
 #include <filesystem>

@@ -10,12 +10,6 @@
 namespace mirkit::nn::train {
 namespace {
 
-const LayerDefinition* find_definition(const std::string& type) {
-  for (const LayerDefinition& definition : layer_registry())
-    if (definition.type == type) return &definition;
-  return nullptr;
-}
-
 const std::vector<std::string> kTrainable = {"conv1d",
                                              "conv2d",
                                              "batch_norm",
@@ -56,7 +50,7 @@ class Builder {
         throw Error(where + ": must be an object with a string 'type'");
       }
       const std::string type = entry["type"].get<std::string>();
-      const LayerDefinition* definition = find_definition(type);
+      const LayerDefinition* definition = layer_registry().find(type);
       if (definition == nullptr ||
           std::find(kTrainable.begin(), kTrainable.end(), type) == kTrainable.end()) {
         std::string known;
