@@ -30,17 +30,7 @@ ExitCode run_train(TrainCommand& command, Log& log) {
     // Refused before training, not after it: only boosting and networks record figures per
     // iteration.
     (void)plot::image_format_of(command.curves);
-    std::string where;
-    const Json recipe = pipeline::load_model_recipe(options.model, options.overrides, where);
-    const std::string model =
-        pipeline::is_network_recipe(recipe)
-            ? "network"
-            : pipeline::resolve_model_config(options.model, options.overrides).model;
-    if (model != "gradient_boosting" && model != "network") {
-      throw usage_error("--plot-curves: " + model +
-                        " records no per-iteration figures; gradient_boosting does (log loss and "
-                        "accuracy per round), and so does a network recipe (per epoch)");
-    }
+    pipeline::require_learning_curves(options.model, options.overrides);
   }
   const pipeline::TrainSummary summary = pipeline::train(options, log);
   if (!command.curves.empty()) {

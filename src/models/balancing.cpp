@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "random.hpp"
+#include "../core/random.hpp"
 
 namespace mirkit::models {
 

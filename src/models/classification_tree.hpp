@@ -5,8 +5,8 @@
 
 #include <vector>
 
+#include "../core/random.hpp"
 #include "mirkit/dsp/matrix.hpp"
-#include "random.hpp"
 #include "tree_ensemble.hpp"
 
 namespace mirkit::models {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
-#include "random.hpp"
 
 namespace mirkit::models {
 namespace {

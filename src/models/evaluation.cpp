@@ -1,7 +1,7 @@
 #include "mirkit/models/evaluation.hpp"
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
-#include "random.hpp"
 
 namespace mirkit::models {
 

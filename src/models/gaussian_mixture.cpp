@@ -5,8 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
-#include "random.hpp"
 #include "softmax.hpp"
 
 namespace mirkit::models {

@@ -2,11 +2,11 @@
 
 #include <limits>
 
+#include "../core/random.hpp"
 #include "definitions.hpp"
 #include "generative.hpp"
 #include "mirkit/core/error.hpp"
 #include "parallel.hpp"
-#include "random.hpp"
 
 namespace mirkit::models {
 namespace {

@@ -5,12 +5,12 @@
 #include <limits>
 #include <numeric>
 
+#include "../core/random.hpp"
 #include "definitions.hpp"
 #include "gradient_tree.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "parallel.hpp"
-#include "random.hpp"
 #include "softmax.hpp"
 #include "tree_ensemble.hpp"
 
@@ -240,6 +240,8 @@ ClassifierDefinition gradient_boosting_definition() {
   d.description =
       "gradient-boosted trees, softmax loss, Newton leaf values (Friedman 2001; XGBoost)";
   d.supports_class_weights = true;
+  d.records_learning_curves = true;  // log loss and accuracy per round
+  d.importance_measure = "share of the split gain (XGBoost's total_gain)";
   d.params = ParamSchema{
       {"rounds", ParamType::integer, 200, "most boosting rounds (one tree per class each)", 1,
        100000},

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
-#include "random.hpp"
 #include "softmax.hpp"
 
 namespace mirkit::models {

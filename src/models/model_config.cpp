@@ -2,11 +2,11 @@
 
 #include <fstream>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/models/balancing.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/registry.hpp"
-#include "random.hpp"
 
 namespace mirkit::models {
 namespace {

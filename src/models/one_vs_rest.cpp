@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/models/cross_validation.hpp"
-#include "random.hpp"
 
 namespace mirkit::models {
 namespace {

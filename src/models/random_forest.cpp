@@ -3,11 +3,11 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "../core/random.hpp"
 #include "classification_tree.hpp"
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
 #include "parallel.hpp"
-#include "random.hpp"
 #include "tree_ensemble.hpp"
 
 namespace mirkit::models {
@@ -168,6 +168,7 @@ ClassifierDefinition random_forest_definition() {
   d.name = "random_forest";
   d.description = "random forest of CART trees (Breiman 2001), probabilities averaged over trees";
   d.supports_class_weights = true;
+  d.importance_measure = "mean decrease in impurity";
   d.params = ParamSchema{
       {"trees", ParamType::integer, 200, "number of trees", 1, 100000},
       {"criterion", ParamType::string, "gini", "split quality", {}, {}, {"gini", "entropy"}},

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "definitions.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -54,10 +55,14 @@ void Activation::apply(std::span<float> values) const {
 
 std::vector<LayerDefinition> activation_definitions() {
   auto simple = [](std::string type, std::string description, ActivationKind kind) {
-    return LayerDefinition{
-        type, description, {}, {}, [kind](const LoadContext&) -> std::unique_ptr<Layer> {
-          return std::make_unique<Activation>(kind);
-        }};
+    return LayerDefinition{type,
+                           description,
+                           {},
+                           {},
+                           [kind](const LoadContext&) -> std::unique_ptr<Layer> {
+                             return std::make_unique<Activation>(kind);
+                           },
+                           train::trainable_activation(kind)};
   };
   return {
       simple("relu", "max(x, 0)", ActivationKind::relu),
@@ -68,7 +73,8 @@ std::vector<LayerDefinition> activation_definitions() {
        [](const LoadContext& context) -> std::unique_ptr<Layer> {
          return std::make_unique<Activation>(ActivationKind::leaky_relu,
                                              static_cast<float>(context.number("negative_slope")));
-       }},
+       },
+       train::trainable_activation(ActivationKind::leaky_relu, "negative_slope")},
       {"elu",
        "x for x > 0, alpha · (exp(x) − 1) below",
        {{"alpha", ParamType::number, 1.0, "scale of the negative part"}},
@@ -76,7 +82,8 @@ std::vector<LayerDefinition> activation_definitions() {
        [](const LoadContext& context) -> std::unique_ptr<Layer> {
          return std::make_unique<Activation>(ActivationKind::elu,
                                              static_cast<float>(context.number("alpha")));
-       }},
+       },
+       train::trainable_activation(ActivationKind::elu, "alpha")},
       simple("gelu", "x · Φ(x), the exact (erf) form", ActivationKind::gelu),
       simple("sigmoid", "1 / (1 + exp(−x))", ActivationKind::sigmoid),
       simple("tanh", "tanh(x)", ActivationKind::tanh),

@@ -3,6 +3,7 @@
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/nn/softmax.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -18,7 +19,7 @@ Shape AttentionPooling::output_shape(const Shape& input) const {
 void AttentionPooling::forward(const Tensor& in, Tensor& out) const {
   out.resize(output_shape(in.shape()));
   const std::int64_t n = in.dim(0), steps = in.dim(1), f = in.dim(2);
-  RowMatrix scores(n * steps, 1);
+  Matrix scores(n * steps, 1);
   score_.apply(in.matrix(n * steps, f), MatrixMap(scores.data(), n * steps, 1));
   for (std::int64_t b = 0; b < n; ++b) {
     softmax_inplace(scores.data() + b * steps, steps);
@@ -36,7 +37,8 @@ LayerDefinition attention_pooling_definition() {
             const std::int64_t f = context.integer("in_features");
             return std::make_unique<AttentionPooling>(
                 Linear(context.weight("score.weight", {1, f}), context.weight("score.bias", {1})));
-          }};
+          },
+          train::trainable_attention_pooling};
 }
 
 }  // namespace mirkit::nn

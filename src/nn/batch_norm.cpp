@@ -4,6 +4,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -52,7 +53,8 @@ LayerDefinition batch_norm_definition() {
                 context.weight("weight", {c}), context.weight("bias", {c}),
                 context.weight("running_mean", {c}), context.weight("running_var", {c}),
                 context.number("eps")));
-          }};
+          },
+          train::trainable_batch_norm};
 }
 
 }  // namespace mirkit::nn

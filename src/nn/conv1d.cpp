@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 namespace {
@@ -78,7 +79,8 @@ LayerDefinition conv1d_definition() {
             const Tensor bias =
                 context.boolean("bias") ? context.weight("bias", {o.out_channels}) : Tensor();
             return std::make_unique<Conv1d>(o, weight, bias);
-          }};
+          },
+          train::trainable_conv1d};
 }
 
 }  // namespace mirkit::nn

@@ -5,6 +5,7 @@
 #include "definitions.hpp"
 #include "gemm.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 namespace {
@@ -258,7 +259,8 @@ LayerDefinition conv2d_definition() {
             const Tensor weight = context.weight(
                 "weight", {o.out_channels, o.in_channels / o.groups, o.kernel_h, o.kernel_w});
             return std::make_unique<Conv2d>(o, weight, read_bias(context, o.out_channels));
-          }};
+          },
+          train::trainable_conv2d};
 }
 
 }  // namespace mirkit::nn

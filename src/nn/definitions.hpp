@@ -14,6 +14,7 @@
 #include "mirkit/core/registry.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/layer.hpp"
+#include "mirkit/nn/pooling.hpp"
 #include "mirkit/nn/recurrent.hpp"
 
 namespace mirkit::nn {
@@ -69,12 +70,24 @@ class LoadContext {
   WeightStore* store_;
 };
 
+namespace train {
+class TrainLayer;
+class Builder;
+}  // namespace train
+
+// A layer's training form (nn/train/), made from the same entry as its inference form.
+using TrainableFactory =
+    std::function<std::unique_ptr<train::TrainLayer>(const LoadContext&, train::Builder&)>;
+
+// Everything about one layer type, in one place: its parameters, its inference form and, when
+// mirkit can train it, its training form. The registry (builtin.cpp) lists them all.
 struct LayerDefinition {
   std::string type;
   std::string description;             // one line, for docs and the unknown-type error
   ParamSchema params;                  // "type" and "name" are always allowed
   std::vector<std::string> sublayers;  // keys holding nested layer lists (not in `params`)
   std::function<std::unique_ptr<Layer>(const LoadContext&)> create;
+  TrainableFactory create_trainable;  // empty: runs, but cannot be trained (yet)
 };
 
 using LayerRegistry = Registry<LayerDefinition, &LayerDefinition::type>;
@@ -83,6 +96,9 @@ const LayerRegistry& layer_registry();
 // Builds a layer list; `prefix` is the path of the enclosing block ("" at the top).
 std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,
                                       WeightStore& store);
+
+// A pooling entry's settings, checked; shared by the inference and training forms.
+PoolOptions read_pool_options(const LoadContext& context, PoolKind kind, bool one_dimensional);
 
 // Shared by gru.cpp and lstm.cpp (recurrent.cpp).
 ParamSchema recurrent_schema();

@@ -1,6 +1,7 @@
 #include "mirkit/nn/dropout.hpp"
 
 #include "definitions.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -9,7 +10,8 @@ LayerDefinition dropout_definition() {
           "identity at inference (torch.nn.Dropout in eval mode)",
           {{"p", ParamType::number, 0.5, "drop probability during training (unused here)", 0, 1}},
           {},
-          [](const LoadContext&) -> std::unique_ptr<Layer> { return std::make_unique<Dropout>(); }};
+          [](const LoadContext&) -> std::unique_ptr<Layer> { return std::make_unique<Dropout>(); },
+          train::trainable_dropout};
 }
 
 }  // namespace mirkit::nn

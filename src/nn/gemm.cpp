@@ -12,7 +12,7 @@ constexpr std::int64_t kRows = kPanelRows;
 
 }  // namespace
 
-std::vector<float> pack_weights(const Eigen::Ref<const RowMatrix>& a) {
+std::vector<float> pack_weights(const Eigen::Ref<const Matrix>& a) {
   const std::int64_t rows = a.rows(), cols = a.cols();
   const std::int64_t panels = (rows + kRows - 1) / kRows;
   std::vector<float> packed(static_cast<std::size_t>(panels * cols * kRows), 0.0f);

@@ -17,7 +17,7 @@ namespace mirkit::nn {
 // A (M × K) as the kernel reads it: panels of kPanelRows rows (the last one zero-padded),
 // k-major inside a panel, so that the kPanelRows weights of one k are adjacent.
 constexpr std::int64_t kPanelRows = 4;
-std::vector<float> pack_weights(const Eigen::Ref<const RowMatrix>& a);
+std::vector<float> pack_weights(const Eigen::Ref<const Matrix>& a);
 
 // c[i · ldc + j] = Σ_k a(i, k) · b[k · ldb + j] + bias[i] for i < m, j < n; `packed` is
 // pack_weights() of the m × depth matrix a.

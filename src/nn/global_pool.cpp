@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -29,14 +30,16 @@ std::vector<LayerDefinition> global_pool_definitions() {
            {},
            [](const LoadContext&) -> std::unique_ptr<Layer> {
              return std::make_unique<GlobalPool>(PoolKind::average);
-           }},
+           },
+           train::trainable_global_pool(false)},
           {"global_max_pool",
            "maximum over every axis after the channels: (N, C, ...) → (N, C)",
            {},
            {},
            [](const LoadContext&) -> std::unique_ptr<Layer> {
              return std::make_unique<GlobalPool>(PoolKind::max);
-           }}};
+           },
+           train::trainable_global_pool(true)}};
 }
 
 }  // namespace mirkit::nn

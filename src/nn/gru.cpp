@@ -1,6 +1,7 @@
 #include "mirkit/nn/gru.hpp"
 
 #include "definitions.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -16,7 +17,7 @@ void Gru::forward(const Tensor& in, Tensor& out) const {
   const std::int64_t n = in.dim(0), steps = in.dim(1), h = options_.hidden_size;
   const std::int64_t directions = options_.directions(), width = directions * h;
   Tensor layer_in = in, layer_out;
-  RowMatrix projected, recurrent(n, 3 * h), state(n, h);
+  Matrix projected, recurrent(n, 3 * h), state(n, h);
   Eigen::ArrayXXf reset(n, h), update(n, h), candidate(n, h);
   for (std::int64_t layer = 0; layer < options_.num_layers; ++layer) {
     const std::int64_t in_size = layer_in.dim(2);
@@ -53,7 +54,8 @@ LayerDefinition gru_definition() {
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
             const RecurrentOptions o = read_recurrent_options(context);
             return std::make_unique<Gru>(o, read_recurrent_weights(context, o, 3));
-          }};
+          },
+          train::trainable_gru};
 }
 
 }  // namespace mirkit::nn

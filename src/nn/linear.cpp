@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -46,7 +47,8 @@ LayerDefinition linear_definition() {
             return std::make_unique<Linear>(
                 context.weight("weight", {out, in}),
                 context.boolean("bias") ? context.weight("bias", {out}) : Tensor());
-          }};
+          },
+          train::trainable_linear};
 }
 
 }  // namespace mirkit::nn

@@ -16,7 +16,7 @@ void Lstm::forward(const Tensor& in, Tensor& out) const {
   const std::int64_t n = in.dim(0), steps = in.dim(1), h = options_.hidden_size;
   const std::int64_t directions = options_.directions(), width = directions * h;
   Tensor layer_in = in, layer_out;
-  RowMatrix projected, gates(n, 4 * h), state(n, h);
+  Matrix projected, gates(n, 4 * h), state(n, h);
   Eigen::ArrayXXf cell(n, h);
   const auto sigmoid = [](const auto& v) { return 1.0f / (1.0f + (-v).exp()); };
   for (std::int64_t layer = 0; layer < options_.num_layers; ++layer) {

@@ -233,7 +233,7 @@ WindowPredictions Network::predict_windows(std::span<const float> samples, std::
   return predict_windows(frames, window, hop, aggregate, batch_size);
 }
 
-WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& frames,
+WindowPredictions Network::predict_windows(const Eigen::Ref<const Matrix>& frames,
                                            std::int64_t window, std::int64_t hop,
                                            Aggregate aggregate, std::int64_t batch_size) const {
   if (window < 1 || hop < 1 || batch_size < 1) {
@@ -264,7 +264,7 @@ WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& fr
   }
   const std::int64_t count = static_cast<std::int64_t>(result.starts.size());
   const std::int64_t classes = static_cast<std::int64_t>(classes_.size());
-  RowMatrix logits(count, classes);
+  Matrix logits(count, classes);
 
   Shape batch_shape = {0};
   batch_shape.insert(batch_shape.end(), item.begin(), item.end());
@@ -290,7 +290,7 @@ WindowPredictions Network::predict_windows(const Eigen::Ref<const RowMatrix>& fr
 
   result.windows = logits;
   to_probabilities(output_, tasks_, MatrixMap(result.windows.data(), count, classes));
-  const RowMatrix& p = result.windows;
+  const Matrix& p = result.windows;
   switch (aggregate) {
     case Aggregate::mean:
       result.clip = p.colwise().mean().transpose();

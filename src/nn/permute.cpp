@@ -4,6 +4,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -63,7 +64,8 @@ LayerDefinition permute_definition() {
               }
             }
             return std::make_unique<Permute>(order);
-          }};
+          },
+          train::trainable_permute};
 }
 
 }  // namespace mirkit::nn

@@ -5,6 +5,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -65,6 +66,28 @@ void Pooling::forward(const Tensor& in, Tensor& out) const {
   }
 }
 
+PoolOptions read_pool_options(const LoadContext& context, PoolKind kind, bool one_dimensional) {
+  PoolOptions o;
+  o.kind = kind;
+  o.one_dimensional = one_dimensional;
+  if (one_dimensional) {
+    o.kernel_w = context.integer("kernel_size");
+    o.stride_w = context.given("stride") ? context.integer("stride") : o.kernel_w;
+    o.pad_w = context.integer("padding");
+  } else {
+    const auto kernel = context.integers("kernel_size", 2);
+    const auto stride = context.given("stride") ? context.integers("stride", 2) : kernel;
+    const auto padding = context.integers("padding", 2);
+    o.kernel_h = kernel[0], o.kernel_w = kernel[1];
+    o.stride_h = stride[0], o.stride_w = stride[1];
+    o.pad_h = padding[0], o.pad_w = padding[1];
+  }
+  if (2 * o.pad_h > o.kernel_h || 2 * o.pad_w > o.kernel_w) {
+    context.fail("padding must be at most kernel_size / 2");
+  }
+  return o;
+}
+
 namespace {
 
 LayerDefinition pool_1d(std::string type, PoolKind kind) {
@@ -76,15 +99,9 @@ LayerDefinition pool_1d(std::string type, PoolKind kind) {
            {"padding", ParamType::integer, 0, "added on each side (at most kernel_size / 2)", 0}},
           {},
           [kind](const LoadContext& context) -> std::unique_ptr<Layer> {
-            PoolOptions o;
-            o.kind = kind;
-            o.one_dimensional = true;
-            o.kernel_w = context.integer("kernel_size");
-            o.stride_w = !context.given("stride") ? o.kernel_w : context.integer("stride");
-            o.pad_w = context.integer("padding");
-            if (2 * o.pad_w > o.kernel_w) context.fail("padding must be at most kernel_size / 2");
-            return std::make_unique<Pooling>(o);
-          }};
+            return std::make_unique<Pooling>(read_pool_options(context, kind, true));
+          },
+          train::trainable_pooling(kind, true)};
 }
 
 LayerDefinition pool_2d(std::string type, PoolKind kind) {
@@ -103,19 +120,9 @@ LayerDefinition pool_2d(std::string type, PoolKind kind) {
            {"padding", ParamType::number_list, Json::array({0, 0}), "[height, width]", 0}},
           {},
           [kind](const LoadContext& context) -> std::unique_ptr<Layer> {
-            PoolOptions o;
-            o.kind = kind;
-            const auto kernel = context.integers("kernel_size", 2);
-            const auto stride = !context.given("stride") ? kernel : context.integers("stride", 2);
-            const auto padding = context.integers("padding", 2);
-            o.kernel_h = kernel[0], o.kernel_w = kernel[1];
-            o.stride_h = stride[0], o.stride_w = stride[1];
-            o.pad_h = padding[0], o.pad_w = padding[1];
-            if (2 * o.pad_h > o.kernel_h || 2 * o.pad_w > o.kernel_w) {
-              context.fail("padding must be at most kernel_size / 2");
-            }
-            return std::make_unique<Pooling>(o);
-          }};
+            return std::make_unique<Pooling>(read_pool_options(context, kind, false));
+          },
+          train::trainable_pooling(kind, false)};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -60,7 +61,8 @@ LayerDefinition flatten_definition() {
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
             return std::make_unique<Flatten>(static_cast<int>(context.integer("start_dim")),
                                              static_cast<int>(context.integer("end_dim")));
-          }};
+          },
+          train::trainable_flatten};
 }
 
 LayerDefinition reshape_definition() {
@@ -73,7 +75,8 @@ LayerDefinition reshape_definition() {
             const auto dims = context.integers("shape", count);
             if (std::count(dims.begin(), dims.end(), -1) > 1) context.fail("more than one -1");
             return std::make_unique<Reshape>(Shape(dims.begin(), dims.end()));
-          }};
+          },
+          train::trainable_reshape};
 }
 
 }  // namespace mirkit::nn

@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -47,7 +48,8 @@ LayerDefinition residual_definition() {
               shortcut = context.sequence(context.raw()["shortcut"], "shortcut");
             }
             return std::make_unique<Residual>(std::move(body), std::move(shortcut));
-          }};
+          },
+          train::trainable_residual};
 }
 
 }  // namespace mirkit::nn

@@ -24,7 +24,7 @@ void SelfAttention::forward(const Tensor& in, Tensor& out) const {
   out.resize(output_shape(in.shape()));
   const std::int64_t n = in.dim(0), steps = in.dim(1), d = in.dim(2), dh = d / heads_;
   const std::int64_t rows = n * steps;
-  RowMatrix qkv(rows, 3 * d), context(rows, d), scores(steps, steps);
+  Matrix qkv(rows, 3 * d), context(rows, d), scores(steps, steps);
   in_proj_.apply(in.matrix(rows, d), MatrixMap(qkv.data(), rows, 3 * d));
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   for (std::int64_t b = 0; b < n; ++b) {

@@ -16,7 +16,7 @@ void TransformerEncoder::forward(const Tensor& in, Tensor& out) const {
   const std::int64_t hidden = p_.linear1.out_features();
   Tensor normed, attended;
   Tensor ff_hidden({rows, hidden});
-  RowMatrix ff_out(rows, d);
+  Matrix ff_out(rows, d);
 
   out = in;
   auto x = out.matrix(rows, d);

@@ -12,6 +12,7 @@
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/metrics.hpp"
+#include "mirkit/models/registry.hpp"
 #include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
@@ -259,6 +260,18 @@ Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& a
 
 bool is_network_recipe(const Json& recipe) {
   return recipe.is_object() && recipe.value("model", Json()) == "network";
+}
+
+void require_learning_curves(const std::string& model, const std::vector<std::string>& overrides) {
+  std::string where;
+  if (is_network_recipe(load_model_recipe(model, overrides, where))) return;
+  const std::string name = resolve_model_config(model, overrides).model;
+  if (models::find_classifier(name).records_learning_curves) return;
+  std::string those;
+  for (const models::ClassifierDefinition& definition : models::classifier_registry())
+    if (definition.records_learning_curves) those += definition.name + ", ";
+  throw usage_error("--plot-curves: " + name + " records no per-iteration figures; " + those +
+                    "and network recipes (per epoch) do");
 }
 
 Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,

@@ -8,6 +8,7 @@
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
 #include "mirkit/io/safetensors.hpp"
+#include "mirkit/models/registry.hpp"
 #include "mirkit/nn/input_gradient.hpp"
 #include "mirkit/nn/network.hpp"
 #include "mirkit/pipeline/clip_scorer.hpp"
@@ -83,7 +84,7 @@ SaliencyMap occlusion_map(const nn::Network& network, const dsp::Matrix& frames,
     const std::int64_t start = base.starts[w];
     const std::int64_t rows = std::min(window, length - start);
     // The window as the network saw it: zero-padded to its length, as predict_windows pads.
-    nn::RowMatrix original = nn::RowMatrix::Zero(window, dims);
+    Matrix original = Matrix::Zero(window, dims);
     original.topRows(rows) = frames.middleRows(start, rows);
     const float fill = original.topRows(rows).mean();
     struct Patch {
@@ -100,7 +101,7 @@ SaliencyMap occlusion_map(const nn::Network& network, const dsp::Matrix& frames,
     const float p0 = base.windows(static_cast<Eigen::Index>(w), target);
     for (std::size_t first = 0; first < patches.size(); first += kBatch) {
       const std::size_t count = std::min<std::size_t>(kBatch, patches.size() - first);
-      nn::RowMatrix stacked(static_cast<Eigen::Index>(count) * window, dims);
+      Matrix stacked(static_cast<Eigen::Index>(count) * window, dims);
       for (std::size_t k = 0; k < count; ++k) {
         const Patch& p = patches[first + k];
         auto copy = stacked.middleRows(static_cast<Eigen::Index>(k) * window, window);
@@ -261,9 +262,9 @@ Explanation explain(const ExplainOptions& options) {
   if (report.contains("feature_importances") && report["feature_importances"].is_array()) {
     FeatureImportances importances;
     importances.values = report["feature_importances"].get<std::vector<double>>();
-    importances.measure = explanation.model_kind == "gradient_boosting"
-                              ? "share of the split gain (XGBoost's total_gain)"
-                              : "mean decrease in impurity";
+    const models::ClassifierDefinition* definition =
+        models::classifier_registry().find(explanation.model_kind);
+    importances.measure = definition ? definition->importance_measure : "";
     // After PCA the forest's inputs are components, not the named features.
     const int pca = file.model.value("preprocessing", Json::object()).value("pca_components", 0);
     const bool named = importances.values.size() == file.feature_names.size() && pca == 0;
@@ -273,10 +274,12 @@ Explanation explain(const ExplainOptions& options) {
     }
     explanation.importances = std::move(importances);
   } else {
-    explanation.notes.push_back(
-        "feature importances are recorded by tree ensembles (random_forest, gradient_boosting); "
-        "this model (" +
-        explanation.model_kind + ") has none");
+    std::string those;
+    for (const models::ClassifierDefinition& definition : models::classifier_registry())
+      if (!definition.importance_measure.empty())
+        those += (those.empty() ? "" : ", ") + definition.name;
+    explanation.notes.push_back("feature importances are recorded by " + those + "; this model (" +
+                                explanation.model_kind + ") has none");
   }
   return explanation;
 }

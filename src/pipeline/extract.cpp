@@ -174,72 +174,49 @@ std::string run_id_of(const std::string& config_hash, const std::string& inputs_
   return id;
 }
 
-}  // namespace
+// The finished record of each input, by input index: from the checkpoint, then from this run.
+using Records = std::vector<std::optional<JournalRecord>>;
 
-fs::path journal_path(const fs::path& output) {
-  return fs::path(output.string() + ".journal");
+// With --resume, the checkpoint's records (its failures counted as this run's); without, a
+// warning that one was left. Returns whether the journal is to be appended to.
+bool recover_checkpoint(const ExtractOptions& options, const fs::path& journal_file,
+                        const std::string& run_id, BatchRun& run, Records& records,
+                        ExtractSummary& summary, Log& log) {
+  std::error_code code;
+  if (!fs::exists(journal_file, code)) return false;
+  if (!options.resume) {
+    log.warning("an interrupted run left a checkpoint; starting afresh (--resume continues it)",
+                journal_file.string());
+    return false;
+  }
+  const std::vector<BatchInput>& inputs = run.inputs();
+  for (JournalRecord& record : Journal::recover(journal_file, run_id)) {
+    const auto index = static_cast<std::size_t>(record.index);
+    if (index >= records.size() || records[index]) continue;
+    if (record.failed) {
+      run.add_failure(
+          index, Error(record.error, ErrorKind::input, inputs[index].path.string(), record.stage));
+    }
+    records[index] = std::move(record);
+    ++summary.resumed;
+  }
+  log.info("resuming: " + std::to_string(summary.resumed) + " of " +
+           std::to_string(summary.selected) + " inputs were done before the interruption");
+  return true;
 }
 
-ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& stdin_stream) {
-  const Json config = read_config(options.config);
-  features::FeatureExtractor prototype(config, options.config.string());
-  const FeatureLayout layout = layout_of(prototype);
-  const io::InputSpec& spec = options.batch.inputs;
-  if (spec.paths.empty() && spec.files_from.empty()) {
-    throw usage_error("no inputs: name audio files, folders or manifests, or --files-from");
-  }
-  if (writes_stdout(options.batch.output)) {
-    throw usage_error("extract writes a feature file: name it with -o FILE.safetensors");
-  }
-  BatchOptions batch = options.batch;
-  if (!batch.shard) batch.shard = Shard::from_environment();
-  BatchRun run(batch, "extract", log, stdin_stream);
-  const std::vector<BatchInput>& inputs = run.inputs();
-  const std::optional<Shard>& shard = run.shard();
-  const std::string inputs_hash = hash_inputs(inputs);
-  const std::string run_id =
-      run_id_of(prototype.config_hash(), inputs_hash, shard, options.content_hash);
-  const fs::path journal_file = journal_path(batch.output);
-  const std::optional<Reusable> reusable = load_reusable(options, prototype.config_hash(), layout);
-
-  ExtractSummary summary;
-  summary.inputs = inputs.size();
-  summary.selected = run.selected().size();
-
-  // Finished records by input index: from the checkpoint, then from this run.
-  std::vector<std::optional<JournalRecord>> records(inputs.size());
-  bool append = false;
-  std::error_code code;
-  if (fs::exists(journal_file, code)) {
-    if (options.resume) {
-      for (JournalRecord& record : Journal::recover(journal_file, run_id)) {
-        const auto index = static_cast<std::size_t>(record.index);
-        if (index >= records.size() || records[index]) continue;
-        if (record.failed) {
-          run.add_failure(index, Error(record.error, ErrorKind::input, inputs[index].path.string(),
-                                       record.stage));
-        }
-        records[index] = std::move(record);
-        ++summary.resumed;
-      }
-      append = true;
-      log.info("resuming: " + std::to_string(summary.resumed) + " of " +
-               std::to_string(summary.selected) + " inputs were done before the interruption");
-    } else {
-      log.warning("an interrupted run left a checkpoint; starting afresh (--resume continues it)",
-                  journal_file.string());
-    }
-  }
+// Analyses the inputs not yet done, on the run's threads, each record into the journal as it
+// finishes (in input order). Adds each worker's decode and feature time to the summary.
+void analyse_remaining(const ExtractOptions& options, const Json& config, const Reusable* reusable,
+                       BatchRun& run, Journal& journal, Records& records, ExtractSummary& summary) {
   std::vector<std::size_t> todo;
   for (const std::size_t index : run.selected())
     if (!records[index]) todo.push_back(index);
-
-  Journal journal(journal_file, run_id, append);
   // Each worker builds its own extractor (filter banks, FFT plans) on its first input, so the
   // set-up runs in parallel too.
   std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(run.workers_for(todo.size())));
-  std::vector<char> reused(inputs.size(), 0);
-  const Analyser analyser(options, reusable ? &*reusable : nullptr);
+  std::vector<char> reused(records.size(), 0);
+  const Analyser analyser(options, reusable);
   run.for_each(
       todo,
       [&](std::size_t index, int worker) {
@@ -247,8 +224,8 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
         if (!mine)
           mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
         bool was_reused = false;
-        JournalRecord record =
-            analyser.analyse(inputs[index], static_cast<std::int64_t>(index), *mine, was_reused);
+        JournalRecord record = analyser.analyse(
+            run.inputs()[index], static_cast<std::int64_t>(index), *mine, was_reused);
         const double seconds = record.item.duration_s;
         records[index] = std::move(record);  // this worker's slot alone
         reused[index] = was_reused;
@@ -269,15 +246,26 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
       },
       [&] { journal.flush(); });
   journal.flush();
+  for (const std::optional<Worker>& worker : pool) {
+    if (!worker) continue;
+    summary.decode_seconds += worker->decode_seconds;
+    summary.feature_seconds += worker->feature_seconds;
+  }
+}
 
+// The feature file of this run (or shard): every input that did not fail, in input order.
+FeatureFile assemble(const features::FeatureExtractor& prototype, FeatureLayout layout,
+                     const BatchRun& run, const std::string& inputs_hash, const Records& records,
+                     ExtractSummary& summary) {
   FeatureFile file;
   file.layout = layout;
   file.names = layout == FeatureLayout::frames ? prototype.frame_names() : prototype.pooled_names();
   file.config = prototype.config();
   file.config_hash = prototype.config_hash();
   file.mirkit_version = kVersion;
-  file.run_inputs = static_cast<std::int64_t>(inputs.size());
+  file.run_inputs = static_cast<std::int64_t>(run.inputs().size());
   file.run_inputs_hash = inputs_hash;
+  const std::optional<Shard>& shard = run.shard();
   file.shard =
       shard ? std::optional<std::pair<int, int>>({shard->index, shard->count}) : std::nullopt;
   Eigen::Index rows = 0;
@@ -293,9 +281,47 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
     file.items.push_back(record.item);
     summary.audio_seconds += record.item.duration_s;
   }
+  return file;
+}
+
+}  // namespace
+
+fs::path journal_path(const fs::path& output) {
+  return fs::path(output.string() + ".journal");
+}
+
+ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& stdin_stream) {
+  const Json config = read_config(options.config);
+  features::FeatureExtractor prototype(config, options.config.string());
+  const FeatureLayout layout = layout_of(prototype);
+  const io::InputSpec& spec = options.batch.inputs;
+  if (spec.paths.empty() && spec.files_from.empty()) {
+    throw usage_error("no inputs: name audio files, folders or manifests, or --files-from");
+  }
+  if (writes_stdout(options.batch.output)) {
+    throw usage_error("extract writes a feature file: name it with -o FILE.safetensors");
+  }
+  BatchOptions batch = options.batch;
+  if (!batch.shard) batch.shard = Shard::from_environment();
+  BatchRun run(batch, "extract", log, stdin_stream);
+  const std::string inputs_hash = hash_inputs(run.inputs());
+  const std::string run_id =
+      run_id_of(prototype.config_hash(), inputs_hash, run.shard(), options.content_hash);
+  const fs::path journal_file = journal_path(batch.output);
+  const std::optional<Reusable> reusable = load_reusable(options, prototype.config_hash(), layout);
+
+  ExtractSummary summary;
+  summary.inputs = run.inputs().size();
+  summary.selected = run.selected().size();
+  Records records(run.inputs().size());
+  const bool append = recover_checkpoint(options, journal_file, run_id, run, records, summary, log);
+  Journal journal(journal_file, run_id, append);
+  analyse_remaining(options, config, reusable ? &*reusable : nullptr, run, journal, records,
+                    summary);
+
+  const FeatureFile file = assemble(prototype, layout, run, inputs_hash, records, summary);
   summary.failed = run.failed();
   summary.items = file.items.size();
-
   summary.errors_path = run.write_error_log();
   // A shard that no input hashes to is still a shard: it writes an empty file, so a job array
   // with more tasks than inputs succeeds and merge sees all N shards. So does an inbox that is
@@ -308,12 +334,6 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   }
   write_feature_file(batch.output, file);
   journal.finish_and_remove();
-
-  for (const std::optional<Worker>& worker : pool) {
-    if (!worker) continue;
-    summary.decode_seconds += worker->decode_seconds;
-    summary.feature_seconds += worker->feature_seconds;
-  }
   summary.wall_seconds = run.elapsed_seconds();
   return summary;
 }

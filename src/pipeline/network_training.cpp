@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "../models/random.hpp"
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
@@ -101,7 +101,7 @@ WaveformCopies make_waveform_copies(const FeatureFile& features, const TrainOpti
           " (run from the folder the features were extracted in)");
     }
     const int rate = extractor.analysis().sample_rate;
-    models::Random random(models::derive_seed(seed, 0x77a7e000ULL + i));
+    Random random(derive_seed(seed, 0x77a7e000ULL + i));
     for (std::size_t k = 0; k < per_item; ++k) {
       std::vector<float> changed;
       if (k < static_cast<std::size_t>(pitch_copies)) {
@@ -140,7 +140,7 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
   nn::TrainingSet data;
   data.dims = static_cast<std::int64_t>(features.dims());
   const auto classes = static_cast<Eigen::Index>(labels.classes.size());
-  data.targets = nn::RowMatrix::Zero(static_cast<Eigen::Index>(features.items.size()), classes);
+  data.targets = Matrix::Zero(static_cast<Eigen::Index>(features.items.size()), classes);
   for (std::size_t i = 0; i < features.items.size(); ++i) {
     const auto rows = features.rows_of(i);
     data.clips.emplace_back(rows.data(), static_cast<std::size_t>(rows.size()));
@@ -160,8 +160,7 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
       make_waveform_copies(features, options, resolved["augment"], seed, log);
   if (!copies.source.empty()) {
     data.copy_of.assign(data.clips.size(), -1);
-    nn::RowMatrix targets(static_cast<Eigen::Index>(data.clips.size() + copies.source.size()),
-                          classes);
+    Matrix targets(static_cast<Eigen::Index>(data.clips.size() + copies.source.size()), classes);
     targets.topRows(data.targets.rows()) = data.targets;
     for (std::size_t k = 0; k < copies.source.size(); ++k) {
       const dsp::Matrix& frames = copies.frames[k];

@@ -281,5 +281,17 @@ TEST(OneVsRest, FrameSequenceModelsTagTheirItems) {
             std::string::npos);
 }
 
+// What the commands ask of a model is declared by its definition: explain and train
+// --plot-curves read these instead of naming model types.
+TEST(Registry, CapabilitiesAreDeclaredByTheDefinitions) {
+  std::vector<std::string> curves, importances;
+  for (const ClassifierDefinition& definition : classifier_registry()) {
+    if (definition.records_learning_curves) curves.push_back(definition.name);
+    if (!definition.importance_measure.empty()) importances.push_back(definition.name);
+  }
+  EXPECT_EQ(curves, std::vector<std::string>{"gradient_boosting"});
+  EXPECT_EQ(importances, (std::vector<std::string>{"random_forest", "gradient_boosting"}));
+}
+
 }  // namespace
 }  // namespace mirkit::models

@@ -19,7 +19,7 @@ TEST(ConvolutionKernel, EqualsTheSequentialSumBitForBit) {
   for (const auto& [m, depth, n] : std::vector<std::array<std::int64_t, 3>>{
            {1, 1, 1}, {3, 5, 7}, {4, 9, 16}, {5, 27, 33}, {12, 288, 200}, {7, 3, 65}}) {
     const std::int64_t ldb = n + 3, ldc = n + 5;
-    RowMatrix a(m, depth);
+    Matrix a(m, depth);
     for (Eigen::Index i = 0; i < a.size(); ++i)
       a.data()[i] = normal(generator);
     std::vector<float> b(static_cast<std::size_t>(depth * ldb)), bias(static_cast<std::size_t>(m));

@@ -13,8 +13,8 @@ const std::string kDataDir = MIRKIT_NN_DATA_DIR;
 // agree to float32 rounding (values in [0, 1]).
 constexpr float kBatchTolerance = 1e-6f;
 
-RowMatrix ramp_frames(std::int64_t frames, std::int64_t dims) {
-  RowMatrix m(frames, dims);
+Matrix ramp_frames(std::int64_t frames, std::int64_t dims) {
+  Matrix m(frames, dims);
   for (std::int64_t r = 0; r < frames; ++r) {
     for (std::int64_t c = 0; c < dims; ++c)
       m(r, c) = std::sin(0.37f * r + 1.3f * c);
@@ -23,7 +23,7 @@ RowMatrix ramp_frames(std::int64_t frames, std::int64_t dims) {
 }
 
 // The probabilities of one window (rows start..start+window, zero-padded), computed alone.
-Eigen::RowVectorXf alone(const Network& network, const RowMatrix& frames, std::int64_t start,
+Eigen::RowVectorXf alone(const Network& network, const Matrix& frames, std::int64_t start,
                          std::int64_t window) {
   Shape shape = {1};
   for (const std::int64_t d : network.input_shape())
@@ -37,7 +37,7 @@ Eigen::RowVectorXf alone(const Network& network, const RowMatrix& frames, std::i
 
 TEST(PredictWindows, EachWindowEqualsItsOwnPrediction) {
   const Network network = Network::load(kDataDir + "/arch_crnn.safetensors");  // (1, T, 16)
-  const RowMatrix frames = ramp_frames(50, 16);
+  const Matrix frames = ramp_frames(50, 16);
   // 50 frames, window 12, hop 8: starts 0, 8, …, 32, then 38 so that the tail is covered.
   const WindowPredictions result = network.predict_windows(frames, 12, 8, Aggregate::mean, 3);
   EXPECT_EQ(result.starts, (std::vector<std::int64_t>{0, 8, 16, 24, 32, 38}));
@@ -55,7 +55,7 @@ TEST(PredictWindows, EachWindowEqualsItsOwnPrediction) {
 
 TEST(PredictWindows, ShortClipIsOneZeroPaddedWindow) {
   const Network network = Network::load(kDataDir + "/arch_crnn.safetensors");
-  const RowMatrix frames = ramp_frames(5, 16);
+  const Matrix frames = ramp_frames(5, 16);
   const WindowPredictions result = network.predict_windows(frames, 12, 8, Aggregate::max);
   EXPECT_EQ(result.starts, (std::vector<std::int64_t>{0}));
   EXPECT_LE((result.windows.row(0) - alone(network, frames, 0, 12)).cwiseAbs().maxCoeff(),
@@ -64,7 +64,7 @@ TEST(PredictWindows, ShortClipIsOneZeroPaddedWindow) {
 
 TEST(PredictWindows, WaveformWindowsOfASampleCnn) {
   const Network network = Network::load(kDataDir + "/arch_samplecnn.safetensors");  // (1, L)
-  const RowMatrix samples = ramp_frames(1000, 1);
+  const Matrix samples = ramp_frames(1000, 1);
   const WindowPredictions result = network.predict_windows(samples, 243, 243, Aggregate::mean);
   EXPECT_EQ(result.starts, (std::vector<std::int64_t>{0, 243, 486, 729, 757}));
   EXPECT_NEAR(result.clip.sum(), 1.0f, 1e-5f);  // single-label: a distribution
@@ -76,9 +76,9 @@ TEST(PredictWindows, WaveformWindowsOfASampleCnn) {
 
 TEST(PredictWindows, AggregatesFollowTheirDefinitions) {
   const Network network = Network::load(kDataDir + "/arch_tcn.safetensors");  // (T, 12), softmax
-  const RowMatrix frames = ramp_frames(40, 12);
+  const Matrix frames = ramp_frames(40, 12);
   const WindowPredictions mean = network.predict_windows(frames, 10, 5, Aggregate::mean);
-  const RowMatrix& p = mean.windows;
+  const Matrix& p = mean.windows;
   const WindowPredictions max = network.predict_windows(frames, 10, 5, Aggregate::max);
   EXPECT_LE((max.clip.transpose() - p.colwise().maxCoeff()).cwiseAbs().maxCoeff(), 1e-6f);
 
@@ -103,7 +103,7 @@ TEST(PredictWindows, AggregatesFollowTheirDefinitions) {
 
 TEST(PredictWindows, WindowThatDoesNotFitTheInputIsAUsageError) {
   const Network network = Network::load(kDataDir + "/arch_vgg.safetensors");  // (1, 32, 24)
-  const RowMatrix frames = ramp_frames(100, 24);
+  const Matrix frames = ramp_frames(100, 24);
   EXPECT_NO_THROW(network.predict_windows(frames, 32, 16, Aggregate::mean));
   try {
     network.predict_windows(frames, 20, 16, Aggregate::mean);

@@ -18,7 +18,7 @@
 
 #include <cmath>
 
-#include "../../src/models/random.hpp"
+#include "../../src/core/random.hpp"
 #include "../../src/nn/train/builder.hpp"
 
 namespace mirkit::nn::train {
@@ -36,7 +36,7 @@ Tensor spaced_input(const Shape& shape, std::uint64_t seed) {
     const float magnitude = 0.05f + 1.5f * static_cast<float>(i) / static_cast<float>(n);
     values.push_back(i % 2 ? magnitude : -magnitude);
   }
-  models::Random random(seed);
+  Random random(seed);
   for (std::size_t i = values.size(); i > 1; --i)
     std::swap(values[i - 1], values[random.index(i)]);
   std::copy(values.begin(), values.end(), t.data());
@@ -45,7 +45,7 @@ Tensor spaced_input(const Shape& shape, std::uint64_t seed) {
 
 Tensor random_tensor(const Shape& shape, std::uint64_t seed) {
   Tensor t(shape);
-  models::Random random(seed);
+  Random random(seed);
   for (float& v : t.values())
     v = static_cast<float>(random.uniform() * 2.0 - 1.0);
   return t;
@@ -65,7 +65,7 @@ void check_layers(const Json& layers, const Shape& input_shape, bool training = 
   Shape item(input_shape.begin() + 1, input_shape.end());
   const Json description = {{"input_shape", item}, {"layers", layers}};
   WeightStore store{"case", {}, {}};
-  models::Random init(11);
+  Random init(11);
   TrainableNetwork net = build_trainable(description, store, init);
   if (prepare) prepare(net);
   Tensor input = spaced_input(input_shape, 3);
@@ -73,7 +73,7 @@ void check_layers(const Json& layers, const Shape& input_shape, bool training = 
   const Tensor weights = random_tensor(out_shape, 5);
 
   const auto loss = [&](const Tensor& x) {
-    models::Random dropout(9);  // the same mask on every evaluation
+    Random dropout(9);  // the same mask on every evaluation
     Tensor out;
     net.root->forward(x, out, Pass{training, &dropout});
     double sum = 0.0;
@@ -82,7 +82,7 @@ void check_layers(const Json& layers, const Shape& input_shape, bool training = 
     return sum;
   };
 
-  models::Random dropout(9);
+  Random dropout(9);
   Tensor out, grad_in;
   net.root->forward(input, out, Pass{training, &dropout});
   ASSERT_EQ(out.shape(), out_shape);

@@ -3,7 +3,7 @@
 // stops early, fine-tunes a new head on a frozen trunk, and trains multi-task heads.
 #include <gtest/gtest.h>
 
-#include "../../src/models/random.hpp"
+#include "../../src/core/random.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/network.hpp"
@@ -21,9 +21,9 @@ struct Synthetic {
   TrainingSet set;
 
   Synthetic(int clips, int classes, std::uint64_t seed) {
-    models::Random random(seed);
+    Random random(seed);
     set.dims = kDims;
-    set.targets = RowMatrix::Zero(clips, classes);
+    set.targets = Matrix::Zero(clips, classes);
     for (int i = 0; i < clips; ++i) {
       const int c = i % classes;
       const int rows = 12 + static_cast<int>(random.index(8));
@@ -174,11 +174,11 @@ TEST(TrainNetwork, FineTunesANewHeadOnAFrozenTrunk) {
 // for two classes on frozen PyTorch weights.
 TEST(TrainNetwork, FineTunesAModelExportedFromPyTorch) {
   const std::string base = std::string(MIRKIT_NN_DATA_DIR) + "/arch_vgg.safetensors";
-  models::Random random(7);
+  Random random(7);
   std::vector<std::vector<float>> frames;
   TrainingSet set;
   set.dims = 24;
-  set.targets = RowMatrix::Zero(24, 2);
+  set.targets = Matrix::Zero(24, 2);
   for (int i = 0; i < 24; ++i) {
     std::vector<float> values(40 * 24);
     for (std::size_t k = 0; k < values.size(); ++k)
@@ -216,7 +216,7 @@ TEST(TrainNetwork, MultiTaskHeads) {
   // Task "band": which half carries the energy; task "odd": clip parity noise-free label.
   const Synthetic data(40, 2, 6);
   TrainingSet set = data.set;
-  set.targets = RowMatrix::Zero(40, 4);  // band=0, band=1, odd=no, odd=yes
+  set.targets = Matrix::Zero(40, 4);  // band=0, band=1, odd=no, odd=yes
   for (int i = 0; i < 40; ++i) {
     set.targets(i, data.set.targets(i, 0) > 0 ? 0 : 1) = 1;
     set.targets(i, 2 + (i / 2) % 2) = 1;
@@ -238,11 +238,11 @@ TEST(TrainNetwork, MultiTaskHeads) {
 
 TEST(TrainNetwork, TagsTrainWithSigmoidOutputs) {
   // Two tags: "low" (energy in bins 0-1) and "high" (bins 6-7), each present or not.
-  models::Random random(3);
+  Random random(3);
   std::vector<std::vector<float>> frames;
   TrainingSet set;
   set.dims = kDims;
-  set.targets = RowMatrix::Zero(40, 2);
+  set.targets = Matrix::Zero(40, 2);
   for (int i = 0; i < 40; ++i) {
     const bool low = i % 2 == 0, high = (i / 2) % 2 == 0;
     std::vector<float> values(16 * kDims);

@@ -3,13 +3,15 @@
 // optimisers' update rules and the patch augmentations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
-#include "../../src/models/random.hpp"
+#include "../../src/core/random.hpp"
 #include "../../src/nn/train/augment.hpp"
 #include "../../src/nn/train/builder.hpp"
 #include "../../src/nn/train/loss.hpp"
 #include "../../src/nn/train/optimizer.hpp"
+#include "mirkit/core/error.hpp"
 #include "mirkit/nn/network.hpp"
 
 namespace mirkit::nn::train {
@@ -17,7 +19,7 @@ namespace {
 
 Tensor noise(const Shape& shape, std::uint64_t seed) {
   Tensor t(shape);
-  models::Random random(seed);
+  Random random(seed);
   for (float& v : t.values())
     v = static_cast<float>(random.normal());
   return t;
@@ -30,9 +32,9 @@ void expect_export_matches(const Json& layers, const Shape& input_shape, int cla
   Shape item(input_shape.begin() + 1, input_shape.end());
   const Json description = {{"input_shape", item}, {"layers", layers}};
   WeightStore store{"case", {}, {}};
-  models::Random init(4);
+  Random init(4);
   TrainableNetwork net = build_trainable(description, store, init);
-  models::Random stats(8);
+  Random stats(8);
   for (Buffer& b : net.buffers) {
     for (float& v : b.value->values())
       v = b.name.ends_with("running_var") ? static_cast<float>(0.5 + stats.uniform())
@@ -96,9 +98,9 @@ TEST(TrainExport, Conv1dCausalAndPooling) {
 // Finite differences of the losses, computed in double: a five-point stencil with h = 2⁻⁸, so
 // that the perturbed float logits are exact and the truncation error (h⁴ ≈ 2e-10) negligible;
 // 1e-4 relative is then the float rounding of the gradient's own computation, with margin.
-void expect_loss_gradient(const LossOptions& options, const RowMatrix& targets) {
-  RowMatrix logits = RowMatrix::Random(targets.rows(), targets.cols()) * 3.0f;
-  RowMatrix grad;
+void expect_loss_gradient(const LossOptions& options, const Matrix& targets) {
+  Matrix logits = Matrix::Random(targets.rows(), targets.cols()) * 3.0f;
+  Matrix grad;
   loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
                     ConstMatrixMap(targets.data(), targets.rows(), targets.cols()), grad);
   const double h = 1.0 / 256;  // a power of two: saved ± h and ± 2h are exact in float
@@ -106,7 +108,7 @@ void expect_loss_gradient(const LossOptions& options, const RowMatrix& targets) 
     const float saved = logits.data()[i];
     const auto at = [&](double offset) {
       logits.data()[i] = static_cast<float>(saved + offset);
-      RowMatrix unused;
+      Matrix unused;
       return loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
                                ConstMatrixMap(targets.data(), targets.rows(), targets.cols()),
                                unused);
@@ -117,10 +119,53 @@ void expect_loss_gradient(const LossOptions& options, const RowMatrix& targets) 
   }
 }
 
+// The trainable types come from the layer registry (each definition's create_trainable), not
+// from a list of their own: the same 23 as when the builder kept one, and every one builds.
+TEST(TrainBuilder, TheTrainableTypesAreTheDefinitionsWithATrainingForm) {
+  std::vector<std::string> types = trainable_types();
+  std::sort(types.begin(), types.end());
+  const std::vector<std::string> expected = {"attention_pooling",
+                                             "avg_pool1d",
+                                             "avg_pool2d",
+                                             "batch_norm",
+                                             "conv1d",
+                                             "conv2d",
+                                             "dropout",
+                                             "elu",
+                                             "flatten",
+                                             "gelu",
+                                             "global_avg_pool",
+                                             "global_max_pool",
+                                             "gru",
+                                             "leaky_relu",
+                                             "linear",
+                                             "max_pool1d",
+                                             "max_pool2d",
+                                             "permute",
+                                             "relu",
+                                             "reshape",
+                                             "residual",
+                                             "sigmoid",
+                                             "tanh"};
+  EXPECT_EQ(types, expected);
+  WeightStore store{"case", {}, {}};
+  Random init(1);
+  try {
+    build_trainable({{"input_shape", {4}}, {"layers", {{{"type", "lstm"}}}}}, store, init);
+    FAIL() << "an lstm has no training form";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("layer type 'lstm' has no training support; trainable types: conv1d, "
+                           "conv2d, batch_norm, linear"),
+              std::string::npos)
+        << message;
+  }
+}
+
 TEST(TrainLoss, GradientsMatchFiniteDifferences) {
-  RowMatrix one_hot = RowMatrix::Zero(3, 4);
+  Matrix one_hot = Matrix::Zero(3, 4);
   one_hot(0, 1) = one_hot(1, 3) = one_hot(2, 0) = 1;
-  RowMatrix mixed = 0.7f * one_hot;  // mixup's soft targets
+  Matrix mixed = 0.7f * one_hot;  // mixup's soft targets
   mixed(0, 2) += 0.3f, mixed(1, 0) += 0.3f, mixed(2, 2) += 0.3f;
   LossOptions ce;
   expect_loss_gradient(ce, one_hot);
@@ -136,25 +181,25 @@ TEST(TrainLoss, GradientsMatchFiniteDifferences) {
   expect_loss_gradient(focal, one_hot);
   LossOptions bce;
   bce.kind = LossKind::binary_cross_entropy;
-  RowMatrix tags = RowMatrix::Zero(3, 4);
+  Matrix tags = Matrix::Zero(3, 4);
   tags(0, 0) = tags(0, 2) = tags(2, 1) = 1;
   expect_loss_gradient(bce, tags);
   LossOptions tasks = ce;  // two heads: classes 0-1 and 2-3
   tasks.groups = {{0, 2}, {2, 4}};
-  RowMatrix two = RowMatrix::Zero(2, 4);
+  Matrix two = Matrix::Zero(2, 4);
   two(0, 1) = two(0, 2) = two(1, 0) = two(1, 3) = 1;
   expect_loss_gradient(tasks, two);
 }
 
 TEST(TrainLoss, FocalWithGammaZeroIsCrossEntropy) {
-  const RowMatrix logits = RowMatrix::Random(4, 5);
-  RowMatrix targets = RowMatrix::Zero(4, 5);
+  const Matrix logits = Matrix::Random(4, 5);
+  Matrix targets = Matrix::Zero(4, 5);
   for (int i = 0; i < 4; ++i)
     targets(i, i) = 1;
   LossOptions ce, focal;
   focal.kind = LossKind::focal;
   focal.focal_gamma = 0.0;
-  RowMatrix g1, g2;
+  Matrix g1, g2;
   const ConstMatrixMap z(logits.data(), 4, 5), t(targets.data(), 4, 5);
   EXPECT_NEAR(loss_and_gradient(ce, z, t, g1), loss_and_gradient(focal, z, t, g2), 1e-9);
   EXPECT_TRUE(g1.isApprox(g2, 1e-6f));
@@ -192,15 +237,15 @@ TEST(TrainOptimizer, AdamFirstStepIsTheLearningRateAndFrozenStays) {
 }
 
 TEST(TrainAugment, MasksGainShiftAndNoise) {
-  RowMatrix patch(20, 10);
+  Matrix patch(20, 10);
   for (Eigen::Index f = 0; f < 20; ++f)
     for (Eigen::Index b = 0; b < 10; ++b)
       patch(f, b) = static_cast<float>(f * 10 + b);
   {
     PatchAugmentation shift;
     shift.max_shift = 5;
-    RowMatrix shifted = patch;
-    models::Random random(3);
+    Matrix shifted = patch;
+    Random random(3);
     augment_patch(shift, shifted, random);
     // A circular shift: the same rows, rotated.
     Eigen::Index offset = 0;
@@ -213,20 +258,20 @@ TEST(TrainAugment, MasksGainShiftAndNoise) {
   {
     PatchAugmentation gain;
     gain.gain_probability = 1.0, gain.gain_low = 3.0, gain.gain_high = 3.0;
-    RowMatrix louder = patch;
-    models::Random random(3);
+    Matrix louder = patch;
+    Random random(3);
     augment_patch(gain, louder, random);
     EXPECT_TRUE(louder.isApprox((patch.array() + 3.0f).matrix()));
   }
   {
     PatchAugmentation masks;
     masks.time_masks = 1, masks.time_width = 20, masks.freq_masks = 1, masks.freq_width = 10;
-    RowMatrix masked = patch;
+    Matrix masked = patch;
     const float mean = patch.mean();
     int changed = 0;
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
       masked = patch;
-      models::Random random(seed);
+      Random random(seed);
       augment_patch(masks, masked, random);
       for (Eigen::Index i = 0; i < masked.size(); ++i) {
         if (masked.data()[i] != patch.data()[i]) {
@@ -241,8 +286,8 @@ TEST(TrainAugment, MasksGainShiftAndNoise) {
     // White noise 10 dB below a flat 0 dB patch raises its mean power by 10^-1.
     PatchAugmentation noisy;
     noisy.noise_probability = 1.0, noisy.snr_low = noisy.snr_high = 10.0;
-    RowMatrix flat = RowMatrix::Zero(200, 50);
-    models::Random random(5);
+    Matrix flat = Matrix::Zero(200, 50);
+    Random random(5);
     augment_patch(noisy, flat, random);
     const double power = (flat.cast<double>().array() * (std::log(10.0) / 10.0)).exp().mean();
     EXPECT_NEAR(power, 1.1, 0.01);  // 10 000 exponential draws: standard error 0.001

@@ -1,17 +1,13 @@
-// The matrix types of the time–frequency layers. A spectrogram is stored frames × bins: one row
-// per frame, row-major, so a frame is contiguous (the transpose of librosa's (bins, frames)).
+// The time–frequency layers' matrices: core's (core/matrix.hpp), by their dsp:: names.
 #pragma once
 
-#include <Eigen/Core>
-#include <complex>
+#include "mirkit/core/matrix.hpp"
 
 namespace mirkit::dsp {
 
-using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using Vector = Eigen::VectorXf;
-// A complex spectrogram, frames × bins like the others.
-using ComplexMatrix =
-    Eigen::Matrix<std::complex<float>, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using mirkit::ComplexMatrix;
+using mirkit::Matrix;
+using mirkit::MatrixD;
+using mirkit::Vector;
 
 }  // namespace mirkit::dsp

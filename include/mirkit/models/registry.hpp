@@ -25,6 +25,11 @@ struct ClassifierDefinition {
   // Whether fit honours FitOptions::class_weights; otherwise `class_weight: balanced`
   // oversamples the training set.
   bool supports_class_weights = false;
+  // What the commands may ask of a trained one, so that they never name model types:
+  // per-iteration figures in its training report (`train --plot-curves`), and feature
+  // importances in it (`explain`), measured as this says (empty: it records none).
+  bool records_learning_curves = false;
+  std::string importance_measure;
   ParamSchema params;
   // Exactly one is set, according to `input`; `params` are resolved (every declared key present).
   std::function<std::unique_ptr<Classifier>(const Json& params)> create;

@@ -42,7 +42,7 @@ class Conv2d : public Layer {
   void pack();
 
   Conv2dOptions options_;
-  RowMatrix weight_;      // out × (in / groups · kernel_h · kernel_w)
+  Matrix weight_;         // out × (in / groups · kernel_h · kernel_w)
   Eigen::VectorXf bias_;  // out (zeros when the file has none)
   // weight_'s rows of each group, laid out for the matrix-product kernel (src/nn/gemm.hpp).
   std::vector<std::vector<float>> packed_;

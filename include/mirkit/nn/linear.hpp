@@ -21,7 +21,7 @@ class Linear : public Layer {
   std::int64_t out_features() const { return weight_t_.cols(); }
 
  private:
-  RowMatrix weight_t_;  // in × out: the transpose, so the product streams rows of both
+  Matrix weight_t_;  // in × out: the transpose, so the product streams rows of both
   Eigen::RowVectorXf bias_;
 };
 

@@ -33,7 +33,7 @@ Aggregate parse_aggregate(const std::string& name);  // usage Error naming the c
 std::string to_string(Aggregate aggregate);
 
 struct WindowPredictions {
-  RowMatrix windows;                 // windows × classes: probabilities
+  Matrix windows;                    // windows × classes: probabilities
   std::vector<std::int64_t> starts;  // the first frame (row) of each window
   Eigen::VectorXf clip;              // classes: the aggregate
 };
@@ -68,7 +68,7 @@ class Network {
   // ending at the last frame (a clip shorter than one window is zero-padded to one window); each
   // window's rows, contiguous, are reshaped to input_shape (a -1 there takes the rest). Windows
   // go through the network `batch_size` at a time.
-  WindowPredictions predict_windows(const Eigen::Ref<const RowMatrix>& frames, std::int64_t window,
+  WindowPredictions predict_windows(const Eigen::Ref<const Matrix>& frames, std::int64_t window,
                                     std::int64_t hop, Aggregate aggregate,
                                     std::int64_t batch_size = 16) const;
   // The same for a waveform network: `samples` as samples × 1 frames.

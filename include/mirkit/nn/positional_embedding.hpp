@@ -15,7 +15,7 @@ class PositionalEmbedding : public Layer {
   void forward(const Tensor& in, Tensor& out) const override;
 
  private:
-  RowMatrix table_;  // max_len × d
+  Matrix table_;  // max_len × d
 };
 
 }  // namespace mirkit::nn

@@ -18,16 +18,16 @@ struct RecurrentOptions {
 };
 
 struct RecurrentWeights {
-  RowMatrix input_t;               // in × gates·H   (PyTorch's weight_ih transposed)
-  RowMatrix hidden_t;              // H × gates·H    (weight_hh transposed)
+  Matrix input_t;                  // in × gates·H   (PyTorch's weight_ih transposed)
+  Matrix hidden_t;                 // H × gates·H    (weight_hh transposed)
   Eigen::RowVectorXf input_bias;   // gates·H
   Eigen::RowVectorXf hidden_bias;  // gates·H
 };
 
 // Rows spaced apart in memory: one time step of every item of a batch-first sequence.
 using Stride = Eigen::Stride<Eigen::Dynamic, 1>;
-using StridedRows = Eigen::Map<const RowMatrix, 0, Stride>;
-using MutableStridedRows = Eigen::Map<RowMatrix, 0, Stride>;
+using StridedRows = Eigen::Map<const Matrix, 0, Stride>;
+using MutableStridedRows = Eigen::Map<Matrix, 0, Stride>;
 
 // Both read (N, T, input_size) and write (N, T, directions · hidden_size), batch first, zero
 // initial state; with two directions the forward one fills the first hidden_size features.

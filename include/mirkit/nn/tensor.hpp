@@ -17,12 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "mirkit/core/matrix.hpp"
+
 namespace mirkit::nn {
 
 using Shape = std::vector<std::int64_t>;
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatrixMap = Eigen::Map<RowMatrix>;
-using ConstMatrixMap = Eigen::Map<const RowMatrix>;
+// Views of a tensor's values as a mirkit::Matrix (core/matrix.hpp).
+using MatrixMap = Eigen::Map<Matrix>;
+using ConstMatrixMap = Eigen::Map<const Matrix>;
 
 // "[2, 3, 5]"
 std::string to_string(const Shape& shape);

@@ -27,7 +27,7 @@ namespace mirkit::nn {
 struct TrainingSet {
   std::int64_t dims = 0;
   std::vector<std::span<const float>> clips;
-  RowMatrix targets;                // clips × classes: one-hot (single-label) or 0/1 tags
+  Matrix targets;                   // clips × classes: one-hot (single-label) or 0/1 tags
   std::vector<std::string> groups;  // empty, or one per clip: a group is never split between
                                     // training and validation
   std::vector<int> copy_of;         // empty, or per clip: −1, or the clip it is an augmented

@@ -50,6 +50,10 @@ models::ModelConfig resolve_model_config(const std::string& model,
 Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,
                        std::string& where);
 bool is_network_recipe(const Json& recipe);
+// `train --plot-curves` needs a model that records per-iteration figures: a classifier that
+// declares it (ClassifierDefinition::records_learning_curves) or a network (per epoch). A usage
+// Error naming the model and those that do, before any training.
+void require_learning_curves(const std::string& model, const std::vector<std::string>& overrides);
 
 struct EvaluateOptions {
   std::filesystem::path model;  // a trained model file; or, with cv_folds, empty

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "factories.hpp"
 #include "layers.hpp"
 
 namespace mirkit::nn::train {
@@ -87,6 +88,13 @@ std::unique_ptr<TrainLayer> Activation::replicate() const {
   auto copy = std::make_unique<Activation>(type_, alpha_);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+TrainableFactory trainable_activation(ActivationType type, const char* parameter) {
+  return [type, parameter](const LoadContext& c, Builder&) -> std::unique_ptr<TrainLayer> {
+    const float value = parameter ? static_cast<float>(c.number(parameter)) : 0.0f;
+    return std::make_unique<Activation>(type, value);
+  };
 }
 
 }  // namespace mirkit::nn::train

@@ -1,5 +1,8 @@
 // Attention pooling's gradient: with a = softmax(s) and out = Σ_t a_t x_t, each score gets
 // ds_t = a_t (g·x_t − g·out), where g = dL/dout, and each x_t receives a_t g + ds_t w.
+#include <cmath>
+
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -61,6 +64,13 @@ std::unique_ptr<TrainLayer> AttentionPooling::replicate() const {
   auto copy = std::make_unique<AttentionPooling>(fresh_copy(weight_), fresh_copy(bias_));
   copy->frozen_ = frozen_;
   return copy;
+}
+
+std::unique_ptr<TrainLayer> trainable_attention_pooling(const LoadContext& c, Builder& builder) {
+  const std::int64_t f = c.integer("in_features");
+  const double bound = 1.0 / std::sqrt(static_cast<double>(f));
+  return std::make_unique<AttentionPooling>(builder.take(c, "score.weight", {1, f}, bound),
+                                            builder.take(c, "score.bias", {1}, bound, false));
 }
 
 }  // namespace mirkit::nn::train

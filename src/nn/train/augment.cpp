@@ -2,17 +2,17 @@
 
 #include <cmath>
 
-#include "../../models/random.hpp"
+#include "../../core/random.hpp"
 
 namespace mirkit::nn::train {
 namespace {
 
-double between(models::Random& random, double low, double high) {
+double between(Random& random, double low, double high) {
   return low + (high - low) * random.uniform();
 }
 
 // A uniform whole number in [0, n].
-Eigen::Index up_to(models::Random& random, Eigen::Index n) {
+Eigen::Index up_to(Random& random, Eigen::Index n) {
   return static_cast<Eigen::Index>(random.index(static_cast<std::size_t>(n) + 1));
 }
 
@@ -23,14 +23,13 @@ bool PatchAugmentation::any() const {
          max_shift > 0;
 }
 
-void augment_patch(const PatchAugmentation& o, Eigen::Ref<RowMatrix> patch,
-                   models::Random& random) {
+void augment_patch(const PatchAugmentation& o, Eigen::Ref<Matrix> patch, Random& random) {
   const Eigen::Index frames = patch.rows(), bins = patch.cols();
   if (o.max_shift > 0 && frames > 1) {
     const Eigen::Index limit = std::min<Eigen::Index>(o.max_shift, frames - 1);
     const Eigen::Index shift = up_to(random, 2 * limit) - limit;
     if (shift != 0) {
-      const RowMatrix copy = patch;
+      const Matrix copy = patch;
       for (Eigen::Index f = 0; f < frames; ++f)
         patch.row((f + shift + frames) % frames) = copy.row(f);
     }

@@ -8,7 +8,7 @@
 #include "mirkit/core/json.hpp"
 #include "mirkit/nn/tensor.hpp"
 
-namespace mirkit::models {
+namespace mirkit {
 class Random;
 }
 
@@ -33,7 +33,6 @@ struct PatchAugmentation {
 };
 
 // In place, in the order: shift, gain, noise, masks.
-void augment_patch(const PatchAugmentation& options, Eigen::Ref<RowMatrix> patch,
-                   models::Random& random);
+void augment_patch(const PatchAugmentation& options, Eigen::Ref<Matrix> patch, Random& random);
 
 }  // namespace mirkit::nn::train

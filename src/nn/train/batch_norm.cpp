@@ -4,6 +4,7 @@
 // torch.nn.BatchNorm*d, so the exported file behaves as PyTorch's would in eval mode.
 #include <cmath>
 
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -134,6 +135,18 @@ std::unique_ptr<TrainLayer> BatchNorm::replicate() const {
                                           running_var_, eps_, momentum_);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+std::unique_ptr<TrainLayer> trainable_batch_norm(const LoadContext& c, Builder& builder) {
+  const std::int64_t n = c.integer("num_features");
+  Parameter gamma = builder.constant(c, "weight", n, 1.0f, false);
+  Parameter beta = builder.constant(c, "bias", n, 0.0f, false);
+  const auto buffer = [&](const std::string& name, float value) {
+    return Buffer{c.path() + "." + name, builder.constant(c, name, n, value, false).value};
+  };
+  Buffer mean = buffer("running_mean", 0.0f), var = buffer("running_var", 1.0f);
+  return std::make_unique<BatchNorm>(std::move(gamma), std::move(beta), std::move(mean),
+                                     std::move(var), c.number("eps"), 0.1);
 }
 
 }  // namespace mirkit::nn::train

@@ -2,6 +2,9 @@
 // output position's receptive field, so y = W·B + b, dW = dy·Bᵀ and dB = Wᵀ·dy, which col2im
 // scatters back onto the input. B is rebuilt in the backward pass rather than kept: it is
 // kh·kw times the input's size, and rebuilding it costs far less than the products.
+#include <cmath>
+
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -32,7 +35,7 @@ Shape Convolution::output_shape(const Shape& input) const {
 }
 
 void Convolution::im2col(const float* item, std::int64_t height, std::int64_t width,
-                         RowMatrix& columns) const {
+                         Matrix& columns) const {
   const std::int64_t out_h =
       (height + g_.pad_top + g_.pad_bottom - g_.dilation_h * (g_.kernel_h - 1) - 1) / g_.stride_h +
       1;
@@ -63,7 +66,7 @@ void Convolution::im2col(const float* item, std::int64_t height, std::int64_t wi
   }
 }
 
-void Convolution::col2im(const RowMatrix& columns, std::int64_t height, std::int64_t width,
+void Convolution::col2im(const Matrix& columns, std::int64_t height, std::int64_t width,
                          float* item) const {
   const std::int64_t out_h =
       (height + g_.pad_top + g_.pad_bottom - g_.dilation_h * (g_.kernel_h - 1) - 1) / g_.stride_h +
@@ -135,6 +138,57 @@ std::unique_ptr<TrainLayer> Convolution::replicate() const {
       g_, fresh_copy(weight_), bias_ ? std::make_unique<Parameter>(fresh_copy(*bias_)) : nullptr);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+namespace {
+
+std::unique_ptr<TrainLayer> trainable_convolution(const LoadContext& c, Builder& builder,
+                                                  bool one_dimensional) {
+  ConvGeometry g;
+  g.one_dimensional = one_dimensional;
+  g.in_channels = c.integer("in_channels");
+  g.out_channels = c.integer("out_channels");
+  if (c.integer("groups") != 1) c.fail("training supports groups = 1 only");
+  if (one_dimensional) {
+    g.kernel_w = c.integer("kernel_size");
+    g.stride_w = c.integer("stride");
+    g.dilation_w = c.integer("dilation");
+    const std::int64_t padding = c.integer("padding");
+    if (c.boolean("causal")) {
+      if (padding != 0) c.fail("causal and padding are exclusive");
+      g.pad_left = (g.kernel_w - 1) * g.dilation_w;
+    } else {
+      g.pad_left = g.pad_right = padding;
+    }
+  } else {
+    const auto kernel = c.integers("kernel_size", 2), stride = c.integers("stride", 2);
+    const auto padding = c.integers("padding", 2), dilation = c.integers("dilation", 2);
+    g.kernel_h = kernel[0], g.kernel_w = kernel[1];
+    g.stride_h = stride[0], g.stride_w = stride[1];
+    g.pad_top = g.pad_bottom = padding[0];
+    g.pad_left = g.pad_right = padding[1];
+    g.dilation_h = dilation[0], g.dilation_w = dilation[1];
+  }
+  const double bound =
+      1.0 / std::sqrt(static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w));
+  const Shape shape = one_dimensional
+                          ? Shape{g.out_channels, g.in_channels, g.kernel_w}
+                          : Shape{g.out_channels, g.in_channels, g.kernel_h, g.kernel_w};
+  Parameter weight = builder.take(c, "weight", shape, bound);
+  std::unique_ptr<Parameter> bias;
+  if (c.boolean("bias"))
+    bias = std::make_unique<Parameter>(builder.take(c, "bias", {g.out_channels}, bound, false));
+  return std::make_unique<Convolution>(g, std::move(weight), std::move(bias));
+}
+
+}  // namespace
+
+std::unique_ptr<TrainLayer> trainable_conv1d(const LoadContext& context, Builder& builder) {
+  return trainable_convolution(context, builder, true);
+}
+
+std::unique_ptr<TrainLayer> trainable_conv2d(const LoadContext& context, Builder& builder) {
+  return trainable_convolution(context, builder, false);
 }
 
 }  // namespace mirkit::nn::train

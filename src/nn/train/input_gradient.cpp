@@ -1,6 +1,6 @@
 #include "mirkit/nn/input_gradient.hpp"
 
-#include "../../models/random.hpp"
+#include "../../core/random.hpp"
 #include "builder.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -10,7 +10,7 @@ InputGradient::InputGradient(const std::filesystem::path& model) {
   io::TensorFile file = io::read_safetensors(model);
   const Json& meta = file.metadata;
   WeightStore store{model.string(), std::move(file.tensors), {}};
-  models::Random unused(0);  // every tensor comes from the file
+  Random unused(0);  // every tensor comes from the file
   try {
     network_ = std::make_unique<train::TrainableNetwork>(
         train::build_trainable(meta.at("network"), store, unused));

@@ -13,11 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/pooling.hpp"
 #include "mirkit/nn/tensor.hpp"
 
-namespace mirkit::models {
+namespace mirkit {
 class Random;
 }
 
@@ -40,8 +41,8 @@ struct Buffer {
 };
 
 struct Pass {
-  bool training = true;              // false: inference behaviour (dropout off, running stats)
-  models::Random* random = nullptr;  // dropout's draws for this micro-batch
+  bool training = true;      // false: inference behaviour (dropout off, running stats)
+  Random* random = nullptr;  // dropout's draws for this micro-batch
 };
 
 class TrainLayer {
@@ -105,13 +106,13 @@ class Convolution : public TrainLayer {
   std::unique_ptr<TrainLayer> replicate() const override;
 
  private:
-  void im2col(const float* item, std::int64_t height, std::int64_t width, RowMatrix& columns) const;
-  void col2im(const RowMatrix& columns, std::int64_t height, std::int64_t width, float* item) const;
+  void im2col(const float* item, std::int64_t height, std::int64_t width, Matrix& columns) const;
+  void col2im(const Matrix& columns, std::int64_t height, std::int64_t width, float* item) const;
 
   ConvGeometry g_;
   Parameter weight_;
   std::unique_ptr<Parameter> bias_;
-  RowMatrix columns_, grad_columns_;  // scratch, kept between calls
+  Matrix columns_, grad_columns_;  // scratch, kept between calls
 };
 
 class Linear : public TrainLayer {
@@ -153,7 +154,7 @@ class BatchNorm : public TrainLayer {
   std::int64_t batch_count_ = 0;
 };
 
-enum class ActivationType { relu, leaky_relu, elu, gelu, sigmoid, tanh };
+using ActivationType = ActivationKind;  // the inference layer's kinds
 
 class Activation : public TrainLayer {
  public:
@@ -253,19 +254,19 @@ class Gru : public TrainLayer {
   // What one direction of one layer keeps for its backward pass, per time step in the order
   // processed: the gates r, z, n, the recurrent part of n before r, and the previous state.
   struct Trace {
-    std::vector<RowMatrix> r, z, n, hn, previous;
+    std::vector<Matrix> r, z, n, hn, previous;
   };
-  void run_direction(const RowMatrix& input, std::int64_t batch, std::int64_t steps,
-                     Direction& weights, bool reverse, RowMatrix& output, std::int64_t column,
+  void run_direction(const Matrix& input, std::int64_t batch, std::int64_t steps,
+                     Direction& weights, bool reverse, Matrix& output, std::int64_t column,
                      Trace& trace) const;
-  void back_direction(const RowMatrix& input, const RowMatrix& grad_output, std::int64_t batch,
+  void back_direction(const Matrix& input, const Matrix& grad_output, std::int64_t batch,
                       std::int64_t steps, Direction& weights, bool reverse, std::int64_t column,
-                      const Trace& trace, RowMatrix& grad_input) const;
+                      const Trace& trace, Matrix& grad_input) const;
 
   std::int64_t input_size_, hidden_size_, layers_;
   bool bidirectional_;
   std::vector<Direction> weights_;  // layer · directions + direction
-  std::vector<RowMatrix> inputs_;   // each layer's input, (N·T) × features
+  std::vector<Matrix> inputs_;      // each layer's input, (N·T) × features
   std::vector<Trace> traces_;
 };
 
@@ -282,7 +283,7 @@ class AttentionPooling : public TrainLayer {
 
  private:
   Parameter weight_, bias_;  // (1, F), (1)
-  RowMatrix attention_;      // N × T
+  Matrix attention_;         // N × T
 };
 
 // Layers in order; keeps every intermediate output for the backward pass.

@@ -1,3 +1,6 @@
+#include <cmath>
+
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -46,6 +49,16 @@ std::unique_ptr<TrainLayer> Linear::replicate() const {
       fresh_copy(weight_), bias_ ? std::make_unique<Parameter>(fresh_copy(*bias_)) : nullptr);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+std::unique_ptr<TrainLayer> trainable_linear(const LoadContext& c, Builder& builder) {
+  const std::int64_t in = c.integer("in_features"), out = c.integer("out_features");
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+  Parameter weight = builder.take(c, "weight", {out, in}, bound);
+  std::unique_ptr<Parameter> bias;
+  if (c.boolean("bias"))
+    bias = std::make_unique<Parameter>(builder.take(c, "bias", {out}, bound, false));
+  return std::make_unique<Linear>(std::move(weight), std::move(bias));
 }
 
 }  // namespace mirkit::nn::train

@@ -51,7 +51,7 @@ double item_weight(const LossOptions& options, const float* target, int classes)
 }
 
 double loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logits,
-                         const ConstMatrixMap& targets, RowMatrix& grad) {
+                         const ConstMatrixMap& targets, Matrix& grad) {
   const auto classes = static_cast<int>(logits.cols());
   grad.resize(logits.rows(), logits.cols());
   double total = 0.0;

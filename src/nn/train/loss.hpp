@@ -30,6 +30,6 @@ double item_weight(const LossOptions& options, const float* target, int classes)
 
 // Σ over items of the loss; `grad` (items × classes) receives dLoss/dlogits.
 double loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logits,
-                         const ConstMatrixMap& targets, RowMatrix& grad);
+                         const ConstMatrixMap& targets, Matrix& grad);
 
 }  // namespace mirkit::nn::train

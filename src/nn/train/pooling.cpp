@@ -2,6 +2,7 @@
 // PyTorch); average pooling spreads it evenly over the window, padding included.
 #include <limits>
 
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -141,6 +142,18 @@ std::unique_ptr<TrainLayer> GlobalPool::replicate() const {
   auto copy = std::make_unique<GlobalPool>(max_);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+TrainableFactory trainable_pooling(PoolKind kind, bool one_dimensional) {
+  return [kind, one_dimensional](const LoadContext& c, Builder&) -> std::unique_ptr<TrainLayer> {
+    return std::make_unique<Pooling>(read_pool_options(c, kind, one_dimensional));
+  };
+}
+
+TrainableFactory trainable_global_pool(bool max) {
+  return [max](const LoadContext&, Builder&) -> std::unique_ptr<TrainLayer> {
+    return std::make_unique<GlobalPool>(max);
+  };
 }
 
 }  // namespace mirkit::nn::train

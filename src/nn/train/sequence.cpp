@@ -1,3 +1,4 @@
+#include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
 
@@ -111,6 +112,15 @@ void Residual::freeze() {
   frozen_ = true;
   body_->freeze();
   if (shortcut_) shortcut_->freeze();
+}
+
+std::unique_ptr<TrainLayer> trainable_residual(const LoadContext& c, Builder& builder) {
+  if (!c.raw().contains("body")) c.fail("missing 'body'");
+  std::unique_ptr<Sequence> body = builder.sequence(c.raw()["body"], c.path() + ".body");
+  std::unique_ptr<Sequence> shortcut;
+  if (c.raw().contains("shortcut"))
+    shortcut = builder.sequence(c.raw()["shortcut"], c.path() + ".shortcut");
+  return std::make_unique<Residual>(std::move(body), std::move(shortcut));
 }
 
 }  // namespace mirkit::nn::train

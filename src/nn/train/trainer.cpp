@@ -11,7 +11,7 @@
 #include <numeric>
 #include <set>
 
-#include "../../models/random.hpp"
+#include "../../core/random.hpp"
 #include "augment.hpp"
 #include "builder.hpp"
 #include "loss.hpp"
@@ -37,7 +37,7 @@ std::uint64_t stream(Stream purpose, std::uint64_t a = 0, std::uint64_t b = 0,
 }
 
 // Gamma(α, 1) by Marsaglia & Tsang (2000); α < 1 through Gamma(α + 1) · U^(1/α).
-double gamma_draw(models::Random& random, double alpha) {
+double gamma_draw(Random& random, double alpha) {
   if (alpha < 1.0) return gamma_draw(random, alpha + 1.0) * std::pow(random.uniform(), 1.0 / alpha);
   const double d = alpha - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
   for (;;) {
@@ -52,7 +52,7 @@ double gamma_draw(models::Random& random, double alpha) {
   }
 }
 
-double beta_draw(models::Random& random, double alpha) {
+double beta_draw(Random& random, double alpha) {
   const double a = gamma_draw(random, alpha), b = gamma_draw(random, alpha);
   return a / (a + b);
 }
@@ -152,7 +152,7 @@ Split split_clips(const TrainingSet& data, double fraction, std::uint64_t seed) 
   const auto clips = static_cast<int>(data.clips.size());
   const auto is_copy = [&](int i) { return !data.copy_of.empty() && data.copy_of[i] >= 0; };
   std::vector<char> held(static_cast<std::size_t>(clips), 0);
-  models::Random random(models::derive_seed(seed, stream(kSplit)));
+  Random random(derive_seed(seed, stream(kSplit)));
   const bool by_group =
       !data.groups.empty() && std::any_of(data.groups.begin(), data.groups.end(),
                                           [](const std::string& g) { return !g.empty(); });
@@ -231,7 +231,22 @@ class Trainer {
 
  private:
   void configure(const Json& recipe);
+  // The network of the recipe, its weights from the starting file or initialised from the seed,
+  // its frozen layers frozen.
+  void build_network(const Json& recipe);
   void check_output();
+  // One replica of the network per micro-batch of a batch, sharing the parameters' values.
+  void make_replicas(std::size_t batch_size, std::size_t micro);
+  train::Optimizer make_optimizer() const;
+  // One optimiser step on the examples order[first, first + size): the micro-batches in
+  // parallel, their gradients summed in order, clipped. Adds each micro-batch's summed loss to
+  // `loss_sum` (in micro-batch order, as the epoch's figure always has) and the batch's weight
+  // to `weight_sum`.
+  void train_batch(const std::vector<Example>& order, std::size_t first, std::size_t size,
+                   int epoch, std::size_t batch, train::Optimizer& optimizer, double rate,
+                   double& loss_sum, double& weight_sum);
+  void sum_micro_batch_gradients(std::size_t parts);
+  void clip_gradients(double clip_norm);
   // Micro-batch `m` of a batch: forward, loss, backward on replica m. Returns the summed loss.
   double run_micro_batch(std::size_t m, const std::vector<Example>& examples, double normaliser,
                          std::uint64_t seed);
@@ -246,6 +261,7 @@ class Trainer {
   std::vector<std::unique_ptr<train::TrainLayer>> replicas_;
   std::vector<std::vector<Parameter*>> replica_parameters_;
   std::vector<double> micro_losses_;
+  std::size_t micro_size_ = 1;  // examples per micro-batch
 };
 
 void Trainer::configure(const Json& recipe) {
@@ -373,14 +389,14 @@ void Trainer::check_output() {
 
 double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examples,
                                 double normaliser, std::uint64_t seed) {
-  models::Random random(seed);
+  Random random(seed);
   const auto n = static_cast<std::int64_t>(examples.size());
   const auto classes = static_cast<Eigen::Index>(options_.classes.size());
   const std::int64_t per_item = s_.window * data_.dims;
   Shape shape = {n};
   shape.insert(shape.end(), s_.item.begin(), s_.item.end());
   Tensor input(shape);
-  RowMatrix targets(n, classes);
+  Matrix targets(n, classes);
   for (std::int64_t i = 0; i < n; ++i) {
     const int clip = examples[static_cast<std::size_t>(i)].clip;
     const std::int64_t rows =
@@ -400,7 +416,7 @@ double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examp
     std::vector<std::int64_t> partner(static_cast<std::size_t>(n));
     std::iota(partner.begin(), partner.end(), 0);
     random.shuffle(partner);
-    const RowMatrix x = input.matrix(n, per_item), y = targets;
+    const Matrix x = input.matrix(n, per_item), y = targets;
     for (std::int64_t i = 0; i < n; ++i) {
       const std::int64_t j = partner[static_cast<std::size_t>(i)];
       input.matrix(n, per_item).row(i) = lambda * x.row(i) + (1 - lambda) * x.row(j);
@@ -410,7 +426,7 @@ double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examp
   train::TrainLayer& replica = *replicas_[m];
   Tensor logits, grad_in;
   replica.forward(input, logits, train::Pass{true, &random});
-  RowMatrix grad;
+  Matrix grad;
   const double loss = train::loss_and_gradient(s_.loss, std::as_const(logits).matrix(n, classes),
                                                ConstMatrixMap(targets.data(), n, classes), grad);
   grad /= static_cast<float>(normaliser);
@@ -474,17 +490,11 @@ void Trainer::validate(const std::string& model, const std::vector<int>& clips,
   report.validation_accuracy = correct / decisions;
 }
 
-NetworkTrainingResult Trainer::run() {
-  const Json recipe = resolve_network_recipe(options_.recipe, options_.where);
-  configure(recipe);
-  const Json& t = s_.training;
-  seed_ = options_.seed.value_or(t["seed"].get<std::uint64_t>());
-  if (data_.clips.empty()) throw usage_error(options_.where + ": no clips to train on");
-
+void Trainer::build_network(const Json& recipe) {
   Prepared prepared = prepare_network(recipe, options_.where);
   fill_class_count(prepared.description["layers"],
                    static_cast<std::int64_t>(options_.classes.size()));
-  models::Random init(models::derive_seed(seed_, stream(kInit)));
+  Random init(derive_seed(seed_, stream(kInit)));
   try {
     net_ = train::build_trainable(prepared.description, prepared.store, init);
   } catch (const Error& error) {
@@ -497,12 +507,9 @@ NetworkTrainingResult Trainer::run() {
       p->frozen = top_layer(p->name) < prepared.frozen_layers;
   }
   check_output();
+}
 
-  const Split split = split_clips(data_, t["validation_fraction"].get<double>(), seed_);
-  if (split.training.empty()) throw usage_error(options_.where + ": no clips left to train on");
-  const int epochs = t["epochs"].get<int>();
-  const auto batch_size = t["batch_size"].get<std::size_t>();
-  const auto micro = std::min(t["micro_batch"].get<std::size_t>(), batch_size);
+void Trainer::make_replicas(std::size_t batch_size, std::size_t micro) {
   const std::size_t replicas = (batch_size + micro - 1) / micro;
   for (std::size_t r = 0; r < replicas; ++r) {
     replicas_.push_back(net_.root->replicate());
@@ -512,7 +519,10 @@ NetworkTrainingResult Trainer::run() {
     replica_parameters_.push_back(std::move(parameters));
   }
   micro_losses_.resize(replicas);
+}
 
+train::Optimizer Trainer::make_optimizer() const {
+  const Json& t = s_.training;
   train::OptimizerOptions o;
   o.kind = train::parse_optimizer(t["optimizer"].get<std::string>());
   o.momentum = t["momentum"].get<double>();
@@ -520,11 +530,79 @@ NetworkTrainingResult Trainer::run() {
   o.beta1 = t["beta1"].get<double>();
   o.beta2 = t["beta2"].get<double>();
   o.weight_decay = t["weight_decay"].get<double>();
-  train::Optimizer optimizer(o, net_.parameters);
-  const double clip_norm = t["clip_norm"].get<double>();
+  return train::Optimizer(o, net_.parameters);
+}
+
+void Trainer::train_batch(const std::vector<Example>& order, std::size_t first, std::size_t size,
+                          int epoch, std::size_t batch, train::Optimizer& optimizer, double rate,
+                          double& loss_sum, double& weight_sum) {
+  const auto classes = static_cast<int>(options_.classes.size());
+  const std::size_t micro_size = micro_size_;
+  double normaliser = 0.0;
+  for (std::size_t i = first; i < first + size; ++i)
+    normaliser += train::item_weight(s_.loss, data_.targets.row(order[i].clip).data(), classes);
+  normaliser = std::max(normaliser, 1e-12);
+  const std::size_t parts = (size + micro_size - 1) / micro_size;
+  parallel_for(parts, options_.threads, [&](std::size_t m, int) {
+    const std::size_t begin = first + m * micro_size;
+    const std::size_t end = std::min(begin + micro_size, first + size);
+    const std::vector<Example> examples(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                                        order.begin() + static_cast<std::ptrdiff_t>(end));
+    micro_losses_[m] = run_micro_batch(m, examples, normaliser,
+                                       derive_seed(seed_, stream(kMicroBatch, epoch, batch, m)));
+  });
+  sum_micro_batch_gradients(parts);
+  for (std::size_t m = 0; m < parts; ++m) {
+    replicas_[m]->commit_statistics();
+    loss_sum += micro_losses_[m];
+  }
+  weight_sum += normaliser;
+  clip_gradients(s_.training["clip_norm"].get<double>());
+  optimizer.step(rate);
+}
+
+// Sums in micro-batch order, whatever thread ran which: the same bits for any -j.
+void Trainer::sum_micro_batch_gradients(std::size_t parts) {
+  for (std::size_t k = 0; k < net_.parameters.size(); ++k) {
+    Parameter& total = *net_.parameters[k];
+    std::fill(total.grad.values().begin(), total.grad.values().end(), 0.0f);
+    for (std::size_t m = 0; m < parts; ++m) {
+      Tensor& grad = replica_parameters_[m][k]->grad;
+      total.grad.matrix(1, grad.size()) += grad.matrix(1, grad.size());
+      std::fill(grad.values().begin(), grad.values().end(), 0.0f);
+    }
+  }
+}
+
+// Scales every gradient down so that their joint norm is at most `clip_norm` (0: never).
+void Trainer::clip_gradients(double clip_norm) {
+  if (clip_norm <= 0) return;
+  double squares = 0.0;
+  for (const Parameter* p : net_.parameters)
+    if (!p->frozen) squares += std::as_const(p->grad).matrix(1, p->grad.size()).squaredNorm();
+  const double norm = std::sqrt(squares);
+  if (norm <= clip_norm) return;
+  for (Parameter* p : net_.parameters)
+    p->grad.matrix(1, p->grad.size()) *= static_cast<float>(clip_norm / norm);
+}
+
+NetworkTrainingResult Trainer::run() {
+  const Json recipe = resolve_network_recipe(options_.recipe, options_.where);
+  configure(recipe);
+  const Json& t = s_.training;
+  seed_ = options_.seed.value_or(t["seed"].get<std::uint64_t>());
+  if (data_.clips.empty()) throw usage_error(options_.where + ": no clips to train on");
+  build_network(recipe);
+
+  const Split split = split_clips(data_, t["validation_fraction"].get<double>(), seed_);
+  if (split.training.empty()) throw usage_error(options_.where + ": no clips left to train on");
+  const int epochs = t["epochs"].get<int>();
+  const auto batch_size = t["batch_size"].get<std::size_t>();
+  micro_size_ = std::min(t["micro_batch"].get<std::size_t>(), batch_size);
+  make_replicas(batch_size, micro_size_);
+  train::Optimizer optimizer = make_optimizer();
   const std::string monitor = t["monitor"].get<std::string>();
   const int patience = t["patience"].get<int>();
-  const auto classes = static_cast<int>(options_.classes.size());
 
   NetworkTrainingResult result;
   result.training_clips = static_cast<std::int64_t>(split.training.size());
@@ -548,51 +626,12 @@ NetworkTrainingResult Trainer::run() {
       for (int w = 0; w < t["windows_per_clip"].get<int>(); ++w)
         order.push_back({clip});
     }
-    models::Random shuffle(models::derive_seed(seed_, stream(kOrder, epoch)));
+    Random shuffle(derive_seed(seed_, stream(kOrder, epoch)));
     shuffle.shuffle(order);
-
     double loss_sum = 0.0, weight_sum = 0.0;
     for (std::size_t first = 0, batch = 0; first < order.size(); first += batch_size, ++batch) {
-      const std::size_t size = std::min(batch_size, order.size() - first);
-      double normaliser = 0.0;
-      for (std::size_t i = first; i < first + size; ++i)
-        normaliser += train::item_weight(s_.loss, data_.targets.row(order[i].clip).data(), classes);
-      normaliser = std::max(normaliser, 1e-12);
-      const std::size_t parts = (size + micro - 1) / micro;
-      parallel_for(parts, options_.threads, [&](std::size_t m, int) {
-        const std::size_t begin = first + m * micro, end = std::min(begin + micro, first + size);
-        const std::vector<Example> examples(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                                            order.begin() + static_cast<std::ptrdiff_t>(end));
-        micro_losses_[m] =
-            run_micro_batch(m, examples, normaliser,
-                            models::derive_seed(seed_, stream(kMicroBatch, epoch, batch, m)));
-      });
-      // Sum in micro-batch order, whatever thread ran which.
-      for (std::size_t k = 0; k < net_.parameters.size(); ++k) {
-        Parameter& total = *net_.parameters[k];
-        std::fill(total.grad.values().begin(), total.grad.values().end(), 0.0f);
-        for (std::size_t m = 0; m < parts; ++m) {
-          Tensor& grad = replica_parameters_[m][k]->grad;
-          total.grad.matrix(1, grad.size()) += grad.matrix(1, grad.size());
-          std::fill(grad.values().begin(), grad.values().end(), 0.0f);
-        }
-      }
-      for (std::size_t m = 0; m < parts; ++m) {
-        replicas_[m]->commit_statistics();
-        loss_sum += micro_losses_[m];
-      }
-      weight_sum += normaliser;
-      if (clip_norm > 0) {
-        double squares = 0.0;
-        for (const Parameter* p : net_.parameters)
-          if (!p->frozen) squares += std::as_const(p->grad).matrix(1, p->grad.size()).squaredNorm();
-        const double norm = std::sqrt(squares);
-        if (norm > clip_norm) {
-          for (Parameter* p : net_.parameters)
-            p->grad.matrix(1, p->grad.size()) *= static_cast<float>(clip_norm / norm);
-        }
-      }
-      optimizer.step(epoch_report.learning_rate);
+      train_batch(order, first, std::min(batch_size, order.size() - first), epoch, batch, optimizer,
+                  epoch_report.learning_rate, loss_sum, weight_sum);
     }
     epoch_report.train_loss = loss_sum / std::max(weight_sum, 1e-12);
 

@@ -1,5 +1,5 @@
-// The random numbers of every model: xoshiro256** seeded through splitmix64 (Blackman & Vigna
-// 2018), with our own uniform/normal draws, so a seed gives the same model with any standard
+// The random numbers of every model and network: xoshiro256** seeded through splitmix64 (Blackman &
+// Vigna 2018), with our own uniform/normal draws, so a seed gives the same model with any standard
 // library (std::*_distribution is implementation-defined).
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <numbers>
 #include <vector>
 
-namespace mirkit::models {
+namespace mirkit {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -70,4 +70,4 @@ class Random {
   std::uint64_t s_[4];
 };
 
-}  // namespace mirkit::models
+}  // namespace mirkit
