@@ -13,6 +13,7 @@ struct SplitCommand {
   std::string input;
   std::vector<std::string> outputs;
   std::string group_by;
+  std::string by_column;
   pipeline::SplitOptions options;
 };
 
@@ -27,7 +28,9 @@ ExitCode run_split(const SplitCommand& command, Log& log) {
   }
   pipeline::SplitOptions options = command.options;
   options.by_group = !command.group_by.empty();
-  const pipeline::SplitResult parts = pipeline::split_feature_file(file, options);
+  const pipeline::SplitResult parts = command.by_column.empty()
+                                          ? pipeline::split_feature_file(file, options)
+                                          : pipeline::split_by_column(file);
   pipeline::write_feature_file(command.outputs[0], parts.train);
   pipeline::write_feature_file(command.outputs[1], parts.test);
   log.info("wrote " + command.outputs[0] + " (" + std::to_string(parts.train.items.size()) +
@@ -51,6 +54,15 @@ void add_split_command(CLI::App& app, Runner& runner) {
                   "Keep every group (the manifest's group column: track, artist…) in one part")
       ->check(CLI::IsMember({"group"}));
   sub->add_option("--seed", command->options.seed, "Seed of the draw (same seed, same split)");
+  auto* by_column =
+      sub->add_option("--by-column", command->by_column,
+                      "The data set's own split, from the manifest's split column: train and "
+                      "validation items → the training part, test items → the test part")
+          ->check(CLI::IsMember({"split"}));
+  by_column->excludes(sub->get_option("--test"))
+      ->excludes(sub->get_option("--stratify"))
+      ->excludes(sub->get_option("--group-by"))
+      ->excludes(sub->get_option("--seed"));
   sub->add_option("-o,--output", command->outputs, "The training part, then the test part")
       ->check(existing_output_folder())
       ->required()
@@ -60,7 +72,8 @@ void add_split_command(CLI::App& app, Runner& runner) {
       "  mirkit split demo.safetensors --test 0.25 --stratify --seed 1 -o train.safetensors "
       "test.safetensors\n"
       "  mirkit split songs.safetensors --test 0.2 --group-by group --seed 7 -o tr.safetensors "
-      "te.safetensors");
+      "te.safetensors\n"
+      "  mirkit split gtzan.safetensors --by-column split -o train.safetensors test.safetensors");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_split(*command, log); }; });
 }

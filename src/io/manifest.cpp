@@ -8,6 +8,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/json.hpp"
+#include "mirkit/core/params.hpp"
 
 namespace mirkit::io {
 namespace fs = std::filesystem;
@@ -100,32 +101,57 @@ fs::path resolve(const fs::path& manifest, const std::string& path) {
   return entry.is_absolute() ? entry : manifest.parent_path() / entry;
 }
 
-enum class Column { path, label, group, start, duration };
+enum class Column { path, label, group, start, duration, split, ignored };
+
+// The names a column or key is read by, each with what it holds.
+const std::vector<std::pair<std::string, Column>>& column_names() {
+  static const std::vector<std::pair<std::string, Column>> names = {
+      {"path", Column::path},    {"file", Column::path},         {"label", Column::label},
+      {"labels", Column::label}, {"tags", Column::label},        {"group", Column::group},
+      {"start", Column::start},  {"duration", Column::duration}, {"split", Column::split}};
+  return names;
+}
+
+constexpr const char* kKnownColumns = "path, label (or tags), group, start, duration, split";
+
+std::string read_split(const std::string& value, const ManifestError& error) {
+  if (trim(value).empty()) return {};
+  std::string split = canonical_split(value);
+  if (split.empty()) {
+    throw error("'split' is '" + value + "'; it takes train, validation or test (or empty)");
+  }
+  return split;
+}
+
+// A known column; an unknown one is ignored (and recorded once in `ignored`), unless it is a
+// likely misspelling of a known one: then ignoring it would silently drop what it holds.
+Column column_of(const std::string& given, const ManifestError& error, const char* what,
+                 std::vector<std::string>& ignored) {
+  const std::string name = lowercase(trim(given));
+  std::vector<std::string> known;
+  for (const auto& [known_name, column] : column_names()) {
+    if (name == known_name) return column;
+    known.push_back(known_name);
+  }
+  if (auto near = closest_name(name, known)) {
+    throw error(std::string("unknown ") + what + " '" + given + "' (did you mean '" + *near +
+                "'?); known: " + kKnownColumns);
+  }
+  if (std::find(ignored.begin(), ignored.end(), given) == ignored.end()) ignored.push_back(given);
+  return Column::ignored;
+}
 
 std::vector<Column> header_columns(const std::vector<std::string>& fields,
-                                   const ManifestError& error) {
+                                   const ManifestError& error, std::vector<std::string>& ignored) {
   std::vector<Column> columns;
-  for (const std::string& field : fields) {
-    const std::string name = lowercase(trim(field));
-    if (name == "path" || name == "file") {
-      columns.push_back(Column::path);
-    } else if (name == "label" || name == "labels") {
-      columns.push_back(Column::label);
-    } else if (name == "group") {
-      columns.push_back(Column::group);
-    } else if (name == "start") {
-      columns.push_back(Column::start);
-    } else if (name == "duration") {
-      columns.push_back(Column::duration);
-    } else {
-      throw error("unknown column '" + field + "' (known: path, label, group, start, duration)");
-    }
-  }
+  for (const std::string& field : fields)
+    columns.push_back(column_of(field, error, "column", ignored));
   return columns;
 }
 
-std::vector<ManifestEntry> read_csv(const fs::path& file, std::istream& in) {
-  std::vector<ManifestEntry> entries;
+Manifest read_csv(const fs::path& file, std::istream& in) {
+  Manifest manifest;
+  std::vector<ManifestEntry>& entries = manifest.entries;
   std::vector<Column> columns = {Column::path, Column::label, Column::group, Column::start,
                                  Column::duration};
   std::vector<std::string> fields;
@@ -139,7 +165,7 @@ std::vector<ManifestEntry> read_csv(const fs::path& file, std::istream& in) {
       if (std::any_of(fields.begin(), fields.end(), [](const std::string& f) {
             return lowercase(trim(f)) == "path" || lowercase(trim(f)) == "file";
           })) {
-        columns = header_columns(fields, error);
+        columns = header_columns(fields, error, manifest.ignored);
         if (std::count(columns.begin(), columns.end(), Column::path) != 1) {
           throw error("the header must name exactly one 'path' column");
         }
@@ -170,12 +196,17 @@ std::vector<ManifestEntry> read_csv(const fs::path& file, std::istream& in) {
         case Column::duration:
           entry.duration_s = parse_seconds(fields[i], "duration", error);
           break;
+        case Column::split:
+          entry.split = read_split(fields[i], error);
+          break;
+        case Column::ignored:
+          break;
       }
     }
     if (entry.path.empty()) throw error("no path");
     entries.push_back(std::move(entry));
   }
-  return entries;
+  return manifest;
 }
 
 std::optional<double> json_seconds(const Json& value, const char* key, const ManifestError& error) {
@@ -186,8 +217,9 @@ std::optional<double> json_seconds(const Json& value, const char* key, const Man
   return value.get<double>();
 }
 
-std::vector<ManifestEntry> read_jsonl(const fs::path& file, std::istream& in) {
-  std::vector<ManifestEntry> entries;
+Manifest read_jsonl(const fs::path& file, std::istream& in) {
+  Manifest manifest;
+  std::vector<ManifestEntry>& entries = manifest.entries;
   std::string text;
   for (std::size_t line = 1; std::getline(in, text); ++line) {
     const ManifestError error(file, line);
@@ -201,12 +233,13 @@ std::vector<ManifestEntry> read_jsonl(const fs::path& file, std::istream& in) {
     if (!record.is_object()) throw error("each line must be a JSON object");
     ManifestEntry entry;
     for (const auto& [key, value] : record.items()) {
-      if (key == "path") {
+      const Column column = column_of(key, error, "key", manifest.ignored);
+      if (column == Column::path) {
         if (!value.is_string() || value.get<std::string>().empty()) {
           throw error("'path' must be a non-empty string");
         }
         entry.path = resolve(file, value.get<std::string>());
-      } else if (key == "label" || key == "labels") {
+      } else if (column == Column::label) {
         if (value.is_string()) {
           entry.labels = split_labels(value.get<std::string>());
         } else if (value.is_array()) {
@@ -218,7 +251,7 @@ std::vector<ManifestEntry> read_jsonl(const fs::path& file, std::istream& in) {
         } else if (!value.is_null()) {
           throw error("'" + key + "' must be a string or a list of strings");
         }
-      } else if (key == "group") {
+      } else if (column == Column::group) {
         if (value.is_string()) {
           entry.group = value.get<std::string>();
         } else if (value.is_number_integer()) {
@@ -226,18 +259,19 @@ std::vector<ManifestEntry> read_jsonl(const fs::path& file, std::istream& in) {
         } else if (!value.is_null()) {
           throw error("'group' must be a string");
         }
-      } else if (key == "start") {
+      } else if (column == Column::start) {
         entry.start_s = json_seconds(value, "start", error);
-      } else if (key == "duration") {
+      } else if (column == Column::duration) {
         entry.duration_s = json_seconds(value, "duration", error);
-      } else {
-        throw error("unknown key '" + key + "' (known: path, label, group, start, duration)");
+      } else if (column == Column::split) {
+        if (!value.is_string() && !value.is_null()) throw error("'split' must be a string");
+        if (value.is_string()) entry.split = read_split(value.get<std::string>(), error);
       }
     }
     if (entry.path.empty()) throw error("no 'path'");
     entries.push_back(std::move(entry));
   }
-  return entries;
+  return manifest;
 }
 
 }  // namespace
@@ -260,7 +294,24 @@ std::vector<std::string> split_labels(const std::string& text) {
   return labels;
 }
 
-std::vector<ManifestEntry> read_manifest(const fs::path& path) {
+std::string canonical_split(const std::string& name) {
+  const std::string split = lowercase(trim(name));
+  if (split == "train" || split == "training") return "train";
+  if (split == "validation" || split == "valid" || split == "val" || split == "dev")
+    return "validation";
+  if (split == "test") return "test";
+  return {};
+}
+
+std::string ignored_columns_note(const std::vector<std::string>& ignored) {
+  std::string names;
+  for (const std::string& name : ignored)
+    names += (names.empty() ? "'" : ", '") + name + "'";
+  return std::string(ignored.size() == 1 ? "ignoring the column " : "ignoring the columns ") +
+         names + " (mirkit reads " + kKnownColumns + ")";
+}
+
+Manifest read_manifest(const fs::path& path) {
   std::error_code code;
   if (fs::is_directory(path, code))
     throw usage_error(path.string() + ": is a folder, not a manifest");

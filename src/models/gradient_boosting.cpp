@@ -51,6 +51,104 @@ void add_round(const TreeEnsemble& ensemble, std::size_t round, int classes, con
   }
 }
 
+// The items trained on and those held out for early stopping (none without it).
+Split training_split(std::span<const int> labels, const GradientBoostingOptions& options,
+                     std::uint64_t seed) {
+  Split split;
+  if (options.validation_fraction > 0 && options.patience > 0)
+    split = stratified_split(labels, options.validation_fraction, derive_seed(seed, 0x5eed));
+  if (split.validation.empty()) {
+    split.train.resize(labels.size());
+    for (std::size_t i = 0; i < split.train.size(); ++i)
+      split.train[i] = static_cast<int>(i);
+  }
+  return split;
+}
+
+std::vector<double> item_weights(const std::vector<int>& labels,
+                                 const std::vector<double>& class_weights) {
+  std::vector<double> weight(labels.size(), 1.0);
+  if (!class_weights.empty()) {
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      weight[i] = class_weights[static_cast<std::size_t>(labels[i])];
+  }
+  return weight;
+}
+
+// The (weighted) log priors: the best constant model under the softmax loss.
+std::vector<double> log_priors(const std::vector<int>& labels, const std::vector<double>& weight,
+                               int classes) {
+  std::vector<double> priors(static_cast<std::size_t>(classes), 0.0);
+  double total = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    priors[static_cast<std::size_t>(labels[i])] += weight[i];
+    total += weight[i];
+  }
+  for (double& v : priors)
+    v = std::log(std::max(v / total, 1e-12));
+  return priors;
+}
+
+// The rows a round's trees grow on: all, or a sorted random `subsample` of them.
+std::vector<int> round_rows(std::size_t n, double subsample, std::uint64_t seed, int round) {
+  std::vector<int> rows(n);
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i] = static_cast<int>(i);
+  if (subsample < 1) {
+    Random random(derive_seed(seed, static_cast<std::uint64_t>(round)));
+    random.shuffle(rows);
+    rows.resize(
+        std::max<std::size_t>(1, static_cast<std::size_t>(subsample * static_cast<double>(n))));
+    std::sort(rows.begin(), rows.end());
+  }
+  return rows;
+}
+
+// The softmax loss's first and second derivatives per class and item, weighted.
+void softmax_derivatives(const dsp::MatrixD& scores, const std::vector<int>& labels,
+                         const std::vector<double>& weight,
+                         std::vector<std::vector<double>>& gradients,
+                         std::vector<std::vector<double>>& hessians) {
+  const auto classes = static_cast<int>(gradients.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const Eigen::RowVectorXd p = softmax(scores.row(static_cast<Eigen::Index>(i)));
+    for (int k = 0; k < classes; ++k) {
+      const double y = labels[i] == k ? 1.0 : 0.0;
+      const auto kk = static_cast<std::size_t>(k);
+      gradients[kk][i] = weight[i] * (p[k] - y);
+      hessians[kk][i] = weight[i] * std::max(p[k] * (1 - p[k]), 1e-16);
+    }
+  }
+}
+
+double accuracy(const dsp::MatrixD& scores, const std::vector<int>& labels) {
+  std::size_t correct = 0;
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    Eigen::Index best = 0;
+    scores.row(i).maxCoeff(&best);
+    correct += best == labels[static_cast<std::size_t>(i)];
+  }
+  return static_cast<double>(correct) / static_cast<double>(scores.rows());
+}
+
+// Each feature's share of the split gain of the first `keep` rounds (XGBoost's total_gain).
+std::vector<double> gain_importances(
+    const std::vector<std::vector<std::vector<double>>>& round_gains, std::size_t keep, int dims) {
+  std::vector<double> importance(static_cast<std::size_t>(dims), 0.0);
+  for (std::size_t r = 0; r < keep && r < round_gains.size(); ++r) {
+    for (const std::vector<double>& gains : round_gains[r]) {
+      for (std::size_t f = 0; f < gains.size(); ++f)
+        importance[f] += gains[f];
+    }
+  }
+  const double total_gain = std::accumulate(importance.begin(), importance.end(), 0.0);
+  if (total_gain > 0) {
+    for (double& v : importance)
+      v /= total_gain;
+  }
+  return importance;
+}
+
 }  // namespace
 
 void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels, int classes,
@@ -59,37 +157,15 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   classes_ = classes;
   dims_ = static_cast<int>(x.cols());
 
-  Split split;
-  const bool early_stopping = options_.validation_fraction > 0 && options_.patience > 0;
-  if (early_stopping) {
-    split = stratified_split(all_labels, options_.validation_fraction,
-                             derive_seed(fit_options.seed, 0x5eed));
-  }
-  if (split.validation.empty()) {
-    split.train.resize(all_labels.size());
-    for (std::size_t i = 0; i < split.train.size(); ++i)
-      split.train[i] = static_cast<int>(i);
-  }
+  const Split split = training_split(all_labels, options_, fit_options.seed);
   const dsp::Matrix train_x = take_rows(x, split.train);
   const std::vector<int> labels = take(all_labels, split.train);
   const dsp::Matrix valid_x = take_rows(x, split.validation);
   const std::vector<int> valid_labels = take(all_labels, split.validation);
   const auto n = static_cast<std::size_t>(train_x.rows());
 
-  std::vector<double> weight(n, 1.0);
-  if (!fit_options.class_weights.empty()) {
-    for (std::size_t i = 0; i < n; ++i)
-      weight[i] = fit_options.class_weights[static_cast<std::size_t>(labels[i])];
-  }
-  // Start from the (weighted) log priors: the best constant model under the softmax loss.
-  initial_.assign(static_cast<std::size_t>(classes), 0.0);
-  double total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    initial_[static_cast<std::size_t>(labels[i])] += weight[i];
-    total += weight[i];
-  }
-  for (double& v : initial_)
-    v = std::log(std::max(v / total, 1e-12));
+  const std::vector<double> weight = item_weights(labels, fit_options.class_weights);
+  initial_ = log_priors(labels, weight, classes);
 
   const FeatureBins bins = FeatureBins::build(train_x, options_.max_bins);
   GradientTreeGrowth growth;
@@ -113,25 +189,8 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   std::vector<std::vector<std::vector<double>>> round_gains;
 
   for (int round = 0; round < options_.rounds; ++round) {
-    std::vector<int> rows(n);
-    for (std::size_t i = 0; i < n; ++i)
-      rows[i] = static_cast<int>(i);
-    if (options_.subsample < 1) {
-      Random random(derive_seed(fit_options.seed, static_cast<std::uint64_t>(round)));
-      random.shuffle(rows);
-      rows.resize(std::max<std::size_t>(
-          1, static_cast<std::size_t>(options_.subsample * static_cast<double>(n))));
-      std::sort(rows.begin(), rows.end());
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const Eigen::RowVectorXd p = softmax(train_scores.row(static_cast<Eigen::Index>(i)));
-      for (int k = 0; k < classes; ++k) {
-        const double y = labels[i] == k ? 1.0 : 0.0;
-        const auto kk = static_cast<std::size_t>(k);
-        gradients[kk][i] = weight[i] * (p[k] - y);
-        hessians[kk][i] = weight[i] * std::max(p[k] * (1 - p[k]), 1e-16);
-      }
-    }
+    const std::vector<int> rows = round_rows(n, options_.subsample, fit_options.seed, round);
+    softmax_derivatives(train_scores, labels, weight, gradients, hessians);
     // One gain vector per class tree, so the parallel growths never share one.
     round_gains.emplace_back(round_trees.size(),
                              std::vector<double>(static_cast<std::size_t>(dims_)));
@@ -148,14 +207,7 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
     add_round(trees_->ensemble, static_cast<std::size_t>(round), classes, valid_x, valid_scores);
     const double loss = mean_log_loss(valid_scores, valid_labels);
     validation_curve.push_back(loss);
-    std::size_t correct = 0;
-    for (Eigen::Index i = 0; i < valid_scores.rows(); ++i) {
-      Eigen::Index best = 0;
-      valid_scores.row(i).maxCoeff(&best);
-      correct += best == valid_labels[static_cast<std::size_t>(i)];
-    }
-    validation_accuracy.push_back(static_cast<double>(correct) /
-                                  static_cast<double>(valid_scores.rows()));
+    validation_accuracy.push_back(accuracy(valid_scores, valid_labels));
     if (loss < best_loss - 1e-12) {
       best_loss = loss;
       best_rounds = round + 1;
@@ -175,19 +227,7 @@ void GradientBoosting::fit(const dsp::Matrix& x, std::span<const int> all_labels
   report_["validation_items"] = valid_x.rows();
   report_["best_validation_log_loss"] = nullptr;
   if (valid_x.rows()) report_["best_validation_log_loss"] = best_loss;
-  std::vector<double> importance(static_cast<std::size_t>(dims_), 0.0);
-  for (std::size_t r = 0; r < keep && r < round_gains.size(); ++r) {
-    for (const std::vector<double>& gains : round_gains[r]) {
-      for (std::size_t f = 0; f < gains.size(); ++f)
-        importance[f] += gains[f];
-    }
-  }
-  const double total_gain = std::accumulate(importance.begin(), importance.end(), 0.0);
-  if (total_gain > 0) {
-    for (double& v : importance)
-      v /= total_gain;
-  }
-  report_["feature_importances"] = importance;
+  report_["feature_importances"] = gain_importances(round_gains, keep, dims_);
   report_["curves"] = {{"training_log_loss", training_curve},
                        {"validation_log_loss", validation_curve},
                        {"validation_accuracy", validation_accuracy}};

@@ -128,49 +128,39 @@ ViterbiPath GaussianHmm::decode(const dsp::MatrixD& frames) const {
   return viterbi(log_start_, log_transition_, log_emission(frames));
 }
 
-void GaussianHmm::fit(const std::vector<dsp::MatrixD>& all_sequences, std::uint64_t seed) {
-  std::vector<const dsp::MatrixD*> sequences;
-  Eigen::Index total = 0;
-  for (const dsp::MatrixD& s : all_sequences) {
-    if (s.rows() == 0) continue;
-    sequences.push_back(&s);
-    total += s.rows();
-  }
-  if (sequences.empty()) throw usage_error("hmm: no frames to train on");
+std::vector<int> GaussianHmm::initial_states(const std::vector<const dsp::MatrixD*>& sequences,
+                                             const dsp::MatrixD& stacked,
+                                             std::uint64_t seed) const {
   const int states = options_.states;
-  const Eigen::Index dims = sequences.front()->cols();
-  dsp::MatrixD stacked(total, dims);
-  {
-    Eigen::Index row = 0;
-    for (const dsp::MatrixD* s : sequences) {
-      stacked.middleRows(row, s->rows()) = *s;
-      row += s->rows();
-    }
-  }
-
-  // Initial state assignment of every frame.
+  const Eigen::Index total = stacked.rows();
   std::vector<int> assignment(static_cast<std::size_t>(total));
-  const bool left_to_right = options_.topology == "left_to_right";
-  if (left_to_right) {
+  if (options_.topology == "left_to_right") {
     Eigen::Index row = 0;
     for (const dsp::MatrixD* s : sequences) {
       for (Eigen::Index t = 0; t < s->rows(); ++t)
         assignment[static_cast<std::size_t>(row + t)] = static_cast<int>(t * states / s->rows());
       row += s->rows();
     }
-  } else {
-    GaussianMixtureOptions clustering;
-    clustering.components = states;
-    clustering.reg_covar = options_.reg_covar;
-    GaussianMixture k_means(clustering);
-    k_means.initialise(stacked, derive_seed(seed, 0));
-    // Hard assignment by the nearest initial mean (k-means' own result).
-    for (Eigen::Index i = 0; i < total; ++i) {
-      Eigen::Index best = 0;
-      (k_means.means().rowwise() - stacked.row(i)).rowwise().squaredNorm().minCoeff(&best);
-      assignment[static_cast<std::size_t>(i)] = static_cast<int>(best);
-    }
+    return assignment;
   }
+  GaussianMixtureOptions clustering;
+  clustering.components = states;
+  clustering.reg_covar = options_.reg_covar;
+  GaussianMixture k_means(clustering);
+  k_means.initialise(stacked, derive_seed(seed, 0));
+  // Hard assignment by the nearest initial mean (k-means' own result).
+  for (Eigen::Index i = 0; i < total; ++i) {
+    Eigen::Index best = 0;
+    (k_means.means().rowwise() - stacked.row(i)).rowwise().squaredNorm().minCoeff(&best);
+    assignment[static_cast<std::size_t>(i)] = static_cast<int>(best);
+  }
+  return assignment;
+}
+
+void GaussianHmm::initialise_emissions(const dsp::MatrixD& stacked,
+                                       const std::vector<int>& assignment, std::uint64_t seed) {
+  const int states = options_.states;
+  const Eigen::Index total = stacked.rows();
   GaussianMixtureOptions emission_options;
   emission_options.components = options_.mixtures;
   emission_options.covariance = options_.covariance;
@@ -181,7 +171,7 @@ void GaussianHmm::fit(const std::vector<dsp::MatrixD>& all_sequences, std::uint6
     for (Eigen::Index i = 0; i < total; ++i)
       if (assignment[static_cast<std::size_t>(i)] == s) rows.push_back(static_cast<int>(i));
     // A state no frame went to starts from all frames (EM then moves it).
-    dsp::MatrixD own(static_cast<Eigen::Index>(rows.empty() ? total : rows.size()), dims);
+    dsp::MatrixD own(static_cast<Eigen::Index>(rows.empty() ? total : rows.size()), stacked.cols());
     if (rows.empty()) {
       own = stacked;
     } else {
@@ -191,10 +181,13 @@ void GaussianHmm::fit(const std::vector<dsp::MatrixD>& all_sequences, std::uint6
     emissions_[static_cast<std::size_t>(s)].initialise(
         own, derive_seed(seed, static_cast<std::uint64_t>(s) + 1));
   }
+}
 
+void GaussianHmm::initialise_transitions() {
+  const int states = options_.states;
   Eigen::MatrixXd transition = Eigen::MatrixXd::Zero(states, states);
   Eigen::VectorXd start = Eigen::VectorXd::Zero(states);
-  if (left_to_right) {
+  if (options_.topology == "left_to_right") {
     start[0] = 1;
     for (int i = 0; i < states; ++i) {
       transition(i, i) = i + 1 < states ? 0.5 : 1.0;
@@ -207,54 +200,89 @@ void GaussianHmm::fit(const std::vector<dsp::MatrixD>& all_sequences, std::uint6
   }
   log_start_ = start.array().log();
   log_transition_ = transition.array().log();
+}
 
+double GaussianHmm::expectation(const std::vector<const dsp::MatrixD*>& sequences,
+                                dsp::MatrixD& gamma, Eigen::VectorXd& start_sum,
+                                Eigen::MatrixXd& transition_sum) const {
+  const int states = options_.states;
+  double log_likelihood = 0;
+  Eigen::Index row = 0;
+  for (const dsp::MatrixD* s : sequences) {
+    const dsp::MatrixD log_b = log_emission(*s);
+    const dsp::MatrixD alpha = forward(log_start_, log_transition_, log_b);
+    const dsp::MatrixD beta = backward(log_transition_, log_b);
+    const Eigen::Index frames = s->rows();
+    const double ll = row_log_sum(alpha, frames - 1);
+    log_likelihood += ll;
+    for (Eigen::Index t = 0; t < frames; ++t)
+      gamma.row(row + t) = (alpha.row(t) + beta.row(t)).array() - ll;
+    gamma.middleRows(row, frames) = gamma.middleRows(row, frames).array().exp().matrix();
+    start_sum += gamma.row(row).transpose();
+    // ξ_t(i, j) ∝ α_t(i) a_ij b_j(x_{t+1}) β_{t+1}(j), summed over t.
+    for (Eigen::Index t = 0; t + 1 < frames; ++t)
+      for (int i = 0; i < states; ++i)
+        for (int j = 0; j < states; ++j)
+          transition_sum(i, j) +=
+              std::exp(alpha(t, i) + log_transition_(i, j) + log_b(t + 1, j) + beta(t + 1, j) - ll);
+    row += frames;
+  }
+  return log_likelihood;
+}
+
+void GaussianHmm::maximisation(const dsp::MatrixD& stacked, const dsp::MatrixD& gamma,
+                               const Eigen::VectorXd& start_sum,
+                               const Eigen::MatrixXd& transition_sum) {
+  const int states = options_.states;
+  const Eigen::Index total = stacked.rows();
+  log_start_ = (start_sum / start_sum.sum()).array().log();
+  for (int i = 0; i < states; ++i) {
+    const double out = transition_sum.row(i).sum();
+    if (out > 0) log_transition_.row(i) = (transition_sum.row(i) / out).array().log();
+  }
+  for (int s = 0; s < states; ++s) {
+    GaussianMixture& emission = emissions_[static_cast<std::size_t>(s)];
+    // Each frame's share of state s, split over the state's components by their posterior.
+    const dsp::MatrixD component = emission.component_log_density(stacked).rowwise() +
+                                   emission.weights().array().log().matrix().transpose();
+    dsp::MatrixD resp(total, component.cols());
+    for (Eigen::Index i = 0; i < total; ++i)
+      resp.row(i) = softmax(component.row(i)) * gamma(i, s);
+    emission.maximise(stacked, resp);
+  }
+}
+
+void GaussianHmm::fit(const std::vector<dsp::MatrixD>& all_sequences, std::uint64_t seed) {
+  std::vector<const dsp::MatrixD*> sequences;
+  Eigen::Index total = 0;
+  for (const dsp::MatrixD& s : all_sequences) {
+    if (s.rows() == 0) continue;
+    sequences.push_back(&s);
+    total += s.rows();
+  }
+  if (sequences.empty()) throw usage_error("hmm: no frames to train on");
+  dsp::MatrixD stacked(total, sequences.front()->cols());
+  Eigen::Index row = 0;
+  for (const dsp::MatrixD* s : sequences) {
+    stacked.middleRows(row, s->rows()) = *s;
+    row += s->rows();
+  }
+  initialise_emissions(stacked, initial_states(sequences, stacked, seed), seed);
+  initialise_transitions();
+
+  const int states = options_.states;
   double previous = kNegInf;
   iterations_ = 0;
   for (int iteration = 0; iteration < options_.max_iterations; ++iteration) {
     Eigen::VectorXd start_sum = Eigen::VectorXd::Zero(states);
     Eigen::MatrixXd transition_sum = Eigen::MatrixXd::Zero(states, states);
     dsp::MatrixD gamma(total, states);  // state posteriors of every frame
-    double log_likelihood = 0;
-    Eigen::Index row = 0;
-    for (const dsp::MatrixD* s : sequences) {
-      const dsp::MatrixD log_b = log_emission(*s);
-      const dsp::MatrixD alpha = forward(log_start_, log_transition_, log_b);
-      const dsp::MatrixD beta = backward(log_transition_, log_b);
-      const Eigen::Index frames = s->rows();
-      const double ll = row_log_sum(alpha, frames - 1);
-      log_likelihood += ll;
-      for (Eigen::Index t = 0; t < frames; ++t)
-        gamma.row(row + t) = (alpha.row(t) + beta.row(t)).array() - ll;
-      gamma.middleRows(row, frames) = gamma.middleRows(row, frames).array().exp().matrix();
-      start_sum += gamma.row(row).transpose();
-      // ξ_t(i, j) ∝ α_t(i) a_ij b_j(x_{t+1}) β_{t+1}(j), summed over t.
-      for (Eigen::Index t = 0; t + 1 < frames; ++t)
-        for (int i = 0; i < states; ++i)
-          for (int j = 0; j < states; ++j)
-            transition_sum(i, j) += std::exp(alpha(t, i) + log_transition_(i, j) + log_b(t + 1, j) +
-                                             beta(t + 1, j) - ll);
-      row += frames;
-    }
-    const double mean = log_likelihood / static_cast<double>(total);
+    const double mean =
+        expectation(sequences, gamma, start_sum, transition_sum) / static_cast<double>(total);
     iterations_ = iteration + 1;
     if (std::abs(mean - previous) < options_.tolerance) break;
     previous = mean;
-
-    log_start_ = (start_sum / start_sum.sum()).array().log();
-    for (int i = 0; i < states; ++i) {
-      const double out = transition_sum.row(i).sum();
-      if (out > 0) log_transition_.row(i) = (transition_sum.row(i) / out).array().log();
-    }
-    for (int s = 0; s < states; ++s) {
-      GaussianMixture& emission = emissions_[static_cast<std::size_t>(s)];
-      // Each frame's share of state s, split over the state's components by their posterior.
-      const dsp::MatrixD component = emission.component_log_density(stacked).rowwise() +
-                                     emission.weights().array().log().matrix().transpose();
-      dsp::MatrixD resp(total, component.cols());
-      for (Eigen::Index i = 0; i < total; ++i)
-        resp.row(i) = softmax(component.row(i)) * gamma(i, s);
-      emission.maximise(stacked, resp);
-    }
+    maximisation(stacked, gamma, start_sum, transition_sum);
   }
 }
 

@@ -58,13 +58,19 @@ class Collector {
   }
 
   void add_manifest(const fs::path& manifest) {
-    for (io::ManifestEntry& entry : io::read_manifest(manifest)) {
+    io::Manifest read = io::read_manifest(manifest);
+    if (!read.ignored.empty()) {
+      gathered_.notes.emplace_back(escape_invalid_utf8(manifest.string()),
+                                   io::ignored_columns_note(read.ignored));
+    }
+    for (io::ManifestEntry& entry : read.entries) {
       BatchInput input;
       input.path = std::move(entry.path);
       input.labels = std::move(entry.labels);
       input.group = std::move(entry.group);
       input.start_s = entry.start_s;
       input.duration_s = entry.duration_s;
+      input.split = std::move(entry.split);
       add(std::move(input));
     }
   }
@@ -142,7 +148,10 @@ std::string hash_inputs(const std::vector<BatchInput>& inputs) {
     for (const std::string& label : input.labels)
       record += label + ';';
     record += '\0' + (input.start_s ? std::to_string(*input.start_s) : "-");
-    record += '\0' + (input.duration_s ? std::to_string(*input.duration_s) : "-") + '\n';
+    record += '\0' + (input.duration_s ? std::to_string(*input.duration_s) : "-");
+    // Only when set, so that the hash of a list without splits (a checkpoint's) is unchanged.
+    if (!input.split.empty()) record += '\0' + input.split;
+    record += '\n';
     hash = fnv1a64(record, hash);
   }
   return to_hex(hash);

@@ -51,6 +51,8 @@ BatchRun::BatchRun(const BatchOptions& options, std::string stage, Log& log,
     log_.warning("listed twice; used once", key);
   for (const std::string& folder : gathered.empty_folders)
     log_.warning("no audio files in this folder", folder);
+  for (const auto& [file, note] : gathered.notes)
+    log_.warning(note, file);
   for (const Error& problem : gathered.problems)
     log_.error(problem);
   inputs_ = std::move(gathered.inputs);

@@ -84,6 +84,7 @@ Json describe_artifact(const std::filesystem::path& path) {
   const Json& items = meta.at("items");
   std::map<std::string, int> labels;
   std::map<std::string, int> groups;
+  std::map<std::string, int> splits;  // the data set's own (a manifest's split column)
   int unlabelled = 0;
   int multi_label = 0;
   double seconds = 0.0;
@@ -94,6 +95,7 @@ Json describe_artifact(const std::filesystem::path& path) {
     for (const Json& label : item_labels)
       ++labels[label.get<std::string>()];
     if (item.contains("group")) ++groups[item["group"].get<std::string>()];
+    if (item.contains("split")) ++splits[item["split"].get<std::string>()];
     seconds += item.value("duration_s", 0.0);
   }
   out["layout"] = meta.value("layout", std::string());
@@ -106,6 +108,7 @@ Json describe_artifact(const std::filesystem::path& path) {
   if (unlabelled) out["unlabelled"] = unlabelled;
   if (multi_label) out["multi_label_items"] = multi_label;
   out["groups"] = groups.size();
+  if (!splits.empty()) out["splits"] = Json(splits);
   out["config_hash"] = meta.value("config_hash", std::string());
   out["mirkit_version"] = meta.value("mirkit_version", std::string());
   out["run"] = meta.value("run", Json::object());

@@ -319,6 +319,21 @@ Evaluation evaluate(const EvaluateOptions& options, Log& log) {
   } catch (const Error& error) {
     throw usage_error(std::string("evaluate: ") + error.what());
   }
+  if (has_split_column(features)) {
+    // The data set's own split: a model is scored on its test items, cross-validation runs on
+    // the others (the test split stays unseen).
+    const std::size_t all = features.items.size();
+    features = options.cv_folds > 0 ? training_items(features) : test_items(features);
+    if (features.items.empty()) {
+      throw usage_error("evaluate: " + options.features.string() + " has no item " +
+                        (options.cv_folds > 0 ? "outside the test split to cross-validate on"
+                                              : "of the test split to score"));
+    }
+    log.info(std::string("the data set's split: ") +
+             (options.cv_folds > 0 ? "cross-validating on the " : "scoring the ") +
+             std::to_string(features.items.size()) + " of " + std::to_string(all) + " items " +
+             (options.cv_folds > 0 ? "outside the test split" : "of the test split"));
+  }
   if (options.cv_folds > 0) {
     const models::ModelConfig config = resolve_model_config(options.recipe, options.overrides);
     const LabelSet labels = LabelSet::from_items(features.items);

@@ -98,6 +98,7 @@ class Analyser {
       record.item.index = index;
       record.item.labels = item.labels;
       record.item.group = item.group;
+      record.item.split = item.split;
       record.rows = reusable_->file.rows_of(*previous);
       reused = true;
       return record;
@@ -122,6 +123,7 @@ class Analyser {
     item.path = input.key;
     item.labels = input.labels;
     item.group = input.group;
+    item.split = input.split;
     item.size_bytes = facts.size;
     item.mtime_ns = facts.mtime_ns;
     item.index = index;

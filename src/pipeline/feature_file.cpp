@@ -6,6 +6,7 @@
 #include "metadata.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
+#include "mirkit/io/manifest.hpp"
 #include "mirkit/io/safetensors.hpp"
 
 namespace mirkit::pipeline {
@@ -67,6 +68,7 @@ Json FeatureItem::to_json() const {
   json["mtime_ns"] = mtime_ns;
   if (!content_hash.empty()) json["hash"] = content_hash;
   json["index"] = index;
+  if (!split.empty()) json["split"] = split;
   return json;
 }
 
@@ -82,6 +84,9 @@ FeatureItem FeatureItem::from_json(const Json& json, const std::string& where) {
   item.mtime_ns = field<std::int64_t>(json, "mtime_ns", where);
   item.content_hash = json.value("hash", std::string());
   item.index = field<std::int64_t>(json, "index", where);
+  item.split = json.value("split", std::string());
+  if (!item.split.empty() && io::canonical_split(item.split) != item.split)
+    throw bad(where, "an item's split is '" + item.split + "' (train, validation or test)");
   return item;
 }
 

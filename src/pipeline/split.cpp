@@ -125,4 +125,46 @@ SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& opti
   return {select_items(file, train), select_items(file, test)};
 }
 
+bool has_split_column(const FeatureFile& file) {
+  return std::ranges::any_of(file.items,
+                             [](const FeatureItem& item) { return !item.split.empty(); });
+}
+
+SplitResult split_by_column(const FeatureFile& file) {
+  std::vector<std::size_t> train, test;
+  for (std::size_t i = 0; i < file.items.size(); ++i) {
+    const std::string& split = file.items[i].split;
+    if (split.empty()) {
+      throw usage_error("split --by-column split: " + file.items[i].path +
+                        " has no split (its manifest row leaves the 'split' column empty)");
+    }
+    (split == "test" ? test : train).push_back(i);
+  }
+  if (train.empty() || test.empty()) {
+    throw usage_error(std::string("split --by-column split: no item of the ") +
+                      (train.empty() ? "train or validation" : "test") + " split");
+  }
+  return {select_items(file, train), select_items(file, test)};
+}
+
+namespace {
+
+FeatureFile items_where(const FeatureFile& file, bool test) {
+  if (!has_split_column(file)) return file;
+  std::vector<std::size_t> indices;
+  for (std::size_t i = 0; i < file.items.size(); ++i)
+    if ((file.items[i].split == "test") == test) indices.push_back(i);
+  return select_items(file, indices);
+}
+
+}  // namespace
+
+FeatureFile training_items(const FeatureFile& file) {
+  return items_where(file, false);
+}
+
+FeatureFile test_items(const FeatureFile& file) {
+  return items_where(file, true);
+}
+
 }  // namespace mirkit::pipeline

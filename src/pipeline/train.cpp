@@ -4,6 +4,7 @@
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/hash.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 #include "mirkit/version.hpp"
 #include "network_training.hpp"
@@ -43,6 +44,18 @@ TrainSummary train(const TrainOptions& options, Log& log) {
   }
   if (features.items.empty())
     throw usage_error("train: " + options.features.string() + " holds no items");
+  if (has_split_column(features)) {
+    // The data set's own split: no item of its test split is ever trained on.
+    const std::size_t all = features.items.size();
+    features = training_items(features);
+    if (features.items.empty()) {
+      throw usage_error("train: every item of " + options.features.string() +
+                        " is of the test split; nothing to train on");
+    }
+    log.info("the data set's split: training on the " + std::to_string(features.items.size()) +
+             " train and validation items; the " + std::to_string(all - features.items.size()) +
+             " test items are left for evaluate");
+  }
   const LabelSet labels = LabelSet::from_items(
       features.items, options.multi_label || (network && recipe.value("multi_label", false)));
   if (labels.classes.size() < 2) {

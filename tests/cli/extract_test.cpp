@@ -17,6 +17,7 @@
 #include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
+#include "mirkit/pipeline/model_file.hpp"
 #include "support/audio_files.hpp"
 #include "support/run.hpp"
 #include "support/signals.hpp"
@@ -88,9 +89,9 @@ TEST(ExtractCommand, ReadsManifestsWithGroupsRangesAndSeveralLabels) {
   test::TempDir dir;
   make_dataset(dir / "data", 2, 2.0);
   test::write_bytes(dir / "data" / "list.csv",
-                    "path,label,group,start,duration\n"
-                    "low/low.000.wav,bass;calm,artist1,0.5,1.0\n"
-                    "\"high/high.001.wav\",treble,artist2,,\n");
+                    "path,label,group,start,duration,year\n"
+                    "low/low.000.wav,bass;calm,artist1,0.5,1.0,1999\n"
+                    "\"high/high.001.wav\",treble,artist2,,,2001\n");
   test::write_bytes(dir / "data" / "list.jsonl",
                     R"({"path": "low/low.001.wav", "label": ["bass"], "group": "artist1"})"
                     "\n");
@@ -98,6 +99,10 @@ TEST(ExtractCommand, ReadsManifestsWithGroupsRangesAndSeveralLabels) {
                               (dir / "data" / "list.jsonl").string(), "-c", kMfcc, "-o",
                               (dir / "m.safetensors").string(), "--root", (dir / "data").string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
+  // A column mirkit does not read is passed over with one warning naming the manifest.
+  EXPECT_NE(result.err.find("list.csv: ignoring the column 'year' (mirkit reads path, label"),
+            std::string::npos)
+      << result.err;
   const pipeline::FeatureFile file = read(dir / "m.safetensors");
   ASSERT_EQ(file.items.size(), 3u);
   EXPECT_EQ(file.items[0].path, "low/low.000.wav");
@@ -113,11 +118,13 @@ TEST(ExtractCommand, ReadsManifestsWithGroupsRangesAndSeveralLabels) {
 
 TEST(ExtractCommand, AManifestErrorNamesTheLineAndColumn) {
   test::TempDir dir;
-  test::write_bytes(dir / "bad.csv", "path,label,tempo\na.wav,rock,120\n");
+  test::write_bytes(dir / "bad.csv", "path,lable,tempo\na.wav,rock,120\n");
   auto result = mirkit(
       {"extract", (dir / "bad.csv").string(), "-c", kMfcc, "-o", (dir / "x.safetensors").string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("bad.csv:1: unknown column 'tempo'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("bad.csv:1: unknown column 'lable' (did you mean 'label'?)"),
+            std::string::npos)
+      << result.err;
   test::write_bytes(dir / "bad.jsonl",
                     "{\"path\": \"a.wav\"}\n{\"path\": \"b.wav\", \"start\": -1}\n");
   result = mirkit({"extract", (dir / "bad.jsonl").string(), "-c", kMfcc, "-o",
@@ -491,6 +498,71 @@ TEST(SplitCommand, KeepsGroupsApartAndIsSeeded) {
   for (const auto& item : test.items)
     EXPECT_EQ(train_groups.count(item.group), 0u) << item.group;
   EXPECT_EQ(test.classes(), (std::vector<std::string>{"high", "low"})) << "stratified";
+}
+
+// A data set's own split, as its manifest gives it: carried into the feature file, honoured by
+// split --by-column, never trained on (a model trained on the whole file is the model of its
+// train and validation items: the same data hash), and the only items evaluate scores.
+TEST(SplitCommand, TheManifestsSplitColumnIsHonouredFromExtractToEvaluate) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 4);
+  std::string manifest = "path,label,split,artist\n";
+  for (const char* cls : {"low", "high"}) {
+    for (int i = 0; i < 4; ++i) {
+      const std::string path = std::string(cls) + "/" + cls + ".00" + std::to_string(i) + ".wav";
+      const char* split = i < 2 ? "train" : i == 2 ? "Validation" : "test";
+      manifest += path + "," + cls + "," + split + ",someone\n";
+    }
+  }
+  test::write_bytes(dir / "data" / "m.csv", manifest);
+  const fs::path features = dir / "f.safetensors";
+  auto result = mirkit({"extract", (dir / "data" / "m.csv").string(), "-c", kMfcc, "-o",
+                        features.string(), "--root", (dir / "data").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const pipeline::FeatureFile file = read(features);
+  ASSERT_EQ(file.items.size(), 8u);
+  EXPECT_EQ(file.items[2].split, "validation") << "names are canonical";
+  EXPECT_EQ(file.items[3].split, "test");
+  const auto described = mirkit({"info", features.string()});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_EQ(Json::parse(described.out)["splits"],
+            Json({{"test", 2}, {"train", 4}, {"validation", 2}}))
+      << described.out;
+
+  result = mirkit({"split", features.string(), "--by-column", "split", "-o",
+                   (dir / "tr.safetensors").string(), (dir / "te.safetensors").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read(dir / "tr.safetensors").items.size(), 6u);
+  const pipeline::FeatureFile test_part = read(dir / "te.safetensors");
+  ASSERT_EQ(test_part.items.size(), 2u);
+  for (const auto& item : test_part.items)
+    EXPECT_EQ(item.split, "test") << item.path;
+  EXPECT_EQ(mirkit({"split", features.string(), "--by-column", "split", "--seed", "3", "-o",
+                    (dir / "a").string(), (dir / "b").string()})
+                .exit_code,
+            2)
+      << "--by-column takes no --seed";
+
+  const fs::path whole = dir / "whole.safetensors", part = dir / "part.safetensors";
+  result = mirkit({"train", features.string(), "-m", "knn", "--set", "k=3", "-o", whole.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("training on the 6 train and validation items; the 2 test items"),
+            std::string::npos)
+      << result.err;
+  ASSERT_EQ(mirkit({"train", (dir / "tr.safetensors").string(), "-m", "knn", "--set", "k=3", "-o",
+                    part.string()})
+                .exit_code,
+            0);
+  const pipeline::ModelFile trained = pipeline::read_model_file(whole);
+  EXPECT_EQ(trained.training["items"], 6);
+  EXPECT_EQ(trained.data_hash, pipeline::read_model_file(part).data_hash)
+      << "a test item was trained on";
+
+  result = mirkit({"evaluate", whole.string(), features.string(), "-o", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("scoring the 2 of 8 items of the test split"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(Json::parse(result.out)["items"], 2) << result.out;
 }
 
 TEST(ExportCommand, WritesCsvNpyAndArff) {

@@ -64,6 +64,20 @@ class GaussianHmm {
   void load(const ModelState& state);
 
  private:
+  // The steps of fit: each frame's first state (by position for left-to-right, by k-means
+  // otherwise), each state's emissions fitted to its frames, the first start and transition
+  // probabilities of the topology; then one Baum–Welch expectation (state posteriors `gamma` of
+  // every frame and the expected counts; returns the log-likelihood) and the maximisation.
+  std::vector<int> initial_states(const std::vector<const dsp::MatrixD*>& sequences,
+                                  const dsp::MatrixD& stacked, std::uint64_t seed) const;
+  void initialise_emissions(const dsp::MatrixD& stacked, const std::vector<int>& assignment,
+                            std::uint64_t seed);
+  void initialise_transitions();
+  double expectation(const std::vector<const dsp::MatrixD*>& sequences, dsp::MatrixD& gamma,
+                     Eigen::VectorXd& start_sum, Eigen::MatrixXd& transition_sum) const;
+  void maximisation(const dsp::MatrixD& stacked, const dsp::MatrixD& gamma,
+                    const Eigen::VectorXd& start_sum, const Eigen::MatrixXd& transition_sum);
+
   HmmOptions options_;
   Eigen::VectorXd log_start_;
   Eigen::MatrixXd log_transition_;

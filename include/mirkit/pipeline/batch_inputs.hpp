@@ -23,6 +23,7 @@ struct BatchInput {
   std::string group;
   std::optional<double> start_s;  // from a manifest; none: the config's offset
   std::optional<double> duration_s;
+  std::string split;  // a manifest's: "train", "validation", "test"; empty: none
 };
 
 struct GatherOptions {
@@ -36,6 +37,8 @@ struct GatheredInputs {
   std::vector<std::string> duplicates;     // keys listed more than once (kept once, the first)
   std::vector<Error> problems;             // folders that could not be scanned: input Errors
   std::vector<std::string> empty_folders;  // named folders that hold no audio
+  // Worth a warning, not an error: (the file, what about it), e.g. a manifest's ignored columns.
+  std::vector<std::pair<std::string, std::string>> notes;
 };
 
 // In order: each positional path (a folder expanded in sorted order, a manifest's entries in its

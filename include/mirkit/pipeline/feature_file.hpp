@@ -38,6 +38,9 @@ struct FeatureItem {
   std::int64_t mtime_ns = 0;
   std::string content_hash;  // FNV-1a 64 of the bytes, with --hash; empty otherwise
   std::int64_t index = 0;    // position in the run's whole input list (shards keep it)
+  // The data set's own split (a manifest's `split` column): "train", "validation" or "test";
+  // empty: none. train leaves "test" items out, evaluate scores only those.
+  std::string split;
 
   Json to_json() const;
   static FeatureItem from_json(const Json& json, const std::string& where);

@@ -40,6 +40,18 @@ struct SplitResult {
 // by the group's most common label). Throws a usage Error when a part would be empty.
 SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& options);
 
+// The data set's own split (FeatureItem::split, from a manifest's `split` column).
+// Whether any item has one.
+bool has_split_column(const FeatureFile& file);
+// `mirkit split --by-column split`: the training part holds the items of the train and
+// validation splits, the test part those of the test split. A usage Error names an item without
+// a split, or says which part would be empty.
+SplitResult split_by_column(const FeatureFile& file);
+// What train fits on: the items that are not of the test split (all of them when no item has a
+// split). What evaluate scores: the items of the test split (all when none has a split).
+FeatureFile training_items(const FeatureFile& file);
+FeatureFile test_items(const FeatureFile& file);
+
 // The items listed in `indices`, in that order, as a feature file of their own.
 FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>& indices);
 
