@@ -128,16 +128,18 @@ std::string read_split(const std::string& value, const ManifestError& error) {
 Column column_of(const std::string& given, const ManifestError& error, const char* what,
                  std::vector<std::string>& ignored) {
   const std::string name = lowercase(trim(given));
-  std::vector<std::string> known;
-  for (const auto& [known_name, column] : column_names()) {
+  for (const auto& [known_name, column] : column_names())
     if (name == known_name) return column;
+  // A JSONL key comes again on every line: judged once.
+  if (std::find(ignored.begin(), ignored.end(), given) != ignored.end()) return Column::ignored;
+  std::vector<std::string> known;
+  for (const auto& [known_name, column] : column_names())
     known.push_back(known_name);
-  }
   if (auto near = closest_name(name, known)) {
     throw error(std::string("unknown ") + what + " '" + given + "' (did you mean '" + *near +
                 "'?); known: " + kKnownColumns);
   }
-  if (std::find(ignored.begin(), ignored.end(), given) == ignored.end()) ignored.push_back(given);
+  ignored.push_back(given);
   return Column::ignored;
 }
 

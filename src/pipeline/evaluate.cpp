@@ -264,8 +264,9 @@ bool is_network_recipe(const Json& recipe) {
 
 void require_learning_curves(const std::string& model, const std::vector<std::string>& overrides) {
   std::string where;
-  if (is_network_recipe(load_model_recipe(model, overrides, where))) return;
-  const std::string name = resolve_model_config(model, overrides).model;
+  const Json recipe = load_model_recipe(model, overrides, where);
+  if (is_network_recipe(recipe)) return;
+  const std::string name = models::read_model_config(recipe, where).model;
   if (models::find_classifier(name).records_learning_curves) return;
   std::string those;
   for (const models::ClassifierDefinition& definition : models::classifier_registry())
