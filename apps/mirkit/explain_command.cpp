@@ -6,6 +6,7 @@
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/core/text.hpp"
+#include "mirkit/models/registry.hpp"
 #include "mirkit/pipeline/explain.hpp"
 #include "mirkit/plot/explain_figure.hpp"
 
@@ -57,6 +58,15 @@ ExitCode run_explain(ExplainCommand& command, Log& log) {
   return ExitCode::success;
 }
 
+// "  random_forest: mean decrease in impurity\n" …, from the model registry.
+std::string importance_lines() {
+  std::string lines;
+  for (const models::ClassifierDefinition& definition : models::classifier_registry())
+    if (!definition.importance_measure.empty())
+      lines += "  " + definition.name + ": " + definition.importance_measure + "\n";
+  return lines;
+}
+
 }  // namespace
 
 void add_explain_command(CLI::App& app, Runner& runner) {
@@ -94,9 +104,9 @@ void add_explain_command(CLI::App& app, Runner& runner) {
       "per window. --saliency occlusion (Zeiler & Fergus 2014; any layer type): patches of 1/8\n"
       "of the window's frames and bands are replaced in turn by the window's mean, and each\n"
       "cell shows the mean drop in the class's probability when it was hidden.\n"
-      "Tree ensembles: the feature importances found in training, the 20 largest (random_forest:\n"
-      "mean decrease in impurity; gradient_boosting: share of the split gain). Every model: the\n"
-      "class probabilities over time, segment by segment.\n"
+      "Models that record feature importances in training: the 20 largest, measured as\n" +
+      importance_lines() +
+      "Every model: the class probabilities over time, segment by segment.\n"
       "A JSON line on stdout names the class, its probability and the method.\n\n"
       "Examples:\n"
       "  mirkit explain cnn.safetensors song.wav -o saliency.png\n"

@@ -28,17 +28,6 @@ Json describe_params(const ParamSchema& schema) {
   return params;
 }
 
-// A network recipe's settings, section by section ("training.epochs", …).
-std::vector<std::pair<std::string, const ParamSchema*>> network_sections() {
-  return {{"training", &nn::training_schema()},
-          {"augment", &nn::augment_schema()},
-          {"fine_tune", &nn::fine_tune_schema()}};
-}
-
-const char* kNetworkDescription =
-    "a CNN or CRNN trained natively from a JSON recipe with \"model\": \"network\" and its "
-    "\"network\" description (configs/models/cnn.json, crnn.json; docs/training.md)";
-
 void print_features(bool as_json) {
   const auto& registry = features::feature_registry();
   if (as_json) {
@@ -67,7 +56,7 @@ void print_features(bool as_json) {
 void print_models(bool as_json) {
   const auto& registry = models::classifier_registry();
   const auto input = [](const models::ClassifierDefinition& d) {
-    return d.input == models::InputKind::frames ? "frame sequences" : "pooled vectors";
+    return d.input == models::InputKind::pooled ? "pooled vectors" : "frame sequences";
   };
   if (as_json) {
     Json all = Json::array();
@@ -78,18 +67,6 @@ void print_models(bool as_json) {
                      {"class_weights", definition.supports_class_weights},
                      {"params", describe_params(definition.params)}});
     }
-    Json params = Json::array();
-    for (const auto& [section, schema] : network_sections()) {
-      for (Json p : describe_params(*schema)) {
-        p["name"] = section + "." + p["name"].get<std::string>();
-        params.push_back(p);
-      }
-    }
-    all.push_back({{"name", "network"},
-                   {"description", kNetworkDescription},
-                   {"input", "frame sequences"},
-                   {"class_weights", true},
-                   {"params", params}});
     std::cout << all.dump(2) << '\n';
     return;
   }
@@ -104,16 +81,6 @@ void print_models(bool as_json) {
     }
     std::cout << '\n';
   }
-  std::cout << "network\n  " << kNetworkDescription
-            << "\n  input: frame sequences; class weights\n";
-  for (const auto& [section, schema] : network_sections()) {
-    for (const ParamSpec& spec : schema->specs()) {
-      std::cout << "    " << section << '.' << spec.name << " = " << spec.default_value.dump()
-                << "  (" << describe_range(spec) << (spec.nullable ? " or null" : "") << ")  "
-                << spec.description << '\n';
-    }
-  }
-  std::cout << '\n';
 }
 
 }  // namespace

@@ -5,11 +5,21 @@
 #include "command.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
+#include "mirkit/core/text.hpp"
+#include "mirkit/models/registry.hpp"
 #include "mirkit/pipeline/train.hpp"
 #include "mirkit/plot/learning_curves.hpp"
 
 namespace mirkit::cli {
 namespace {
+
+// The models whose training records per-iteration figures, from the registry.
+std::string curve_models() {
+  std::vector<std::string> names;
+  for (const models::ClassifierDefinition& definition : models::classifier_registry())
+    if (definition.records_learning_curves) names.push_back(definition.name);
+  return join(names, ", ");
+}
 
 struct TrainCommand {
   pipeline::TrainOptions options;
@@ -73,8 +83,8 @@ void add_train_command(CLI::App& app, Runner& runner) {
       ->check(existing_output_folder())
       ->required();
   sub->add_option("--plot-curves", command->curves,
-                  "Draw the learning curves (gradient_boosting: log loss and accuracy per round; "
-                  "networks: loss and validation accuracy per epoch) into this .png or .svg");
+                  "Draw the learning curves (per round or epoch) of a model that records them (" +
+                      curve_models() + ") into this .png or .svg");
   sub->add_option("--cv", options.cv_folds,
                   "Also cross-validate with K folds and store the figures")
       ->check(CLI::Range(2, 1000));

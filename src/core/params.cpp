@@ -174,6 +174,9 @@ Json ParamSchema::resolve(const Json& given, const std::string& where,
       resolved[spec.name] = check_value(spec, *it, where);
     }
   }
+  for (const ParamRule& rule : rules_) {
+    if (auto reason = rule(resolved)) throw usage_error(where + ": " + *reason);
+  }
   return resolved;
 }
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 namespace mirkit {
@@ -23,6 +25,41 @@ inline std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   std::uint64_t state = seed ^ (0xd1b54a32d192ed03ULL * (stream + 1));
   return splitmix64(state);
 }
+
+// [0, n) from a stream's 64-bit draws, unbiased: draws above the last whole multiple of n are
+// rejected.
+template <class Stream>
+std::size_t uniform_index(Stream& stream, std::size_t n) {
+  const std::uint64_t bound = n;
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  for (;;) {
+    const std::uint64_t v = stream.next();
+    if (v < limit) return static_cast<std::size_t>(v % bound);
+  }
+}
+
+// Fisher–Yates, from the back.
+template <class Stream, typename T>
+void shuffle_with(Stream& stream, std::vector<T>& values) {
+  for (std::size_t i = values.size(); i > 1; --i)
+    std::swap(values[i - 1], values[uniform_index(stream, i)]);
+}
+
+// The splitmix64 sequence itself (Steele, Lea & Flood 2014): the draws of `mirkit split`, kept
+// as first published so that a seed still gives the same split.
+class SplitMix {
+ public:
+  explicit SplitMix(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() { return splitmix64(state_); }
+  std::size_t index(std::size_t n) { return uniform_index(*this, n); }
+  template <typename T>
+  void shuffle(std::vector<T>& values) {
+    shuffle_with(*this, values);
+  }
+
+ private:
+  std::uint64_t state_;
+};
 
 class Random {
  public:
@@ -44,15 +81,7 @@ class Random {
   }
   // [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  // [0, n), unbiased: draws above the last whole multiple of n are rejected.
-  std::size_t index(std::size_t n) {
-    const std::uint64_t bound = n;
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    for (;;) {
-      const std::uint64_t v = next();
-      if (v < limit) return static_cast<std::size_t>(v % bound);
-    }
-  }
+  std::size_t index(std::size_t n) { return uniform_index(*this, n); }  // [0, n), unbiased
   // Standard normal (Box–Muller; the second value is dropped to keep the stream simple).
   double normal() {
     const double u1 = 1.0 - uniform();  // (0, 1]
@@ -61,8 +90,7 @@ class Random {
   }
   template <typename T>
   void shuffle(std::vector<T>& values) {
-    for (std::size_t i = values.size(); i > 1; --i)
-      std::swap(values[i - 1], values[index(i)]);
+    shuffle_with(*this, values);
   }
 
  private:

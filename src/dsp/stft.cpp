@@ -15,23 +15,9 @@ std::mutex& fftw_planner_mutex() {
   return mutex;
 }
 
-PadMode parse_pad_mode(std::string_view name) {
-  if (name == "constant") return PadMode::constant;
-  if (name == "reflect") return PadMode::reflect;
-  if (name == "edge") return PadMode::edge;
-  throw usage_error("unknown pad mode '" + std::string(name) +
-                    "' (known: constant, reflect, edge)");
-}
-
 std::string_view to_string(PadMode mode) {
-  switch (mode) {
-    case PadMode::constant:
-      return "constant";
-    case PadMode::reflect:
-      return "reflect";
-    case PadMode::edge:
-      return "edge";
-  }
+  for (const auto& [name, known] : kPadModeNames)
+    if (known == mode) return name;
   return "constant";
 }
 

@@ -8,26 +8,9 @@
 
 namespace mirkit::dsp {
 
-WindowKind parse_window(std::string_view name) {
-  if (name == "hann") return WindowKind::hann;
-  if (name == "hamming") return WindowKind::hamming;
-  if (name == "blackman") return WindowKind::blackman;
-  if (name == "rectangular" || name == "boxcar") return WindowKind::rectangular;
-  throw usage_error("unknown window '" + std::string(name) +
-                    "' (known: hann, hamming, blackman, rectangular)");
-}
-
 std::string_view to_string(WindowKind kind) {
-  switch (kind) {
-    case WindowKind::hann:
-      return "hann";
-    case WindowKind::hamming:
-      return "hamming";
-    case WindowKind::blackman:
-      return "blackman";
-    case WindowKind::rectangular:
-      return "rectangular";
-  }
+  for (const auto& [name, known] : kWindowNames)
+    if (known == kind) return name;
   return "hann";
 }
 

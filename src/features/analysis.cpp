@@ -4,38 +4,20 @@
 
 namespace mirkit::features {
 
-const ParamSchema& AnalysisSettings::schema() {
-  static const ParamSchema schema{
-      {"sample_rate", ParamType::integer, 22050, "audio is resampled to this rate (Hz)", 1000,
-       768000},
-      {"n_fft", ParamType::integer, 2048, "FFT size and frame length (samples)", 16, 65536},
-      {"hop_length", ParamType::integer, 512, "samples between frame centres", 1, 65536},
-      {"window",
-       ParamType::string,
-       "hann",
-       "analysis window",
-       {},
-       {},
-       {"hann", "hamming", "blackman", "rectangular"}},
-      {"pad_mode",
-       ParamType::string,
-       "constant",
-       "padding of the centred first and last frames",
-       {},
-       {},
-       {"constant", "reflect", "edge"}},
-  };
+const Schema<AnalysisSettings>& AnalysisSettings::schema() {
+  using S = AnalysisSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("sample_rate", &S::sample_rate, "audio is resampled to this rate (Hz)",
+                 {.min = 1000, .max = 768000})
+          .field("n_fft", &S::n_fft, "FFT size and frame length (samples)",
+                 {.min = 16, .max = 65536})
+          .field("hop_length", &S::hop_length, "samples between frame centres",
+                 {.min = 1, .max = 65536})
+          .field("window", &S::window, "analysis window", dsp::kWindowNames)
+          .field("pad_mode", &S::pad_mode, "padding of the centred first and last frames",
+                 dsp::kPadModeNames);
   return schema;
-}
-
-AnalysisSettings AnalysisSettings::from_json(const Json& resolved) {
-  AnalysisSettings s;
-  s.sample_rate = resolved.at("sample_rate").get<int>();
-  s.n_fft = resolved.at("n_fft").get<int>();
-  s.hop_length = resolved.at("hop_length").get<int>();
-  s.window = dsp::parse_window(resolved.at("window").get<std::string>());
-  s.pad_mode = dsp::parse_pad_mode(resolved.at("pad_mode").get<std::string>());
-  return s;
 }
 
 dsp::StftOptions AnalysisSettings::stft_options() const {

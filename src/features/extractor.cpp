@@ -121,10 +121,10 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
   if (!config.is_object()) throw usage_error(where + ": a feature config must be a JSON object");
   Json resolved = top_schema().resolve(config, where, {"analysis", "audio", "features", "pooling"});
   resolved["audio"] = audio_schema().resolve(section(config, "audio"), where + ": audio");
-  resolved["analysis"] =
-      AnalysisSettings::schema().resolve(section(config, "analysis"), where + ": analysis");
+  resolved["analysis"] = AnalysisSettings::schema().declaration().resolve(
+      section(config, "analysis"), where + ": analysis");
   resolved["pooling"] = pooling_schema().resolve(section(config, "pooling"), where + ": pooling");
-  settings_ = AnalysisSettings::from_json(resolved["analysis"]);
+  settings_ = AnalysisSettings::schema().from_resolved(resolved["analysis"]);
   output_ = resolved["output"] == "frames" ? OutputKind::frames : OutputKind::pooled;
 
   const auto features = config.find("features");

@@ -13,6 +13,7 @@ const ClassifierRegistry& classifier_registry() {
                                                         gmm_definition(),
                                                         gmm_frames_definition(),
                                                         hmm_definition(),
+                                                        network_definition(),
                                                     });
   return registry;
 }

@@ -13,5 +13,6 @@ ClassifierDefinition gradient_boosting_definition();
 ClassifierDefinition gmm_definition();
 ClassifierDefinition gmm_frames_definition();
 ClassifierDefinition hmm_definition();
+ClassifierDefinition network_definition();
 
 }  // namespace mirkit::models

@@ -1,6 +1,7 @@
 #include "mirkit/models/gaussian_mixture.hpp"
 
 #include <Eigen/Cholesky>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -58,12 +59,6 @@ std::vector<int> kmeans(const dsp::MatrixD& x, int k, int iterations, Random& ra
 }
 
 }  // namespace
-
-Covariance parse_covariance(const std::string& name) {
-  if (name == "diag") return Covariance::diagonal;
-  if (name == "full") return Covariance::full;
-  throw usage_error("covariance must be diag or full, got '" + name + "'");
-}
 
 GaussianMixture::GaussianMixture(GaussianMixtureOptions options) : options_(options) {
   if (options_.components < 1) throw usage_error("gaussian mixture: needs at least one component");
@@ -200,11 +195,18 @@ void GaussianMixture::save(ModelState& state) const {
           covariances_[static_cast<std::size_t>(c)];
     put_matrix(state, "covariances", stacked);
   }
-  state.values["covariance"] = options_.covariance == Covariance::diagonal ? "diag" : "full";
+  for (const auto& [name, kind] : kCovarianceNames)
+    if (kind == options_.covariance) state.values["covariance"] = std::string(name);
 }
 
 void GaussianMixture::load(const ModelState& state) {
-  options_.covariance = parse_covariance(read_value<std::string>(state, "covariance"));
+  const auto covariance = read_value<std::string>(state, "covariance");
+  const auto* known = std::find_if(kCovarianceNames.begin(), kCovarianceNames.end(),
+                                   [&](const auto& entry) { return entry.first == covariance; });
+  if (known == kCovarianceNames.end()) {
+    throw state_error("'covariance' must be diag or full, got '" + covariance + "'");
+  }
+  options_.covariance = known->second;
   const std::vector<double> weights = get_vector(state, "weights");
   if (weights.empty()) throw state_error("tensor 'weights' is empty");
   weights_ =

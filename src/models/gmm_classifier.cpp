@@ -6,6 +6,7 @@
 #include "definitions.hpp"
 #include "generative.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 #include "parallel.hpp"
 
 namespace mirkit::models {
@@ -90,31 +91,21 @@ void load_mixtures(const ModelState& state, std::vector<GaussianMixture>& mixtur
   }
 }
 
-GaussianMixtureOptions mixture_options(const Json& p) {
-  GaussianMixtureOptions o;
-  o.components = p.at("components").get<int>();
-  o.covariance = parse_covariance(p.at("covariance").get<std::string>());
-  o.max_iterations = p.at("max_iterations").get<int>();
-  o.tolerance = p.at("tolerance").get<double>();
-  o.reg_covar = p.at("reg_covar").get<double>();
-  return o;
-}
-
-ParamSchema mixture_schema(int components) {
-  return ParamSchema{
-      {"components", ParamType::integer, components, "Gaussians per class", 1, 1024},
-      {"covariance",
-       ParamType::string,
-       "diag",
-       "covariance of each Gaussian",
-       {},
-       {},
-       {"diag", "full"}},
-      {"max_iterations", ParamType::integer, 100, "most EM iterations", 1, 100000},
-      {"tolerance", ParamType::number, 1e-3, "stop when the mean log-likelihood gains less", 0, 1},
-      {"reg_covar", ParamType::number, 1e-6,
-       "added to every variance, keeps collapsed components invertible", 0, 1e6},
-  };
+// One options struct for both definitions; only the default number of components differs.
+Schema<GaussianMixtureOptions> mixture_schema(int components) {
+  using O = GaussianMixtureOptions;
+  O defaults;
+  defaults.components = components;
+  Schema<O> schema(defaults);
+  schema.field("components", &O::components, "Gaussians per class", {.min = 1, .max = 1024})
+      .field("covariance", &O::covariance, "covariance of each Gaussian", kCovarianceNames)
+      .field("max_iterations", &O::max_iterations, "most EM iterations", {.min = 1, .max = 100000})
+      .field("tolerance", &O::tolerance, "stop when the mean log-likelihood gains less",
+             {.min = 0, .max = 1})
+      .field("reg_covar", &O::reg_covar,
+             "added to every variance, keeps collapsed components invertible",
+             {.min = 0, .max = 1e6});
+  return schema;
 }
 
 }  // namespace
@@ -193,9 +184,10 @@ ClassifierDefinition gmm_definition() {
   ClassifierDefinition d;
   d.name = "gmm";
   d.description = "one Gaussian mixture per class over pooled vectors (EM, k-means++ start)";
-  d.params = mixture_schema(2);
-  d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
-    return std::make_unique<GmmClassifier>(mixture_options(p));
+  const Schema<GaussianMixtureOptions> schema = mixture_schema(2);
+  d.params = schema.declaration();
+  d.create = [schema](const Json& p) -> std::unique_ptr<Classifier> {
+    return std::make_unique<GmmClassifier>(schema.from_resolved(p));
   };
   return d;
 }
@@ -206,9 +198,10 @@ ClassifierDefinition gmm_frames_definition() {
   d.description =
       "one Gaussian mixture per class over frames; an item scores the sum of its frames";
   d.input = InputKind::frames;
-  d.params = mixture_schema(8);
-  d.create_sequence = [](const Json& p) -> std::unique_ptr<SequenceClassifier> {
-    return std::make_unique<GmmSequenceClassifier>(mixture_options(p));
+  const Schema<GaussianMixtureOptions> schema = mixture_schema(8);
+  d.params = schema.declaration();
+  d.create_sequence = [schema](const Json& p) -> std::unique_ptr<SequenceClassifier> {
+    return std::make_unique<GmmSequenceClassifier>(schema.from_resolved(p));
   };
   return d;
 }

@@ -9,6 +9,7 @@
 #include "definitions.hpp"
 #include "gradient_tree.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "parallel.hpp"
 #include "softmax.hpp"
@@ -274,6 +275,28 @@ void GradientBoosting::load(const ModelState& state) {
   }
 }
 
+const Schema<GradientBoostingOptions>& gradient_boosting_schema() {
+  using O = GradientBoostingOptions;
+  static const Schema<O> schema =
+      Schema<O>()
+          .field("rounds", &O::rounds, "most boosting rounds (one tree per class each)",
+                 {.min = 1, .max = 100000})
+          .field("learning_rate", &O::learning_rate, "shrinkage of every tree",
+                 {.min = 1e-6, .max = 1})
+          .field("max_depth", &O::max_depth, "deepest level of a tree", {.min = 1, .max = 64})
+          .field("min_samples_leaf", &O::min_samples_leaf, "fewest training items in a leaf",
+                 {.min = 1, .max = 1000000})
+          .field("l2", &O::l2, "L2 penalty λ on leaf values", {.min = 0, .max = 1e6})
+          .field("subsample", &O::subsample, "fraction of rows drawn per round",
+                 {.min = 0.01, .max = 1})
+          .field("max_bins", &O::max_bins, "histogram bins per feature", {.min = 2, .max = 256})
+          .field("validation_fraction", &O::validation_fraction,
+                 "stratified hold-out for early stopping (0: off)", {.min = 0, .max = 0.9})
+          .field("patience", &O::patience, "rounds without validation improvement before stopping",
+                 {.min = 1, .max = 100000});
+  return schema;
+}
+
 ClassifierDefinition gradient_boosting_definition() {
   ClassifierDefinition d;
   d.name = "gradient_boosting";
@@ -282,32 +305,9 @@ ClassifierDefinition gradient_boosting_definition() {
   d.supports_class_weights = true;
   d.records_learning_curves = true;  // log loss and accuracy per round
   d.importance_measure = "share of the split gain (XGBoost's total_gain)";
-  d.params = ParamSchema{
-      {"rounds", ParamType::integer, 200, "most boosting rounds (one tree per class each)", 1,
-       100000},
-      {"learning_rate", ParamType::number, 0.1, "shrinkage of every tree", 1e-6, 1},
-      {"max_depth", ParamType::integer, 4, "deepest level of a tree", 1, 64},
-      {"min_samples_leaf", ParamType::integer, 5, "fewest training items in a leaf", 1, 1000000},
-      {"l2", ParamType::number, 1.0, "L2 penalty λ on leaf values", 0, 1e6},
-      {"subsample", ParamType::number, 1.0, "fraction of rows drawn per round", 0.01, 1},
-      {"max_bins", ParamType::integer, 255, "histogram bins per feature", 2, 256},
-      {"validation_fraction", ParamType::number, 0.1,
-       "stratified hold-out for early stopping (0: off)", 0, 0.9},
-      {"patience", ParamType::integer, 10, "rounds without validation improvement before stopping",
-       1, 100000},
-  };
+  d.params = gradient_boosting_schema().declaration();
   d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
-    GradientBoostingOptions o;
-    o.rounds = p.at("rounds").get<int>();
-    o.learning_rate = p.at("learning_rate").get<double>();
-    o.max_depth = p.at("max_depth").get<int>();
-    o.min_samples_leaf = p.at("min_samples_leaf").get<int>();
-    o.l2 = p.at("l2").get<double>();
-    o.subsample = p.at("subsample").get<double>();
-    o.max_bins = p.at("max_bins").get<int>();
-    o.validation_fraction = p.at("validation_fraction").get<double>();
-    o.patience = p.at("patience").get<int>();
-    return std::make_unique<GradientBoosting>(o);
+    return std::make_unique<GradientBoosting>(gradient_boosting_schema().from_resolved(p));
   };
   return d;
 }

@@ -6,6 +6,7 @@
 #include "definitions.hpp"
 #include "generative.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 #include "parallel.hpp"
 
 namespace mirkit::models {
@@ -82,43 +83,33 @@ void HmmClassifier::load(const ModelState& state) {
   }
 }
 
+const Schema<HmmOptions>& hmm_schema() {
+  static const Schema<HmmOptions> schema =
+      Schema<HmmOptions>()
+          .field("states", &HmmOptions::states, "hidden states per class", {.min = 1, .max = 64})
+          .field("mixtures", &HmmOptions::mixtures, "Gaussians per state (1: a Gaussian HMM)",
+                 {.min = 1, .max = 64})
+          .field("covariance", &HmmOptions::covariance, "covariance of each Gaussian",
+                 kCovarianceNames)
+          .field("topology", &HmmOptions::topology, "allowed transitions",
+                 {"ergodic", "left_to_right"})
+          .field("max_iterations", &HmmOptions::max_iterations, "most Baum–Welch iterations",
+                 {.min = 1, .max = 10000})
+          .field("tolerance", &HmmOptions::tolerance,
+                 "stop when the mean log-likelihood per frame gains less", {.min = 0, .max = 1})
+          .field("reg_covar", &HmmOptions::reg_covar, "added to every variance",
+                 {.min = 0, .max = 1e6});
+  return schema;
+}
+
 ClassifierDefinition hmm_definition() {
   ClassifierDefinition d;
   d.name = "hmm";
   d.description = "one hidden Markov model per class over frames (Baum–Welch, forward scoring)";
   d.input = InputKind::frames;
-  d.params = ParamSchema{
-      {"states", ParamType::integer, 3, "hidden states per class", 1, 64},
-      {"mixtures", ParamType::integer, 1, "Gaussians per state (1: a Gaussian HMM)", 1, 64},
-      {"covariance",
-       ParamType::string,
-       "diag",
-       "covariance of each Gaussian",
-       {},
-       {},
-       {"diag", "full"}},
-      {"topology",
-       ParamType::string,
-       "ergodic",
-       "allowed transitions",
-       {},
-       {},
-       {"ergodic", "left_to_right"}},
-      {"max_iterations", ParamType::integer, 20, "most Baum–Welch iterations", 1, 10000},
-      {"tolerance", ParamType::number, 1e-3,
-       "stop when the mean log-likelihood per frame gains less", 0, 1},
-      {"reg_covar", ParamType::number, 1e-3, "added to every variance", 0, 1e6},
-  };
+  d.params = hmm_schema().declaration();
   d.create_sequence = [](const Json& p) -> std::unique_ptr<SequenceClassifier> {
-    HmmOptions o;
-    o.states = p.at("states").get<int>();
-    o.mixtures = p.at("mixtures").get<int>();
-    o.covariance = parse_covariance(p.at("covariance").get<std::string>());
-    o.topology = p.at("topology").get<std::string>();
-    o.max_iterations = p.at("max_iterations").get<int>();
-    o.tolerance = p.at("tolerance").get<double>();
-    o.reg_covar = p.at("reg_covar").get<double>();
-    return std::make_unique<HmmClassifier>(o);
+    return std::make_unique<HmmClassifier>(hmm_schema().from_resolved(p));
   };
   return d;
 }

@@ -6,6 +6,7 @@
 #include "definitions.hpp"
 #include "kd_tree.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 
 namespace mirkit::models {
 
@@ -193,41 +194,26 @@ void KNearestNeighbours::load(const ModelState& state) {
   prepare();
 }
 
+const Schema<KnnOptions>& knn_schema() {
+  static const Schema<KnnOptions> schema =
+      Schema<KnnOptions>()
+          .field("k", &KnnOptions::k, "neighbours that vote", {.min = 1, .max = 10000})
+          .field("metric", &KnnOptions::metric, "distance", {"euclidean", "cosine", "manhattan"})
+          .field("weights", &KnnOptions::weights, "vote weights: equal, or 1/distance",
+                 {"uniform", "distance"})
+          .field("algorithm", &KnnOptions::algorithm,
+                 "search: auto (k-d tree for ≤ 15 dims and ≥ 1000 items), brute, kd_tree",
+                 {"auto", "brute", "kd_tree"});
+  return schema;
+}
+
 ClassifierDefinition knn_definition() {
   ClassifierDefinition d;
   d.name = "knn";
   d.description = "k-nearest neighbours (brute force by matrix products, or a k-d tree)";
-  d.params = ParamSchema{
-      {"k", ParamType::integer, 5, "neighbours that vote", 1, 10000},
-      {"metric",
-       ParamType::string,
-       "euclidean",
-       "distance",
-       {},
-       {},
-       {"euclidean", "cosine", "manhattan"}},
-      {"weights",
-       ParamType::string,
-       "uniform",
-       "vote weights: equal, or 1/distance",
-       {},
-       {},
-       {"uniform", "distance"}},
-      {"algorithm",
-       ParamType::string,
-       "auto",
-       "search: auto (k-d tree for ≤ 15 dims and ≥ 1000 items), brute, kd_tree",
-       {},
-       {},
-       {"auto", "brute", "kd_tree"}},
-  };
+  d.params = knn_schema().declaration();
   d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
-    KnnOptions o;
-    o.k = p.at("k").get<int>();
-    o.metric = p.at("metric").get<std::string>();
-    o.weights = p.at("weights").get<std::string>();
-    o.algorithm = p.at("algorithm").get<std::string>();
-    return std::make_unique<KNearestNeighbours>(o);
+    return std::make_unique<KNearestNeighbours>(knn_schema().from_resolved(p));
   };
   return d;
 }

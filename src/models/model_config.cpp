@@ -28,22 +28,6 @@ const ParamSchema& top_schema() {
   return schema;
 }
 
-const ParamSchema& multi_label_schema() {
-  static const ParamSchema schema = {
-      {"thresholds",
-       ParamType::string,
-       "fixed",
-       "fixed: the same threshold for every tag; tuned: the best F1 per tag on a hold-out",
-       {},
-       {},
-       {"fixed", "tuned"}},
-      {"threshold", ParamType::number, 0.5, "decision threshold on a tag's probability", 0, 1},
-      {"validation_fraction", ParamType::number, 0.2, "hold-out share for tuned thresholds", 0.05,
-       0.9},
-  };
-  return schema;
-}
-
 Json object_or_empty(const Json& config, const char* key) {
   return config.contains(key) ? config[key] : Json::object();
 }
@@ -181,24 +165,47 @@ ModelConfig config_from_state(const ModelState& state) {
 
 }  // namespace
 
+const Schema<MultiLabelOptions>& MultiLabelOptions::schema() {
+  using O = MultiLabelOptions;
+  static const Schema<O> schema =
+      Schema<O>()
+          .field(
+              "thresholds", &O::thresholds,
+              "fixed: the same threshold for every tag; tuned: the best F1 per tag on a hold-out",
+              {"fixed", "tuned"})
+          .field("threshold", &O::threshold, "decision threshold on a tag's probability",
+                 {.min = 0, .max = 1})
+          .field("validation_fraction", &O::validation_fraction,
+                 "hold-out share for tuned thresholds", {.min = 0.05, .max = 0.9});
+  return schema;
+}
+
+// The sections other than top_schema()'s, each read by its own schema.
+const std::vector<std::string> kSections = {"params", "preprocessing", "multi_label"};
+
+const std::vector<std::string>& model_config_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for (const ParamSpec& spec : top_schema().specs())
+      out.push_back(spec.name);
+    out.insert(out.end(), kSections.begin(), kSections.end());
+    return out;
+  }();
+  return keys;
+}
+
 Json ModelConfig::to_json() const {
   return {{"description", description},
           {"model", model},
           {"params", params},
-          {"preprocessing",
-           {{"standardize", preprocessing.standardize},
-            {"pca_components", preprocessing.pca_components},
-            {"pca_whiten", preprocessing.pca_whiten}}},
+          {"preprocessing", PreprocessOptions::schema().write(preprocessing)},
           {"class_weight", balanced ? "balanced" : "none"},
-          {"multi_label",
-           {{"thresholds", multi_label.thresholds},
-            {"threshold", multi_label.threshold},
-            {"validation_fraction", multi_label.validation_fraction}}},
+          {"multi_label", MultiLabelOptions::schema().write(multi_label)},
           {"seed", seed}};
 }
 
 ModelConfig read_model_config(const Json& config, const std::string& where) {
-  const Json top = top_schema().resolve(config, where, {"params", "preprocessing", "multi_label"});
+  const Json top = top_schema().resolve(config, where, kSections);
   if (top["model"].is_null()) {
     throw usage_error(where + ": 'model' is missing (one of the names `mirkit list models` shows)");
   }
@@ -206,6 +213,11 @@ ModelConfig read_model_config(const Json& config, const std::string& where) {
   out.description = top["description"].get<std::string>();
   out.model = top["model"].get<std::string>();
   const ClassifierDefinition& definition = find_classifier(out.model);
+  if (definition.input == InputKind::windows) {
+    throw usage_error(where + ": '" + out.model +
+                      "' is trained from a network recipe (its \"network\", \"training\" … "
+                      "sections), not from \"params\"");
+  }
   out.params = definition.params.resolve(object_or_empty(config, "params"),
                                          where + ": params (" + out.model + ")");
   // Creating once checks what the declarations cannot (e.g. max_features' forms).
@@ -214,14 +226,11 @@ ModelConfig read_model_config(const Json& config, const std::string& where) {
   } else {
     definition.create_sequence(out.params);
   }
-  out.preprocessing = preprocess_options(preprocess_schema().resolve(
-      object_or_empty(config, "preprocessing"), where + ": preprocessing"));
+  out.preprocessing = PreprocessOptions::schema().read(object_or_empty(config, "preprocessing"),
+                                                       where + ": preprocessing");
   out.balanced = top["class_weight"].get<std::string>() == "balanced";
-  const Json multi =
-      multi_label_schema().resolve(object_or_empty(config, "multi_label"), where + ": multi_label");
-  out.multi_label.thresholds = multi["thresholds"].get<std::string>();
-  out.multi_label.threshold = multi["threshold"].get<double>();
-  out.multi_label.validation_fraction = multi["validation_fraction"].get<double>();
+  out.multi_label = MultiLabelOptions::schema().read(object_or_empty(config, "multi_label"),
+                                                     where + ": multi_label");
   out.seed = top["seed"].get<std::uint64_t>();
   return out;
 }

@@ -107,24 +107,19 @@ void Pca::load(const ModelState& state) {
   whiten_ = read_value<bool>(state, "whiten");
 }
 
-const ParamSchema& preprocess_schema() {
-  static const ParamSchema schema = {
-      {"standardize", ParamType::boolean, true,
-       "scale each dimension to zero mean and unit variance (fitted on the training data)"},
-      {"pca_components", ParamType::integer, 0,
-       "project onto this many principal components after scaling (0: no PCA)", 0, 4096},
-      {"pca_whiten", ParamType::boolean, false,
-       "divide each principal component by its standard deviation"},
-  };
+const Schema<PreprocessOptions>& PreprocessOptions::schema() {
+  using O = PreprocessOptions;
+  static const Schema<O> schema =
+      Schema<O>()
+          .field(
+              "standardize", &O::standardize,
+              "scale each dimension to zero mean and unit variance (fitted on the training data)")
+          .field("pca_components", &O::pca_components,
+                 "project onto this many principal components after scaling (0: no PCA)",
+                 {.min = 0, .max = 4096})
+          .field("pca_whiten", &O::pca_whiten,
+                 "divide each principal component by its standard deviation");
   return schema;
-}
-
-PreprocessOptions preprocess_options(const Json& resolved) {
-  PreprocessOptions options;
-  options.standardize = resolved.at("standardize").get<bool>();
-  options.pca_components = resolved.at("pca_components").get<int>();
-  options.pca_whiten = resolved.at("pca_whiten").get<bool>();
-  return options;
 }
 
 Preprocessor::Preprocessor(PreprocessOptions options)

@@ -7,6 +7,7 @@
 #include "classification_tree.hpp"
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 #include "parallel.hpp"
 #include "tree_ensemble.hpp"
 
@@ -163,32 +164,33 @@ void RandomForest::load(const ModelState& state) {
   trees_->ensemble.load(state, "forest.", dims_, classes_);
 }
 
+const Schema<RandomForestOptions>& random_forest_schema() {
+  using O = RandomForestOptions;
+  static const Schema<O> schema =
+      Schema<O>()
+          .field("trees", &O::trees, "number of trees", {.min = 1, .max = 100000})
+          .field("criterion", &O::criterion, "split quality", {"gini", "entropy"})
+          .field("bootstrap", &O::bootstrap, "grow each tree on a bootstrap sample")
+          .field("max_features", &O::max_features,
+                 "features tried per split: sqrt, log2, all, a fraction (\"0.3\") or a count "
+                 "(\"12\")")
+          .field("max_depth", &O::max_depth, "deepest level of a tree (0: unlimited)",
+                 {.min = 0, .max = 1000})
+          .field("min_samples_leaf", &O::min_samples_leaf, "fewest training items in a leaf",
+                 {.min = 1, .max = 1000000})
+          .field("oob_score", &O::oob_score, "report the out-of-bag accuracy");
+  return schema;
+}
+
 ClassifierDefinition random_forest_definition() {
   ClassifierDefinition d;
   d.name = "random_forest";
   d.description = "random forest of CART trees (Breiman 2001), probabilities averaged over trees";
   d.supports_class_weights = true;
   d.importance_measure = "mean decrease in impurity";
-  d.params = ParamSchema{
-      {"trees", ParamType::integer, 200, "number of trees", 1, 100000},
-      {"criterion", ParamType::string, "gini", "split quality", {}, {}, {"gini", "entropy"}},
-      {"bootstrap", ParamType::boolean, true, "grow each tree on a bootstrap sample"},
-      {"max_features", ParamType::string, "sqrt",
-       "features tried per split: sqrt, log2, all, a fraction (\"0.3\") or a count (\"12\")"},
-      {"max_depth", ParamType::integer, 0, "deepest level of a tree (0: unlimited)", 0, 1000},
-      {"min_samples_leaf", ParamType::integer, 1, "fewest training items in a leaf", 1, 1000000},
-      {"oob_score", ParamType::boolean, true, "report the out-of-bag accuracy"},
-  };
+  d.params = random_forest_schema().declaration();
   d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
-    RandomForestOptions o;
-    o.trees = p.at("trees").get<int>();
-    o.criterion = p.at("criterion").get<std::string>();
-    o.bootstrap = p.at("bootstrap").get<bool>();
-    o.max_features = p.at("max_features").get<std::string>();
-    o.max_depth = p.at("max_depth").get<int>();
-    o.min_samples_leaf = p.at("min_samples_leaf").get<int>();
-    o.oob_score = p.at("oob_score").get<bool>();
-    return std::make_unique<RandomForest>(o);
+    return std::make_unique<RandomForest>(random_forest_schema().from_resolved(p));
   };
   return d;
 }

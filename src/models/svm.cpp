@@ -8,6 +8,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "parallel.hpp"
 
@@ -396,47 +397,39 @@ void SvmClassifier::load(const ModelState& state) {
   model_ = std::move(m);
 }
 
+const Schema<SvmOptions>& svm_schema() {
+  static const Schema<SvmOptions> schema =
+      Schema<SvmOptions>()
+          .field("kernel", &SvmOptions::kernel, "kernel", {"linear", "rbf", "poly"})
+          .field("c", &SvmOptions::c, "penalty C (the grid search replaces it)",
+                 {.min = 1e-9, .max = 1e12})
+          .field("gamma", &SvmOptions::gamma, "kernel γ (0: 1/dims; the grid search replaces it)",
+                 {.min = 0, .max = 1e12})
+          .field("degree", &SvmOptions::degree, "polynomial degree", {.min = 1, .max = 20})
+          .field("coef0", &SvmOptions::coef0, "polynomial offset", {.min = -1e6, .max = 1e6})
+          .field("probability", &SvmOptions::probability, "Platt-scaled probabilities")
+          .field("tolerance", &SvmOptions::tolerance, "stopping tolerance (LIBSVM -e)",
+                 {.min = 1e-12, .max = 1})
+          .field("cache_mb", &SvmOptions::cache_mb, "kernel cache in MB", {.min = 1, .max = 1e6})
+          .field("shrinking", &SvmOptions::shrinking, "LIBSVM's shrinking heuristics")
+          .field("grid_search", &SvmOptions::grid_search,
+                 "choose C and γ by stratified k-fold cross-validated accuracy")
+          .field("log2_c", &SvmOptions::log2_c, "grid of log2 C: [start, stop, step]")
+          .field("log2_gamma", &SvmOptions::log2_gamma, "grid of log2 γ: [start, stop, step]")
+          .field("folds", &SvmOptions::folds, "cross-validation folds of the grid search",
+                 {.min = 2, .max = 100});
+  return schema;
+}
+
 ClassifierDefinition svm_definition() {
   ClassifierDefinition d;
   d.name = "svm";
   d.description =
       "support vector machine (LIBSVM C-SVC), Platt probabilities, optional grid search";
   d.supports_class_weights = true;
-  d.params = ParamSchema{
-      {"kernel", ParamType::string, "rbf", "kernel", {}, {}, {"linear", "rbf", "poly"}},
-      {"c", ParamType::number, 1.0, "penalty C (the grid search replaces it)", 1e-9, 1e12},
-      {"gamma", ParamType::number, 0.0, "kernel γ (0: 1/dims; the grid search replaces it)", 0,
-       1e12},
-      {"degree", ParamType::integer, 3, "polynomial degree", 1, 20},
-      {"coef0", ParamType::number, 0.0, "polynomial offset", -1e6, 1e6},
-      {"probability", ParamType::boolean, true, "Platt-scaled probabilities"},
-      {"tolerance", ParamType::number, 1e-3, "stopping tolerance (LIBSVM -e)", 1e-12, 1},
-      {"cache_mb", ParamType::number, 100.0, "kernel cache in MB", 1, 1e6},
-      {"shrinking", ParamType::boolean, true, "LIBSVM's shrinking heuristics"},
-      {"grid_search", ParamType::boolean, false,
-       "choose C and γ by stratified k-fold cross-validated accuracy"},
-      {"log2_c", ParamType::number_list, Json::array({-5, 15, 2}),
-       "grid of log2 C: [start, stop, step]"},
-      {"log2_gamma", ParamType::number_list, Json::array({3, -15, -2}),
-       "grid of log2 γ: [start, stop, step]"},
-      {"folds", ParamType::integer, 5, "cross-validation folds of the grid search", 2, 100},
-  };
+  d.params = svm_schema().declaration();
   d.create = [](const Json& p) -> std::unique_ptr<Classifier> {
-    SvmOptions o;
-    o.kernel = p.at("kernel").get<std::string>();
-    o.c = p.at("c").get<double>();
-    o.gamma = p.at("gamma").get<double>();
-    o.degree = p.at("degree").get<int>();
-    o.coef0 = p.at("coef0").get<double>();
-    o.probability = p.at("probability").get<bool>();
-    o.tolerance = p.at("tolerance").get<double>();
-    o.cache_mb = p.at("cache_mb").get<double>();
-    o.shrinking = p.at("shrinking").get<bool>();
-    o.grid_search = p.at("grid_search").get<bool>();
-    o.log2_c = p.at("log2_c").get<std::vector<double>>();
-    o.log2_gamma = p.at("log2_gamma").get<std::vector<double>>();
-    o.folds = p.at("folds").get<int>();
-    return std::make_unique<SvmClassifier>(o);
+    return std::make_unique<SvmClassifier>(svm_schema().from_resolved(p));
   };
   return d;
 }

@@ -7,19 +7,6 @@
 namespace mirkit::nn {
 namespace {
 
-Conv2dOptions as_2d(const Conv1dOptions& o) {
-  Conv2dOptions out;
-  out.in_channels = o.in_channels;
-  out.out_channels = o.out_channels;
-  out.kernel_w = o.kernel_size;
-  out.stride_w = o.stride;
-  out.dilation_w = o.dilation;
-  out.pad_left = o.pad_left;
-  out.pad_right = o.pad_right;
-  out.groups = o.groups;
-  return out;
-}
-
 Tensor as_2d_weight(const Tensor& weight) {
   Tensor out = weight;
   out.reshape({weight.dim(0), weight.dim(1), 1, weight.dim(2)});
@@ -57,27 +44,10 @@ LayerDefinition conv1d_definition() {
            {"bias", ParamType::boolean, true, "whether the file holds a bias"}},
           {},
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
-            Conv1dOptions o;
-            o.in_channels = context.integer("in_channels");
-            o.out_channels = context.integer("out_channels");
-            o.kernel_size = context.integer("kernel_size");
-            o.stride = context.integer("stride");
-            o.dilation = context.integer("dilation");
-            o.groups = context.integer("groups");
-            if (o.in_channels % o.groups != 0 || o.out_channels % o.groups != 0) {
-              context.fail("in_channels and out_channels must be multiples of groups");
-            }
-            const std::int64_t padding = context.integer("padding");
-            if (context.boolean("causal")) {
-              if (padding != 0) context.fail("causal and padding are exclusive");
-              o.pad_left = (o.kernel_size - 1) * o.dilation;
-            } else {
-              o.pad_left = o.pad_right = padding;
-            }
+            const Conv1dOptions o = read_conv1d_options(context);
             const Tensor weight =
                 context.weight("weight", {o.out_channels, o.in_channels / o.groups, o.kernel_size});
-            const Tensor bias =
-                context.boolean("bias") ? context.weight("bias", {o.out_channels}) : Tensor();
+            const Tensor bias = read_bias(context, o.out_channels);
             return std::make_unique<Conv1d>(o, weight, bias);
           },
           train::trainable_conv1d};

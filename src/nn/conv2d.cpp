@@ -226,11 +226,57 @@ Conv2dOptions read_common(const LoadContext& context) {
   return o;
 }
 
+}  // namespace
+
+Conv2dOptions read_conv2d_options(const LoadContext& context) {
+  Conv2dOptions o = read_common(context);
+  const auto kernel = context.integers("kernel_size", 2);
+  const auto stride = context.integers("stride", 2);
+  const auto padding = context.integers("padding", 2);
+  const auto dilation = context.integers("dilation", 2);
+  o.kernel_h = kernel[0], o.kernel_w = kernel[1];
+  o.stride_h = stride[0], o.stride_w = stride[1];
+  o.pad_top = o.pad_bottom = padding[0];
+  o.pad_left = o.pad_right = padding[1];
+  o.dilation_h = dilation[0], o.dilation_w = dilation[1];
+  return o;
+}
+
+Conv1dOptions read_conv1d_options(const LoadContext& context) {
+  const Conv2dOptions common = read_common(context);
+  Conv1dOptions o;
+  o.in_channels = common.in_channels;
+  o.out_channels = common.out_channels;
+  o.groups = common.groups;
+  o.kernel_size = context.integer("kernel_size");
+  o.stride = context.integer("stride");
+  o.dilation = context.integer("dilation");
+  const std::int64_t padding = context.integer("padding");
+  if (context.boolean("causal")) {
+    if (padding != 0) context.fail("causal and padding are exclusive");
+    o.pad_left = (o.kernel_size - 1) * o.dilation;
+  } else {
+    o.pad_left = o.pad_right = padding;
+  }
+  return o;
+}
+
+Conv2dOptions as_2d(const Conv1dOptions& o) {
+  Conv2dOptions out;
+  out.in_channels = o.in_channels;
+  out.out_channels = o.out_channels;
+  out.kernel_w = o.kernel_size;
+  out.stride_w = o.stride;
+  out.dilation_w = o.dilation;
+  out.pad_left = o.pad_left;
+  out.pad_right = o.pad_right;
+  out.groups = o.groups;
+  return out;
+}
+
 Tensor read_bias(const LoadContext& context, std::int64_t channels) {
   return context.boolean("bias") ? context.weight("bias", {channels}) : Tensor();
 }
-
-}  // namespace
 
 LayerDefinition conv2d_definition() {
   return {"conv2d",
@@ -246,16 +292,7 @@ LayerDefinition conv2d_definition() {
            {"bias", ParamType::boolean, true, "whether the file holds a bias"}},
           {},
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
-            Conv2dOptions o = read_common(context);
-            const auto kernel = context.integers("kernel_size", 2);
-            const auto stride = context.integers("stride", 2);
-            const auto padding = context.integers("padding", 2);
-            const auto dilation = context.integers("dilation", 2);
-            o.kernel_h = kernel[0], o.kernel_w = kernel[1];
-            o.stride_h = stride[0], o.stride_w = stride[1];
-            o.pad_top = o.pad_bottom = padding[0];
-            o.pad_left = o.pad_right = padding[1];
-            o.dilation_h = dilation[0], o.dilation_w = dilation[1];
+            const Conv2dOptions o = read_conv2d_options(context);
             const Tensor weight = context.weight(
                 "weight", {o.out_channels, o.in_channels / o.groups, o.kernel_h, o.kernel_w});
             return std::make_unique<Conv2d>(o, weight, read_bias(context, o.out_channels));

@@ -13,6 +13,8 @@
 #include "mirkit/core/params.hpp"
 #include "mirkit/core/registry.hpp"
 #include "mirkit/io/safetensors.hpp"
+#include "mirkit/nn/conv1d.hpp"
+#include "mirkit/nn/conv2d.hpp"
 #include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/pooling.hpp"
 #include "mirkit/nn/recurrent.hpp"
@@ -96,6 +98,23 @@ const LayerRegistry& layer_registry();
 // Builds a layer list; `prefix` is the path of the enclosing block ("" at the top).
 std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,
                                       WeightStore& store);
+
+// The walk over a layer list that the inference and the training builders share: each entry
+// checked (an object with a string "type"), its definition found by `find` (which throws for a
+// type it cannot build), its parameters resolved (its sublayer keys passed through), then
+// `visit(definition, context)`. A bad entry is an input Error naming store.file and the layer.
+using FindLayer =
+    std::function<const LayerDefinition&(const std::string& type, const std::string& where)>;
+void for_each_layer(const Json& list, const std::string& prefix, WeightStore& store,
+                    const FindLayer& find,
+                    const std::function<void(const LayerDefinition&, const LoadContext&)>& visit);
+
+// A convolution entry's settings, checked; shared by the inference and training forms (a 1-D
+// convolution runs as a 2-D one of height 1: as_2d).
+Conv1dOptions read_conv1d_options(const LoadContext& context);
+Conv2dOptions read_conv2d_options(const LoadContext& context);
+Conv2dOptions as_2d(const Conv1dOptions& options);
+Tensor read_bias(const LoadContext& context, std::int64_t channels);  // empty without "bias"
 
 // A pooling entry's settings, checked; shared by the inference and training forms.
 PoolOptions read_pool_options(const LoadContext& context, PoolKind kind, bool one_dimensional);

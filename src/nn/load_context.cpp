@@ -118,11 +118,11 @@ LoadContext LoadContext::child(const std::string& name) const {
   return LoadContext(params_, raw_, path_ + "." + name, type_, *store_);
 }
 
-std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,
-                                      WeightStore& store) {
+void for_each_layer(const Json& list, const std::string& prefix, WeightStore& store,
+                    const FindLayer& find,
+                    const std::function<void(const LayerDefinition&, const LoadContext&)>& visit) {
   const std::string list_where = store.file + ": " + (prefix.empty() ? "layers" : prefix);
   if (!list.is_array()) throw Error(list_where + ": must be a list of layers");
-  std::vector<Sequential::Entry> entries;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Json& entry = list[i];
     const std::string path = (prefix.empty() ? "" : prefix + ".") + std::to_string(i);
@@ -131,7 +131,7 @@ std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefi
       throw Error(where + ": must be an object with a string 'type'");
     }
     const std::string type = entry["type"].get<std::string>();
-    const LayerDefinition& definition = find_layer(type, where);
+    const LayerDefinition& definition = find(type, where);
     std::vector<std::string> passthrough = {"type", "name"};
     passthrough.insert(passthrough.end(), definition.sublayers.begin(), definition.sublayers.end());
     Json params;
@@ -140,19 +140,26 @@ std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefi
     } catch (const Error& error) {
       throw Error(error.cause());  // a model file is an input, not a usage error
     }
-    const LoadContext context(params, entry, path, type, store);
-    std::unique_ptr<Layer> layer = definition.create(context);
+    visit(definition, LoadContext(params, entry, path, type, store));
+  }
+}
 
+std::unique_ptr<Layer> build_sequence(const Json& list, const std::string& prefix,
+                                      WeightStore& store) {
+  std::vector<Sequential::Entry> entries;
+  const auto visit = [&](const LayerDefinition& definition, const LoadContext& context) {
+    std::unique_ptr<Layer> layer = definition.create(context);
     // An inference-time batch norm right after a convolution folds into its weights.
     if (const auto* norm = dynamic_cast<const BatchNorm*>(layer.get()); norm && !entries.empty()) {
-      if (entries.back().layer->absorb_channel_affine(norm->scale(), norm->shift())) continue;
+      if (entries.back().layer->absorb_channel_affine(norm->scale(), norm->shift())) return;
     }
     if (const auto* activation = dynamic_cast<const Activation*>(layer.get());
         activation && !entries.empty()) {
-      if (entries.back().layer->absorb_activation(*activation)) continue;
+      if (entries.back().layer->absorb_activation(*activation)) return;
     }
     entries.push_back({context.label(), std::move(layer)});
-  }
+  };
+  for_each_layer(list, prefix, store, find_layer, visit);
   return std::make_unique<Sequential>(std::move(entries));
 }
 

@@ -25,7 +25,7 @@ Json describe_recipe(const std::filesystem::path& path) {
     std::string where;
     const Json model = load_model_recipe(path.string(), {}, where);
     const Json resolved = is_network_recipe(model)
-                              ? nn::resolve_network_recipe(model, path.string())
+                              ? nn::NetworkRecipe::read(model, path.string()).resolved
                               : models::read_model_config(model, where).to_json();
     out["kind"] = is_network_recipe(model) ? "network recipe" : "model recipe";
     out["recipe"] = resolved;

@@ -9,10 +9,13 @@
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/models/cross_validation.hpp"
 #include "mirkit/models/metrics.hpp"
+#include "mirkit/models/model_config.hpp"
 #include "mirkit/models/registry.hpp"
+#include "mirkit/nn/training.hpp"
 #include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
@@ -106,17 +109,13 @@ Json apply_override(Json recipe, const std::string& assignment) {
   } catch (const Json::exception&) {
     value = text;  // a bare word: a string ("rbf", "balanced")
   }
-  static const std::vector<std::string> kTop = {
-      "description", "model", "params", "preprocessing", "class_weight", "multi_label", "seed"};
-  // A network recipe's sections; a bare key there is a training setting (epochs=5).
-  static const std::vector<std::string> kNetworkTop = {
-      "description", "model", "network", "training", "augment", "fine_tune", "multi_label"};
+  // A bare key is a model parameter (c=10), or in a network recipe a training setting (epochs=5).
   const bool network = is_network_recipe(recipe);
   std::vector<std::string> path;
   std::stringstream parts(key);
   for (std::string part; std::getline(parts, part, '.');)
     path.push_back(part);
-  const auto& top = network ? kNetworkTop : kTop;
+  const auto& top = network ? nn::network_recipe_keys() : models::model_config_keys();
   if (std::find(top.begin(), top.end(), path.front()) == top.end()) {
     path.insert(path.begin(), network ? "training" : "params");
   }
@@ -259,20 +258,26 @@ Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& a
 }  // namespace
 
 bool is_network_recipe(const Json& recipe) {
-  return recipe.is_object() && recipe.value("model", Json()) == "network";
+  if (!recipe.is_object() || !recipe.contains("model") || !recipe["model"].is_string())
+    return false;
+  const models::ClassifierDefinition* definition =
+      models::classifier_registry().find(recipe["model"].get<std::string>());
+  return definition != nullptr && definition->input == models::InputKind::windows;
 }
 
 void require_learning_curves(const std::string& model, const std::vector<std::string>& overrides) {
   std::string where;
   const Json recipe = load_model_recipe(model, overrides, where);
-  if (is_network_recipe(recipe)) return;
-  const std::string name = models::read_model_config(recipe, where).model;
+  // A classical recipe is checked whole first, so that a bad one says what is wrong with it.
+  const std::string name = is_network_recipe(recipe)
+                               ? recipe["model"].get<std::string>()
+                               : models::read_model_config(recipe, where).model;
   if (models::find_classifier(name).records_learning_curves) return;
-  std::string those;
+  std::vector<std::string> those;
   for (const models::ClassifierDefinition& definition : models::classifier_registry())
-    if (definition.records_learning_curves) those += definition.name + ", ";
-  throw usage_error("--plot-curves: " + name + " records no per-iteration figures; " + those +
-                    "and network recipes (per epoch) do");
+    if (definition.records_learning_curves) those.push_back(definition.name);
+  throw usage_error("--plot-curves: " + name + " records no per-iteration figures; " +
+                    join(those, ", ") + " do");
 }
 
 Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,

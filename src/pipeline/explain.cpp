@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/dsp/mel.hpp"
 #include "mirkit/features/extractor.hpp"
 #include "mirkit/io/audio_reader.hpp"
@@ -274,12 +275,11 @@ Explanation explain(const ExplainOptions& options) {
     }
     explanation.importances = std::move(importances);
   } else {
-    std::string those;
+    std::vector<std::string> those;
     for (const models::ClassifierDefinition& definition : models::classifier_registry())
-      if (!definition.importance_measure.empty())
-        those += (those.empty() ? "" : ", ") + definition.name;
-    explanation.notes.push_back("feature importances are recorded by " + those + "; this model (" +
-                                explanation.model_kind + ") has none");
+      if (!definition.importance_measure.empty()) those.push_back(definition.name);
+    explanation.notes.push_back("feature importances are recorded by " + join(those, ", ") +
+                                "; this model (" + explanation.model_kind + ") has none");
   }
   return explanation;
 }

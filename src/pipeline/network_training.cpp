@@ -57,21 +57,23 @@ struct WaveformCopies {
 // keeps its memory bounded. Each clip's draws come from its own stream: the same copies for any
 // -j.
 WaveformCopies make_waveform_copies(const FeatureFile& features, const TrainOptions& options,
-                                    const Json& augment, std::uint64_t seed, Log& log) {
-  const int pitch_copies = augment["pitch_shift_copies"].get<int>();
-  const int stretch_copies = augment["time_stretch_copies"].get<int>();
+                                    const nn::AugmentSettings& augment, std::uint64_t seed,
+                                    Log& log) {
+  const int pitch_copies = augment.pitch_shift_copies;
+  const int stretch_copies = augment.time_stretch_copies;
   WaveformCopies copies;
   if (pitch_copies + stretch_copies == 0) return copies;
-  const double low_shift = augment["pitch_shift_semitones"][0].get<double>();
-  const double high_shift = augment["pitch_shift_semitones"][1].get<double>();
-  const double low_rate = augment["time_stretch_rates"][0].get<double>();
-  const double high_rate = augment["time_stretch_rates"][1].get<double>();
+  const double low_shift = augment.pitch_shift_semitones[0];
+  const double high_shift = augment.pitch_shift_semitones[1];
+  const double low_rate = augment.time_stretch_rates[0];
+  const double high_rate = augment.time_stretch_rates[1];
   std::vector<double> shifts;
   for (double s = std::ceil(low_shift * 2) / 2; s <= high_shift + 1e-9; s += 0.5)
     if (s != 0.0) shifts.push_back(s);
   if (pitch_copies > 0 && shifts.empty()) {
     throw usage_error("train: augment.pitch_shift_semitones " +
-                      augment["pitch_shift_semitones"].dump() + " holds no non-zero half semitone");
+                      Json(augment.pitch_shift_semitones).dump() +
+                      " holds no non-zero half semitone");
   }
   log.info("making " + std::to_string(pitch_copies + stretch_copies) +
            " pitch-shifted / time-stretched copies of each of " +
@@ -153,11 +155,10 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
     }
   }
 
-  const Json resolved = nn::resolve_network_recipe(recipe, where);
-  const std::uint64_t seed =
-      options.seed.value_or(resolved["training"]["seed"].get<std::uint64_t>());
+  const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(recipe, where);
+  const std::uint64_t seed = options.seed.value_or(resolved.training.seed);
   const WaveformCopies copies =
-      make_waveform_copies(features, options, resolved["augment"], seed, log);
+      make_waveform_copies(features, options, resolved.augment, seed, log);
   if (!copies.source.empty()) {
     data.copy_of.assign(data.clips.size(), -1);
     Matrix targets(static_cast<Eigen::Index>(data.clips.size() + copies.source.size()), classes);

@@ -2,42 +2,12 @@
 #include <cmath>
 #include <map>
 
+#include "../core/random.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 
 namespace mirkit::pipeline {
 namespace {
-
-// SplitMix64 (Steele, Lea & Flood 2014): a seeded stream that is the same with every compiler
-// and standard library, unlike std::shuffle's use of a distribution.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n), by rejection so no value is favoured.
-  std::size_t below(std::size_t n) {
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    std::uint64_t value;
-    do
-      value = next();
-    while (value >= limit);
-    return static_cast<std::size_t>(value % n);
-  }
-
- private:
-  std::uint64_t state_;
-};
-
-template <typename T>
-void shuffle(std::vector<T>& values, SplitMix64& random) {
-  for (std::size_t i = values.size(); i > 1; --i)
-    std::swap(values[i - 1], values[random.below(i)]);
-}
 
 // The units that are drawn: one item each, or every item of a group.
 struct Unit {
@@ -87,7 +57,7 @@ SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& opti
     throw usage_error("--test must be a fraction between 0 and 1");
   }
   std::vector<Unit> units = make_units(file, options.by_group);
-  SplitMix64 random(options.seed);
+  SplitMix random(options.seed);
   std::vector<bool> in_test(units.size(), false);
 
   if (options.stratify) {
@@ -95,7 +65,7 @@ SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& opti
     for (std::size_t u = 0; u < units.size(); ++u)
       by_label[units[u].label].push_back(u);
     for (auto& [label, members] : by_label) {
-      shuffle(members, random);
+      random.shuffle(members);
       const std::size_t count = test_count(members.size(), options.test_fraction);
       for (std::size_t k = 0; k < count; ++k)
         in_test[members[k]] = true;
@@ -104,7 +74,7 @@ SplitResult split_feature_file(const FeatureFile& file, const SplitOptions& opti
     std::vector<std::size_t> order(units.size());
     for (std::size_t u = 0; u < units.size(); ++u)
       order[u] = u;
-    shuffle(order, random);
+    random.shuffle(order);
     const std::size_t count = test_count(units.size(), options.test_fraction);
     for (std::size_t k = 0; k < count; ++k)
       in_test[order[k]] = true;

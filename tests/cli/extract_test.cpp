@@ -198,6 +198,25 @@ TEST(ExtractCommand, ABadConfigIsAUsageErrorNamingTheKey) {
   EXPECT_NE(result.err.find("n_mfccs"), std::string::npos) << result.err;
 }
 
+// Parameters that do not go together stop the run before its first file, with one line naming
+// the recipe: before, extract got as far as the first file and left a journal behind.
+TEST(ExtractCommand, ParametersThatDoNotGoTogetherStopTheRunBeforeAnyFile) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 2);
+  test::write_bytes(dir / "c.json",
+                    R"({"features": [{"name": "mfcc", "n_mfcc": 40, "n_mels": 20}]})");
+  const auto result = mirkit({"extract", (dir / "data").string(), "-c", (dir / "c.json").string(),
+                              "-o", (dir / "f.safetensors").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(test::split_lines(result.err).size(), 1u) << result.err;
+  EXPECT_NE(result.err.find((dir / "c.json").string() +
+                            ": features[0] (mfcc): 'n_mfcc' (40) must not exceed 'n_mels' (20)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(dir / "f.safetensors"));
+  EXPECT_FALSE(fs::exists(dir / "f.safetensors.journal"));
+}
+
 TEST(ExtractCommand, OutputBytesDoNotDependOnTheNumberOfThreads) {
   test::TempDir dir;
   make_dataset(dir / "data", 5);

@@ -158,7 +158,7 @@ TEST_F(Pictures, LearningCurvesOfBoostingAndARefusalForOthers) {
   EXPECT_EQ(svm.exit_code, 2);
   // The models that do come from the registry's declarations, not from a list in the command.
   EXPECT_NE(svm.err.find("--plot-curves: svm records no per-iteration figures; "
-                         "gradient_boosting, and network recipes (per epoch) do"),
+                         "gradient_boosting, network do"),
             std::string::npos)
       << svm.err;
   EXPECT_FALSE(fs::exists(*dir_ / "s.safetensors")) << "refused before training";

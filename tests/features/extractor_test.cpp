@@ -135,6 +135,19 @@ TEST(FeatureExtractor, OutOfRangeAndMistypedValuesAreNamed) {
             std::string::npos);
 }
 
+// A rule across parameters is checked when the recipe is read, naming the recipe and the entry:
+// more coefficients than mel bands used to pass the recipe and stop the run on its first file.
+TEST(FeatureExtractor, ParametersThatDoNotGoTogetherFailWhenTheRecipeIsRead) {
+  const std::string message =
+      usage_message(Json::parse(R"({"features": [{"name": "mfcc", "n_mfcc": 40, "n_mels": 20}]})"));
+  EXPECT_NE(message.find("test.json: features[0] (mfcc): 'n_mfcc' (40) must not exceed 'n_mels' "
+                         "(20)"),
+            std::string::npos)
+      << message;
+  EXPECT_NO_THROW(features::FeatureExtractor(
+      Json::parse(R"({"features": [{"name": "mfcc", "n_mfcc": 20, "n_mels": 20}]})"), "test.json"));
+}
+
 TEST(FeatureExtractor, DuplicateColumnsNeedAnAlias) {
   EXPECT_NE(usage_message(Json::parse(R"({"features": [{"name": "zcr"}, {"name": "zcr"}]})"))
                 .find("\"as\""),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -62,6 +63,8 @@ TEST(Registry, EveryModelTrainsSavesAndRestoresWithIdenticalPredictions) {
   const Frames frames = frames_from(sorted, 5);
   for (const ClassifierDefinition& definition : classifier_registry()) {
     SCOPED_TRACE(definition.name);
+    // A network is trained by nn::train_network (tests/cli/network_training_test.cpp).
+    if (definition.input == InputKind::windows) continue;
     const ModelConfig config = read_model_config(
         {{"model", definition.name}, {"params", small_params(definition.name)}}, "test");
     ModelState state;
@@ -105,6 +108,7 @@ TEST(Registry, EveryModelIsTheSameForOneAndTwoThreads) {
   const SequenceView view{frames.frames, frames.offsets};
   for (const ClassifierDefinition& definition : classifier_registry()) {
     SCOPED_TRACE(definition.name);
+    if (definition.input == InputKind::windows) continue;  // tests/nn/train_*: any -j
     Json params = small_params(definition.name);
     if (definition.name == "svm")
       params = {{"grid_search", true},
@@ -132,6 +136,24 @@ TEST(Registry, EveryModelIsTheSameForOneAndTwoThreads) {
   }
 }
 
+// "network" is one of the models: listed with them, its settings the recipe's sections, trained
+// by nn from its own recipe rather than from "params".
+TEST(Registry, NetworkIsAModelTrainedFromItsOwnRecipe) {
+  const ClassifierDefinition& network = find_classifier("network");
+  EXPECT_EQ(network.input, InputKind::windows);
+  EXPECT_TRUE(network.records_learning_curves);
+  const auto& specs = network.params.specs();
+  const auto epochs = std::find_if(specs.begin(), specs.end(),
+                                   [](const ParamSpec& s) { return s.name == "training.epochs"; });
+  ASSERT_NE(epochs, specs.end());
+  EXPECT_EQ(epochs->default_value, 30);  // TrainingSettings' own default
+  const std::string message = message_of([] {
+    read_model_config({{"model", "network"}}, "x.json");
+  });
+  EXPECT_NE(message.find("x.json: 'network' is trained from a network recipe"), std::string::npos)
+      << message;
+}
+
 TEST(Registry, UnknownModelErrorListsTheKnownNames) {
   const std::string message = message_of([] { find_classifier("random_forrest"); });
   EXPECT_NE(message.find("did you mean 'random_forest'"), std::string::npos) << message;
@@ -156,7 +178,9 @@ TEST(ModelConfig, RejectsUnknownAndMistypedKeysNamingThem) {
 }
 
 TEST(ModelConfig, ShippedConfigsAreValidAndRecordEveryDefault) {
-  int count = 0;
+  int count = 0, classical = 0;
+  for (const ClassifierDefinition& definition : classifier_registry())
+    if (definition.input != InputKind::windows) ++classical;
   for (const auto& entry : std::filesystem::directory_iterator(MIRKIT_CONFIG_DIR "/models")) {
     SCOPED_TRACE(entry.path().string());
     // Network recipes are read by nn::train_network (tests/cli/network_training_test.cpp
@@ -168,7 +192,7 @@ TEST(ModelConfig, ShippedConfigsAreValidAndRecordEveryDefault) {
     EXPECT_EQ(config.params.size(), find_classifier(config.model).params.specs().size());
     ++count;
   }
-  EXPECT_EQ(count, static_cast<int>(classifier_registry().size()));
+  EXPECT_EQ(count, classical);
 }
 
 TEST(Balancing, WeightsAndOversamplingFollowTheClassCounts) {
@@ -289,7 +313,7 @@ TEST(Registry, CapabilitiesAreDeclaredByTheDefinitions) {
     if (definition.records_learning_curves) curves.push_back(definition.name);
     if (!definition.importance_measure.empty()) importances.push_back(definition.name);
   }
-  EXPECT_EQ(curves, std::vector<std::string>{"gradient_boosting"});
+  EXPECT_EQ(curves, (std::vector<std::string>{"gradient_boosting", "network"}));
   EXPECT_EQ(importances, (std::vector<std::string>{"random_forest", "gradient_boosting"}));
 }
 

@@ -3,6 +3,7 @@
 // fills in and records the defaults, and prints `mirkit list` (after Essentia's Configurable).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct ParamSpec {
   bool nullable = false;  // null is a meaningful value ("estimate it", "none"), kept as given
 };
 
+// A rule across parameters, checked on the resolved values once each alone is valid: the
+// reason they do not go together ("'n_mfcc' (40) must not exceed 'n_mels' (20)"), or nothing.
+using ParamRule = std::function<std::optional<std::string>(const Json& resolved)>;
+
 class ParamSchema {
  public:
   ParamSchema() = default;
@@ -31,16 +36,19 @@ class ParamSchema {
   explicit ParamSchema(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {}
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
+  void add(ParamSpec spec) { specs_.push_back(std::move(spec)); }
+  void add_rule(ParamRule rule) { rules_.push_back(std::move(rule)); }
 
   // Checks `given` (an object) against the declaration and returns every declared parameter
-  // with its value, defaults filled in, in declaration order. Keys listed in `passthrough` are
-  // ignored (e.g. "name" in a feature entry). Throws a usage Error that names the key and
-  // `where` (e.g. "configs/x.json: features[2] (mfcc)"), suggesting the nearest known key.
+  // with its value, defaults filled in, in declaration order; then checks the rules. Keys listed in
+  // `passthrough` are ignored (e.g. "name" in a feature entry). Throws a usage Error that names the
+  // key and `where` (e.g. "configs/x.json: features[2] (mfcc)"), suggesting the nearest known key.
   Json resolve(const Json& given, const std::string& where,
                const std::vector<std::string>& passthrough = {}) const;
 
  private:
   std::vector<ParamSpec> specs_;
+  std::vector<ParamRule> rules_;
 };
 
 std::string to_string(ParamType type);

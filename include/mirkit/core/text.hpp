@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mirkit {
 
@@ -12,6 +13,9 @@ std::string float_text(float value);
 // The double whose shortest decimal is float_text(value): a JSON writer, which prints doubles,
 // then writes the float's own shortest text ("0.685", not "0.6850000023841858").
 double float_for_json(float value);
+
+// The parts with `separator` between them ("a, b, c").
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);

@@ -17,7 +17,9 @@ enum class PadMode {
   reflect,   // mirror without repeating the edge sample (numpy "reflect")
   edge,      // repeat the edge sample
 };
-PadMode parse_pad_mode(std::string_view name);
+// As recipes name them.
+inline constexpr std::array<std::pair<std::string_view, PadMode>, 3> kPadModeNames = {
+    {{"constant", PadMode::constant}, {"reflect", PadMode::reflect}, {"edge", PadMode::edge}}};
 std::string_view to_string(PadMode mode);
 
 struct StftOptions {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "mirkit/core/json.hpp"
-#include "mirkit/core/params.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/dsp/decibel.hpp"
 #include "mirkit/dsp/hpss.hpp"
 #include "mirkit/dsp/matrix.hpp"
@@ -26,8 +26,7 @@ struct AnalysisSettings {
   dsp::WindowKind window = dsp::WindowKind::hann;
   dsp::PadMode pad_mode = dsp::PadMode::constant;
 
-  static const ParamSchema& schema();
-  static AnalysisSettings from_json(const Json& resolved);
+  static const Schema<AnalysisSettings>& schema();
   dsp::StftOptions stft_options() const;
 };
 

@@ -4,8 +4,11 @@
 // onto a few points stays invertible. Computed in double precision; rows are samples.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mirkit/dsp/matrix.hpp"
@@ -15,7 +18,9 @@ namespace mirkit::models {
 
 enum class Covariance { diagonal, full };
 
-Covariance parse_covariance(const std::string& name);  // "diag" | "full"
+// As recipes name them.
+inline constexpr std::array<std::pair<std::string_view, Covariance>, 2> kCovarianceNames = {
+    {{"diag", Covariance::diagonal}, {"full", Covariance::full}}};
 
 struct GaussianMixtureOptions {
   int components = 4;  // fewer when fitted on fewer distinct samples

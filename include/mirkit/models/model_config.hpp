@@ -27,6 +27,8 @@ struct MultiLabelOptions {
   std::string thresholds = "fixed";  // fixed: `threshold` for every tag; tuned: best F1 per tag
   double threshold = 0.5;
   double validation_fraction = 0.2;  // the hold-out thresholds are tuned on
+
+  static const Schema<MultiLabelOptions>& schema();  // a recipe's "multi_label" object
 };
 
 struct ModelConfig {
@@ -44,6 +46,8 @@ struct ModelConfig {
 
 // Validates every field (an unknown or mistyped key is a usage Error naming it and `where`).
 ModelConfig read_model_config(const Json& config, const std::string& where);
+// The top-level keys of a model recipe.
+const std::vector<std::string>& model_config_keys();
 ModelConfig load_model_config(const std::filesystem::path& path);
 
 // For a pooled-input model (InputKind::pooled); a frames model is a usage Error saying so.

@@ -2,7 +2,7 @@
 // (scikit-learn's StandardScaler) and an optional PCA.
 #pragma once
 
-#include "mirkit/core/params.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/dsp/matrix.hpp"
 #include "mirkit/models/model_state.hpp"
 
@@ -51,11 +51,9 @@ struct PreprocessOptions {
   bool standardize = true;
   int pca_components = 0;  // 0: no PCA
   bool pca_whiten = false;
-};
 
-// The declared parameters of a config's "preprocessing" object.
-const ParamSchema& preprocess_schema();
-PreprocessOptions preprocess_options(const Json& resolved);
+  static const Schema<PreprocessOptions>& schema();  // a recipe's "preprocessing" object
+};
 
 // Scaler then PCA, as configured.
 class Preprocessor {

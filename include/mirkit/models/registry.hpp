@@ -14,8 +14,9 @@
 namespace mirkit::models {
 
 enum class InputKind {
-  pooled,  // one vector per item: the feature file's `features`
-  frames,  // frame sequences: the feature file's `frames` and `offsets`
+  pooled,   // one vector per item: the feature file's `features`
+  frames,   // frame sequences: the feature file's `frames` and `offsets`
+  windows,  // windows of frames, for a network: trained by nn::train_network, not by `create`
 };
 
 struct ClassifierDefinition {
@@ -31,7 +32,8 @@ struct ClassifierDefinition {
   bool records_learning_curves = false;
   std::string importance_measure;
   ParamSchema params;
-  // Exactly one is set, according to `input`; `params` are resolved (every declared key present).
+  // Set according to `input` (pooled: create; frames: create_sequence; windows: neither);
+  // `params` are resolved (every declared key present).
   std::function<std::unique_ptr<Classifier>(const Json& params)> create;
   std::function<std::unique_ptr<SequenceClassifier>(const Json& params)> create_sequence;
 };

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "mirkit/core/json.hpp"
-#include "mirkit/core/params.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/nn/tensor.hpp"
 
 namespace mirkit::nn {
@@ -66,11 +66,80 @@ struct NetworkTrainingResult {
 
 NetworkTrainingResult train_network(const TrainingSet& data, const NetworkTrainingOptions& options);
 
-// The recipe's sections resolved against their schemas (defaults filled in); usage Errors name
-// the key and `where`. Also what `mirkit list` prints.
-Json resolve_network_recipe(const Json& recipe, const std::string& where);
-const ParamSchema& training_schema();
-const ParamSchema& augment_schema();
-const ParamSchema& fine_tune_schema();
+// A network recipe's "training" section (docs/training.md has each setting's meaning; the
+// schema's descriptions are what `mirkit list` prints).
+struct TrainingSettings {
+  int epochs = 30;
+  int batch_size = 32;
+  int micro_batch = 16;
+  int windows_per_clip = 1;
+  std::optional<std::int64_t> window_frames;  // needed when input_shape has a −1
+  std::string optimizer = "adam";
+  double learning_rate = 1e-3;
+  double momentum = 0.9;
+  bool nesterov = false;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double weight_decay = 0.0;
+  std::string schedule = "cosine";
+  int warmup_epochs = 0;
+  int step_size = 10;
+  double step_gamma = 0.1;
+  double min_learning_rate = 0.0;
+  std::optional<std::string> loss;  // absent: chosen by the data (single- or multi-label)
+  double focal_gamma = 2.0;
+  std::string class_weight = "none";
+  std::vector<std::string> tasks;
+  double validation_fraction = 0.15;
+  std::string monitor = "val_loss";
+  int patience = 10;
+  double clip_norm = 0.0;
+  std::uint64_t seed = 0;
+
+  static const Schema<TrainingSettings>& schema();
+};
+
+// The "augment" section: per-window augmentation, and copies made from the audio.
+struct AugmentSettings {
+  int time_masks = 0;
+  int time_mask_width = 16;
+  int freq_masks = 0;
+  int freq_mask_width = 12;
+  double mixup_alpha = 0.0;
+  double gain_probability = 0.0;
+  std::vector<double> gain_db = {-6, 6};
+  double noise_probability = 0.0;
+  std::vector<double> noise_snr_db = {10, 30};
+  int time_shift_frames = 0;
+  int pitch_shift_copies = 0;
+  std::vector<double> pitch_shift_semitones = {-2, 2};
+  int time_stretch_copies = 0;
+  std::vector<double> time_stretch_rates = {0.9, 1.1};
+
+  static const Schema<AugmentSettings>& schema();
+};
+
+// The "fine_tune" section: start from another model file's layers.
+struct FineTuneSettings {
+  std::optional<std::string> from;
+  std::optional<int> keep_layers;  // absent: all but the last
+  bool freeze = true;
+
+  static const Schema<FineTuneSettings>& schema();
+};
+
+// A network recipe read and checked: the whole recipe with every default filled in (what the
+// model file records) and its settings, typed. Usage Errors name the key and `where`.
+struct NetworkRecipe {
+  Json resolved;
+  TrainingSettings training;
+  AugmentSettings augment;
+  FineTuneSettings fine_tune;
+
+  static NetworkRecipe read(const Json& recipe, const std::string& where);
+};
+
+// The top-level keys of a network recipe.
+const std::vector<std::string>& network_recipe_keys();
 
 }  // namespace mirkit::nn

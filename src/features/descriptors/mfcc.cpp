@@ -36,9 +36,17 @@ FeatureDefinition mfcc_definition() {
   for (ParamSpec& spec : mel_params())
     specs.push_back(std::move(spec));
   specs.push_back(source_param());
+  ParamSchema params = schema_of(std::move(specs));
+  // Checked when the recipe is read, not on the first file (the DCT keeps at most n_mels).
+  params.add_rule([](const Json& p) -> std::optional<std::string> {
+    const int n_mfcc = p.at("n_mfcc").get<int>(), n_mels = p.at("n_mels").get<int>();
+    if (n_mfcc <= n_mels) return std::nullopt;
+    return "'n_mfcc' (" + std::to_string(n_mfcc) + ") must not exceed 'n_mels' (" +
+           std::to_string(n_mels) + "): the cepstrum has one coefficient per mel band";
+  });
   return {"mfcc",
           "Mel-frequency cepstral coefficients (orthonormal DCT-II of the log-mel spectrogram)",
-          "n_mfcc columns: mfcc_01 …", schema_of(std::move(specs)),
+          "n_mfcc columns: mfcc_01 …", std::move(params),
           [](const Json& p, const AnalysisSettings& s) { return std::make_unique<Mfcc>(p, s); }};
 }
 

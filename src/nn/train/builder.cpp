@@ -4,37 +4,26 @@
 
 #include "../../core/random.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/text.hpp"
 
 namespace mirkit::nn::train {
 
 std::unique_ptr<Sequence> Builder::sequence(const Json& list, const std::string& prefix) {
-  const std::string list_where = store_.file + ": " + (prefix.empty() ? "layers" : prefix);
-  if (!list.is_array()) throw Error(list_where + ": must be a list of layers");
-  std::vector<std::unique_ptr<TrainLayer>> layers;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const Json& entry = list[i];
-    const std::string path = (prefix.empty() ? "" : prefix + ".") + std::to_string(i);
-    const std::string where = store_.file + ": layer " + path;
-    if (!entry.is_object() || !entry.contains("type") || !entry["type"].is_string()) {
-      throw Error(where + ": must be an object with a string 'type'");
-    }
-    const std::string type = entry["type"].get<std::string>();
+  const auto find_trainable = [](const std::string& type,
+                                 const std::string& where) -> const LayerDefinition& {
     const LayerDefinition* definition = layer_registry().find(type);
     if (definition == nullptr || !definition->create_trainable) {
-      std::string known;
-      for (const std::string& t : trainable_types())
-        known += (known.empty() ? "" : ", ") + t;
       throw Error(where + ": layer type '" + type + "' " +
                   (definition ? "has no training support" : "is unknown") +
-                  "; trainable types: " + known);
+                  "; trainable types: " + join(trainable_types(), ", "));
     }
-    std::vector<std::string> passthrough = {"type", "name"};
-    passthrough.insert(passthrough.end(), definition->sublayers.begin(),
-                       definition->sublayers.end());
-    const Json params = definition->params.resolve(entry, where + " (" + type + ")", passthrough);
-    layers.push_back(
-        definition->create_trainable(LoadContext(params, entry, path, type, store_), *this));
-  }
+    return *definition;
+  };
+  std::vector<std::unique_ptr<TrainLayer>> layers;
+  for_each_layer(list, prefix, store_, find_trainable,
+                 [&](const LayerDefinition& definition, const LoadContext& context) {
+                   layers.push_back(definition.create_trainable(context, *this));
+                 });
   return std::make_unique<Sequence>(std::move(layers));
 }
 

@@ -144,31 +144,16 @@ namespace {
 
 std::unique_ptr<TrainLayer> trainable_convolution(const LoadContext& c, Builder& builder,
                                                   bool one_dimensional) {
+  const Conv2dOptions o = one_dimensional ? as_2d(read_conv1d_options(c)) : read_conv2d_options(c);
+  if (o.groups != 1) c.fail("training supports groups = 1 only");
   ConvGeometry g;
   g.one_dimensional = one_dimensional;
-  g.in_channels = c.integer("in_channels");
-  g.out_channels = c.integer("out_channels");
-  if (c.integer("groups") != 1) c.fail("training supports groups = 1 only");
-  if (one_dimensional) {
-    g.kernel_w = c.integer("kernel_size");
-    g.stride_w = c.integer("stride");
-    g.dilation_w = c.integer("dilation");
-    const std::int64_t padding = c.integer("padding");
-    if (c.boolean("causal")) {
-      if (padding != 0) c.fail("causal and padding are exclusive");
-      g.pad_left = (g.kernel_w - 1) * g.dilation_w;
-    } else {
-      g.pad_left = g.pad_right = padding;
-    }
-  } else {
-    const auto kernel = c.integers("kernel_size", 2), stride = c.integers("stride", 2);
-    const auto padding = c.integers("padding", 2), dilation = c.integers("dilation", 2);
-    g.kernel_h = kernel[0], g.kernel_w = kernel[1];
-    g.stride_h = stride[0], g.stride_w = stride[1];
-    g.pad_top = g.pad_bottom = padding[0];
-    g.pad_left = g.pad_right = padding[1];
-    g.dilation_h = dilation[0], g.dilation_w = dilation[1];
-  }
+  g.in_channels = o.in_channels, g.out_channels = o.out_channels;
+  g.kernel_h = o.kernel_h, g.kernel_w = o.kernel_w;
+  g.stride_h = o.stride_h, g.stride_w = o.stride_w;
+  g.dilation_h = o.dilation_h, g.dilation_w = o.dilation_w;
+  g.pad_top = o.pad_top, g.pad_bottom = o.pad_bottom;
+  g.pad_left = o.pad_left, g.pad_right = o.pad_right;
   const double bound =
       1.0 / std::sqrt(static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w));
   const Shape shape = one_dimensional

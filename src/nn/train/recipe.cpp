@@ -1,151 +1,155 @@
-// The settings of a network recipe, each declared once with its default and range.
+// The settings of a network recipe, each declared once; their defaults are the structs'.
+#include <algorithm>
+
 #include "mirkit/core/error.hpp"
 #include "mirkit/nn/training.hpp"
 
 namespace mirkit::nn {
+namespace {
 
-const ParamSchema& training_schema() {
-  static const ParamSchema schema{
-      {"epochs", ParamType::integer, 30, "passes over the training clips", 1},
-      {"batch_size", ParamType::integer, 32, "windows per optimiser step", 1},
-      {"micro_batch", ParamType::integer, 16,
-       "windows per worker task; batch norm sees a micro-batch's statistics", 1},
-      {"windows_per_clip", ParamType::integer, 1, "random windows drawn from each clip per epoch",
-       1},
-      {"window_frames", ParamType::integer, nullptr,
-       "window length in frames when input_shape has a -1 (any length)", 1},
-      {"optimizer",
-       ParamType::string,
-       "adam",
-       "sgd (with momentum), adam or adamw",
-       {},
-       {},
-       {"sgd", "adam", "adamw"}},
-      {"learning_rate", ParamType::number, 1e-3, "peak learning rate", 0},
-      {"momentum", ParamType::number, 0.9, "sgd momentum", 0, 1},
-      {"nesterov", ParamType::boolean, false, "sgd: Nesterov momentum"},
-      {"beta1", ParamType::number, 0.9, "adam: first-moment decay", 0, 1},
-      {"beta2", ParamType::number, 0.999, "adam: second-moment decay", 0, 1},
-      {"weight_decay", ParamType::number, 0.0,
-       "L2 penalty on weights (adamw: decoupled), not on biases or norms", 0},
-      {"schedule",
-       ParamType::string,
-       "cosine",
-       "learning rate over epochs",
-       {},
-       {},
-       {"constant", "step", "cosine"}},
-      {"warmup_epochs", ParamType::integer, 0, "linear ramp up to learning_rate first", 0},
-      {"step_size", ParamType::integer, 10, "step schedule: epochs between decays", 1},
-      {"step_gamma", ParamType::number, 0.1, "step schedule: factor per decay", 0, 1},
-      {"min_learning_rate", ParamType::number, 0.0, "cosine schedule: the final rate", 0},
-      {"loss",
-       ParamType::string,
-       nullptr,
-       "cross_entropy, focal or binary_cross_entropy (default: cross_entropy, or "
-       "binary_cross_entropy for multi-label data)",
-       {},
-       {},
-       {"cross_entropy", "focal", "binary_cross_entropy"}},
-      {"focal_gamma", ParamType::number, 2.0, "focal loss: focusing exponent", 0},
-      {"class_weight",
-       ParamType::string,
-       "none",
-       "balanced: weight classes by n / (classes · count)",
-       {},
-       {},
-       {"none", "balanced"}},
-      {"tasks", ParamType::string_list, Json::array(),
-       "multi-task heads: label prefixes (\"family\" for labels \"family=brass\"), one softmax "
-       "each over the classes of that prefix"},
-      {"validation_fraction", ParamType::number, 0.15,
-       "clips held out (stratified, or by group) to choose the best epoch", 0, 0.5},
-      {"monitor",
-       ParamType::string,
-       "val_loss",
-       "what picks the best epoch",
-       {},
-       {},
-       {"val_loss", "val_accuracy"}},
-      {"patience", ParamType::integer, 10,
-       "stop after this many epochs without a better one (0: "
-       "never)",
-       0},
-      {"clip_norm", ParamType::number, 0.0, "largest gradient norm per step (0: no clipping)", 0},
-      {"seed", ParamType::integer, 0, "initial weights, split, order, augmentation, dropout", 0},
-  };
+// [low, high]: two numbers, in order.
+std::optional<std::string> check_range(const char* name, const std::vector<double>& range) {
+  if (range.size() == 2 && range[0] <= range[1]) return std::nullopt;
+  return std::string("'") + name + "' must be [low, high], got " + Json(range).dump();
+}
+
+}  // namespace
+
+const Schema<TrainingSettings>& TrainingSettings::schema() {
+  using S = TrainingSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("epochs", &S::epochs, "passes over the training clips", {.min = 1})
+          .field("batch_size", &S::batch_size, "windows per optimiser step", {.min = 1})
+          .field("micro_batch", &S::micro_batch,
+                 "windows per worker task; batch norm sees a micro-batch's statistics", {.min = 1})
+          .field("windows_per_clip", &S::windows_per_clip,
+                 "random windows drawn from each clip per epoch", {.min = 1})
+          .field("window_frames", &S::window_frames,
+                 "window length in frames when input_shape has a -1 (any length)", {.min = 1})
+          .field("optimizer", &S::optimizer, "sgd (with momentum), adam or adamw",
+                 {"sgd", "adam", "adamw"})
+          .field("learning_rate", &S::learning_rate, "peak learning rate", {.min = 0})
+          .field("momentum", &S::momentum, "sgd momentum", {.min = 0, .max = 1})
+          .field("nesterov", &S::nesterov, "sgd: Nesterov momentum")
+          .field("beta1", &S::beta1, "adam: first-moment decay", {.min = 0, .max = 1})
+          .field("beta2", &S::beta2, "adam: second-moment decay", {.min = 0, .max = 1})
+          .field("weight_decay", &S::weight_decay,
+                 "L2 penalty on weights (adamw: decoupled), not on biases or norms", {.min = 0})
+          .field("schedule", &S::schedule, "learning rate over epochs",
+                 {"constant", "step", "cosine"})
+          .field("warmup_epochs", &S::warmup_epochs, "linear ramp up to learning_rate first",
+                 {.min = 0})
+          .field("step_size", &S::step_size, "step schedule: epochs between decays", {.min = 1})
+          .field("step_gamma", &S::step_gamma, "step schedule: factor per decay",
+                 {.min = 0, .max = 1})
+          .field("min_learning_rate", &S::min_learning_rate, "cosine schedule: the final rate",
+                 {.min = 0})
+          .field("loss", &S::loss,
+                 "cross_entropy, focal or binary_cross_entropy (default: cross_entropy, or "
+                 "binary_cross_entropy for multi-label data)",
+                 {"cross_entropy", "focal", "binary_cross_entropy"})
+          .field("focal_gamma", &S::focal_gamma, "focal loss: focusing exponent", {.min = 0})
+          .field("class_weight", &S::class_weight,
+                 "balanced: weight classes by n / (classes · count)", {"none", "balanced"})
+          .field("tasks", &S::tasks,
+                 "multi-task heads: label prefixes (\"family\" for labels \"family=brass\"), one "
+                 "softmax each over the classes of that prefix")
+          .field("validation_fraction", &S::validation_fraction,
+                 "clips held out (stratified, or by group) to choose the best epoch",
+                 {.min = 0, .max = 0.5})
+          .field("monitor", &S::monitor, "what picks the best epoch", {"val_loss", "val_accuracy"})
+          .field("patience", &S::patience,
+                 "stop after this many epochs without a better one (0: never)", {.min = 0})
+          .field("clip_norm", &S::clip_norm, "largest gradient norm per step (0: no clipping)",
+                 {.min = 0})
+          .field("seed", &S::seed, "initial weights, split, order, augmentation, dropout",
+                 {.min = 0});
   return schema;
 }
 
-const ParamSchema& augment_schema() {
-  static const ParamSchema schema{
-      {"time_masks", ParamType::integer, 0, "SpecAugment: time masks per window", 0},
-      {"time_mask_width", ParamType::integer, 16, "SpecAugment: widest time mask, frames", 0},
-      {"freq_masks", ParamType::integer, 0, "SpecAugment: frequency masks per window", 0},
-      {"freq_mask_width", ParamType::integer, 12, "SpecAugment: widest frequency mask, bins", 0},
-      {"mixup_alpha", ParamType::number, 0.0,
-       "mixup: λ ~ Beta(α, α) mixes windows and targets (0: off)", 0},
-      {"gain_probability", ParamType::number, 0.0, "chance of a random gain", 0, 1},
-      {"gain_db", ParamType::number_list, Json::array({-6, 6}), "gain range [low, high], dB"},
-      {"noise_probability", ParamType::number, 0.0, "chance of added white noise", 0, 1},
-      {"noise_snr_db", ParamType::number_list, Json::array({10, 30}),
-       "signal-to-noise range [low, high], dB"},
-      {"time_shift_frames", ParamType::integer, 0, "circular shift up to ± this many frames", 0},
-      {"pitch_shift_copies", ParamType::integer, 0,
-       "pitch-shifted copies of each training clip, made from its audio", 0},
-      {"pitch_shift_semitones", ParamType::number_list, Json::array({-2, 2}),
-       "pitch shift range [low, high], semitones"},
-      {"time_stretch_copies", ParamType::integer, 0,
-       "time-stretched copies of each training clip, made from its audio", 0},
-      {"time_stretch_rates", ParamType::number_list, Json::array({0.9, 1.1}),
-       "stretch rate range [low, high] (> 1: faster)", 0.25, 4},
-  };
+const Schema<AugmentSettings>& AugmentSettings::schema() {
+  using S = AugmentSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("time_masks", &S::time_masks, "SpecAugment: time masks per window", {.min = 0})
+          .field("time_mask_width", &S::time_mask_width, "SpecAugment: widest time mask, frames",
+                 {.min = 0})
+          .field("freq_masks", &S::freq_masks, "SpecAugment: frequency masks per window",
+                 {.min = 0})
+          .field("freq_mask_width", &S::freq_mask_width, "SpecAugment: widest frequency mask, bins",
+                 {.min = 0})
+          .field("mixup_alpha", &S::mixup_alpha,
+                 "mixup: λ ~ Beta(α, α) mixes windows and targets (0: off)", {.min = 0})
+          .field("gain_probability", &S::gain_probability, "chance of a random gain",
+                 {.min = 0, .max = 1})
+          .field("gain_db", &S::gain_db, "gain range [low, high], dB")
+          .field("noise_probability", &S::noise_probability, "chance of added white noise",
+                 {.min = 0, .max = 1})
+          .field("noise_snr_db", &S::noise_snr_db, "signal-to-noise range [low, high], dB")
+          .field("time_shift_frames", &S::time_shift_frames,
+                 "circular shift up to ± this many frames", {.min = 0})
+          .field("pitch_shift_copies", &S::pitch_shift_copies,
+                 "pitch-shifted copies of each training clip, made from its audio", {.min = 0})
+          .field("pitch_shift_semitones", &S::pitch_shift_semitones,
+                 "pitch shift range [low, high], semitones")
+          .field("time_stretch_copies", &S::time_stretch_copies,
+                 "time-stretched copies of each training clip, made from its audio", {.min = 0})
+          .field("time_stretch_rates", &S::time_stretch_rates,
+                 "stretch rate range [low, high] (> 1: faster)", {.min = 0.25, .max = 4})
+          .rule([](const S& s) { return check_range("gain_db", s.gain_db); })
+          .rule([](const S& s) { return check_range("noise_snr_db", s.noise_snr_db); })
+          .rule([](const S& s) {
+            return check_range("pitch_shift_semitones", s.pitch_shift_semitones);
+          })
+          .rule([](const S& s) { return check_range("time_stretch_rates", s.time_stretch_rates); });
   return schema;
 }
 
-const ParamSchema& fine_tune_schema() {
-  static const ParamSchema schema{
-      {"from", ParamType::string, nullptr, "a model file to start from (e.g. exported by PyTorch)"},
-      {"keep_layers", ParamType::integer, nullptr,
-       "how many of its top-level layers to keep (default: all but the last); the recipe's "
-       "\"network\".\"layers\" follow them as the new head",
-       0},
-      {"freeze", ParamType::boolean, true, "train the new head only, the kept layers fixed"},
-  };
+const Schema<FineTuneSettings>& FineTuneSettings::schema() {
+  using S = FineTuneSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("from", &S::from, "a model file to start from (e.g. exported by PyTorch)")
+          .field("keep_layers", &S::keep_layers,
+                 "how many of its top-level layers to keep (default: all but the last); the "
+                 "recipe's \"network\".\"layers\" follow them as the new head",
+                 {.min = 0})
+          .field("freeze", &S::freeze, "train the new head only, the kept layers fixed");
   return schema;
 }
 
-Json resolve_network_recipe(const Json& recipe, const std::string& where) {
-  if (!recipe.is_object()) throw usage_error(where + ": a recipe must be a JSON object");
-  static const std::vector<std::string> kTop = {
+const std::vector<std::string>& network_recipe_keys() {
+  static const std::vector<std::string> keys = {
       "description", "model", "network", "training", "augment", "fine_tune", "multi_label"};
+  return keys;
+}
+
+NetworkRecipe NetworkRecipe::read(const Json& recipe, const std::string& where) {
+  if (!recipe.is_object()) throw usage_error(where + ": a recipe must be a JSON object");
+  const std::vector<std::string>& known = network_recipe_keys();
   for (const auto& [key, value] : recipe.items()) {
-    if (std::find(kTop.begin(), kTop.end(), key) == kTop.end()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string message = where + ": unknown key '" + key + "'";
-      if (auto near = closest_name(key, kTop)) message += " (did you mean '" + *near + "'?)";
+      if (auto near = closest_name(key, known)) message += " (did you mean '" + *near + "'?)";
       throw usage_error(message);
     }
   }
-  Json out = recipe;
-  const auto section = [&](const std::string& key, const ParamSchema& schema) {
+  NetworkRecipe out;
+  out.resolved = recipe;
+  const auto section = [&](const std::string& key, const auto& schema) {
     const Json given = recipe.contains(key) ? recipe[key] : Json::object();
     if (!given.is_object()) throw usage_error(where + ": '" + key + "' must be an object");
-    out[key] = schema.resolve(given, where + ": " + key);
+    out.resolved[key] = schema.declaration().resolve(given, where + ": " + key);
+    return schema.from_resolved(out.resolved[key]);
   };
-  section("training", training_schema());
-  section("augment", augment_schema());
-  section("fine_tune", fine_tune_schema());
+  out.training = section("training", TrainingSettings::schema());
+  out.augment = section("augment", AugmentSettings::schema());
+  out.fine_tune = section("fine_tune", FineTuneSettings::schema());
   if (!recipe.contains("network") || !recipe["network"].is_object()) {
     throw usage_error(where +
                       ": a network recipe needs \"network\": {\"input_shape\": …, "
                       "\"layers\": […]} (see configs/models/cnn.json)");
-  }
-  for (const char* range :
-       {"gain_db", "noise_snr_db", "pitch_shift_semitones", "time_stretch_rates"}) {
-    const Json& pair = out["augment"][range];
-    if (pair.size() != 2 || pair[0].get<double>() > pair[1].get<double>()) {
-      throw usage_error(where + ": augment." + range + " must be [low, high], got " + pair.dump());
-    }
   }
   return out;
 }

@@ -57,17 +57,14 @@ double beta_draw(Random& random, double alpha) {
   return a / (a + b);
 }
 
-double learning_rate(const Json& t, int epoch, int epochs) {
-  const double base = t["learning_rate"].get<double>();
-  const int warmup = t["warmup_epochs"].get<int>();
+double learning_rate(const TrainingSettings& t, int epoch, int epochs) {
+  const double base = t.learning_rate;
+  const int warmup = t.warmup_epochs;
   if (epoch < warmup) return base * (epoch + 1) / (warmup + 1);
   const int e = epoch - warmup, span = std::max(1, epochs - warmup);
-  const std::string schedule = t["schedule"].get<std::string>();
-  if (schedule == "step") {
-    return base * std::pow(t["step_gamma"].get<double>(), e / t["step_size"].get<int>());
-  }
-  if (schedule == "cosine") {
-    const double low = t["min_learning_rate"].get<double>();
+  if (t.schedule == "step") return base * std::pow(t.step_gamma, e / t.step_size);
+  if (t.schedule == "cosine") {
+    const double low = t.min_learning_rate;
     return low + (base - low) * 0.5 * (1.0 + std::cos(std::numbers::pi * e / span));
   }
   return base;
@@ -99,15 +96,15 @@ struct Prepared {
 
 // The network to train: the recipe's, or (fine-tuning) the kept layers of a model file followed
 // by the recipe's layers as the new head, with the kept layers' weights.
-Prepared prepare_network(const Json& recipe, const std::string& where) {
+Prepared prepare_network(const NetworkRecipe& recipe, const std::string& where) {
   Prepared p;
   p.store.file = where;
-  const Json& fine = recipe["fine_tune"];
-  if (fine["from"].is_null()) {
-    p.description = recipe["network"];
+  const FineTuneSettings& fine = recipe.fine_tune;
+  if (!fine.from) {
+    p.description = recipe.resolved["network"];
     return p;
   }
-  const std::string from = fine["from"].get<std::string>();
+  const std::string from = *fine.from;
   io::TensorFile base;
   try {
     base = io::read_safetensors(from);
@@ -119,7 +116,7 @@ Prepared prepare_network(const Json& recipe, const std::string& where) {
   }
   const Json& base_layers = base.metadata["network"]["layers"];
   const int count = static_cast<int>(base_layers.size());
-  const int keep = fine["keep_layers"].is_null() ? count - 1 : fine["keep_layers"].get<int>();
+  const int keep = fine.keep_layers.value_or(count - 1);
   if (keep < 0 || keep > count) {
     throw usage_error(where + ": fine_tune.keep_layers " + std::to_string(keep) + " but " + from +
                       " has " + std::to_string(count) + " layers");
@@ -128,7 +125,7 @@ Prepared prepare_network(const Json& recipe, const std::string& where) {
                    {"layers", Json::array()}};
   for (int i = 0; i < keep; ++i)
     p.description["layers"].push_back(base_layers[static_cast<std::size_t>(i)]);
-  const Json head = recipe["network"].value("layers", Json::array());
+  const Json head = recipe.resolved["network"].value("layers", Json::array());
   if (!head.is_array() || head.empty()) {
     throw usage_error(where + ": fine-tuning needs the new head as \"network\": {\"layers\": […]}");
   }
@@ -138,7 +135,7 @@ Prepared prepare_network(const Json& recipe, const std::string& where) {
   for (auto& [name, tensor] : base.tensors) {
     if (top_layer(name) < keep) p.store.tensors.emplace(name, std::move(tensor));
   }
-  p.frozen_layers = fine["freeze"].get<bool>() ? keep : 0;
+  p.frozen_layers = fine.freeze ? keep : 0;
   return p;
 }
 
@@ -214,7 +211,7 @@ struct Example {
 };
 
 struct Settings {
-  Json training, augment;
+  TrainingSettings training;
   train::LossOptions loss;
   train::PatchAugmentation patch;
   double mixup = 0.0;
@@ -230,10 +227,10 @@ class Trainer {
   NetworkTrainingResult run();
 
  private:
-  void configure(const Json& recipe);
+  void configure(const NetworkRecipe& recipe);
   // The network of the recipe, its weights from the starting file or initialised from the seed,
   // its frozen layers frozen.
-  void build_network(const Json& recipe);
+  void build_network(const NetworkRecipe& recipe);
   void check_output();
   // One replica of the network per micro-batch of a batch, sharing the parameters' values.
   void make_replicas(std::size_t batch_size, std::size_t micro);
@@ -264,29 +261,26 @@ class Trainer {
   std::size_t micro_size_ = 1;  // examples per micro-batch
 };
 
-void Trainer::configure(const Json& recipe) {
-  s_.training = recipe["training"];
-  s_.augment = recipe["augment"];
-  const Json& t = s_.training;
-  const Json& a = s_.augment;
+void Trainer::configure(const NetworkRecipe& recipe) {
+  s_.training = recipe.training;
+  const TrainingSettings& t = s_.training;
+  const AugmentSettings& a = recipe.augment;
   const auto classes = static_cast<int>(options_.classes.size());
-  std::string loss =
-      t["loss"].is_null()
-          ? (options_.multi_label && t["tasks"].empty() ? "binary_cross_entropy" : "cross_entropy")
-          : t["loss"].get<std::string>();
+  const std::string loss = t.loss.value_or(
+      options_.multi_label && t.tasks.empty() ? "binary_cross_entropy" : "cross_entropy");
   s_.loss.kind = train::parse_loss(loss);
-  s_.loss.focal_gamma = t["focal_gamma"].get<double>();
+  s_.loss.focal_gamma = t.focal_gamma;
   if (options_.multi_label && s_.loss.kind != train::LossKind::binary_cross_entropy &&
-      t["tasks"].empty()) {
+      t.tasks.empty()) {
     throw usage_error(
         options_.where +
         ": the data is multi-label (some clip has several labels): "
         "use \"loss\": \"binary_cross_entropy\", or \"tasks\" for one label per task");
   }
-  if (!t["tasks"].empty()) {
+  if (!t.tasks.empty()) {
     // Multi-task: the classes "task=value", sorted, fall in one contiguous range per task.
-    for (const Json& task : t["tasks"]) {
-      const std::string prefix = task.get<std::string>() + "=";
+    for (const std::string& task : t.tasks) {
+      const std::string prefix = task + "=";
       int begin = -1, end = -1;
       for (int c = 0; c < classes; ++c) {
         if (options_.classes[static_cast<std::size_t>(c)].starts_with(prefix)) {
@@ -295,8 +289,7 @@ void Trainer::configure(const Json& recipe) {
         }
       }
       if (begin < 0) {
-        throw usage_error(options_.where + ": task '" + task.get<std::string>() +
-                          "' has no labels '" + prefix + "…'");
+        throw usage_error(options_.where + ": task '" + task + "' has no labels '" + prefix + "…'");
       }
       s_.loss.groups.emplace_back(begin, end);
     }
@@ -313,7 +306,7 @@ void Trainer::configure(const Json& recipe) {
                         ": \"tasks\" need a softmax loss (cross_entropy or focal)");
     }
   }
-  if (t["class_weight"] == "balanced") {
+  if (t.class_weight == "balanced") {
     Eigen::VectorXd counts = data_.targets.cast<double>().colwise().sum().transpose();
     s_.loss.class_weights.resize(classes);
     for (int c = 0; c < classes; ++c) {
@@ -321,18 +314,18 @@ void Trainer::configure(const Json& recipe) {
           counts[c] > 0 ? static_cast<double>(data_.clips.size()) / (classes * counts[c]) : 0.0;
     }
   }
-  s_.patch.time_masks = a["time_masks"].get<int>();
-  s_.patch.time_width = a["time_mask_width"].get<int>();
-  s_.patch.freq_masks = a["freq_masks"].get<int>();
-  s_.patch.freq_width = a["freq_mask_width"].get<int>();
-  s_.patch.gain_probability = a["gain_probability"].get<double>();
-  s_.patch.gain_low = a["gain_db"][0].get<double>();
-  s_.patch.gain_high = a["gain_db"][1].get<double>();
-  s_.patch.noise_probability = a["noise_probability"].get<double>();
-  s_.patch.snr_low = a["noise_snr_db"][0].get<double>();
-  s_.patch.snr_high = a["noise_snr_db"][1].get<double>();
-  s_.patch.max_shift = a["time_shift_frames"].get<int>();
-  s_.mixup = a["mixup_alpha"].get<double>();
+  s_.patch.time_masks = a.time_masks;
+  s_.patch.time_width = a.time_mask_width;
+  s_.patch.freq_masks = a.freq_masks;
+  s_.patch.freq_width = a.freq_mask_width;
+  s_.patch.gain_probability = a.gain_probability;
+  s_.patch.gain_low = a.gain_db[0];
+  s_.patch.gain_high = a.gain_db[1];
+  s_.patch.noise_probability = a.noise_probability;
+  s_.patch.snr_low = a.noise_snr_db[0];
+  s_.patch.snr_high = a.noise_snr_db[1];
+  s_.patch.max_shift = a.time_shift_frames;
+  s_.mixup = a.mixup_alpha;
 }
 
 // The window length and the item shape: a fixed input shape fixes the window; a −1 (any
@@ -348,13 +341,13 @@ void Trainer::check_output() {
       known *= d;
     }
   }
-  const Json& t = s_.training;
+  const TrainingSettings& t = s_.training;
   if (any_length) {
-    if (t["window_frames"].is_null()) {
+    if (!t.window_frames) {
       throw usage_error(options_.where + ": the input shape " + to_string(net_.input_shape) +
                         " takes any length: set training.window_frames");
     }
-    s_.window = t["window_frames"].get<std::int64_t>();
+    s_.window = *t.window_frames;
   } else {
     if (known % dims != 0) {
       throw usage_error(options_.where + ": the input shape " + to_string(net_.input_shape) +
@@ -444,7 +437,7 @@ std::string Trainer::export_model(const Json& report) const {
     metadata["output"] = "softmax_per_task";
     for (std::size_t k = 0; k < s_.loss.groups.size(); ++k) {
       metadata["tasks"].push_back(
-          {{"name", s_.training["tasks"][k]},
+          {{"name", s_.training.tasks[k]},
            {"classes", {s_.loss.groups[k].first, s_.loss.groups[k].second}}});
     }
   }
@@ -490,7 +483,7 @@ void Trainer::validate(const std::string& model, const std::vector<int>& clips,
   report.validation_accuracy = correct / decisions;
 }
 
-void Trainer::build_network(const Json& recipe) {
+void Trainer::build_network(const NetworkRecipe& recipe) {
   Prepared prepared = prepare_network(recipe, options_.where);
   fill_class_count(prepared.description["layers"],
                    static_cast<std::int64_t>(options_.classes.size()));
@@ -522,14 +515,14 @@ void Trainer::make_replicas(std::size_t batch_size, std::size_t micro) {
 }
 
 train::Optimizer Trainer::make_optimizer() const {
-  const Json& t = s_.training;
+  const TrainingSettings& t = s_.training;
   train::OptimizerOptions o;
-  o.kind = train::parse_optimizer(t["optimizer"].get<std::string>());
-  o.momentum = t["momentum"].get<double>();
-  o.nesterov = t["nesterov"].get<bool>();
-  o.beta1 = t["beta1"].get<double>();
-  o.beta2 = t["beta2"].get<double>();
-  o.weight_decay = t["weight_decay"].get<double>();
+  o.kind = train::parse_optimizer(t.optimizer);
+  o.momentum = t.momentum;
+  o.nesterov = t.nesterov;
+  o.beta1 = t.beta1;
+  o.beta2 = t.beta2;
+  o.weight_decay = t.weight_decay;
   return train::Optimizer(o, net_.parameters);
 }
 
@@ -557,7 +550,7 @@ void Trainer::train_batch(const std::vector<Example>& order, std::size_t first, 
     loss_sum += micro_losses_[m];
   }
   weight_sum += normaliser;
-  clip_gradients(s_.training["clip_norm"].get<double>());
+  clip_gradients(s_.training.clip_norm);
   optimizer.step(rate);
 }
 
@@ -587,27 +580,27 @@ void Trainer::clip_gradients(double clip_norm) {
 }
 
 NetworkTrainingResult Trainer::run() {
-  const Json recipe = resolve_network_recipe(options_.recipe, options_.where);
+  const NetworkRecipe recipe = NetworkRecipe::read(options_.recipe, options_.where);
   configure(recipe);
-  const Json& t = s_.training;
-  seed_ = options_.seed.value_or(t["seed"].get<std::uint64_t>());
+  const TrainingSettings& t = s_.training;
+  seed_ = options_.seed.value_or(t.seed);
   if (data_.clips.empty()) throw usage_error(options_.where + ": no clips to train on");
   build_network(recipe);
 
-  const Split split = split_clips(data_, t["validation_fraction"].get<double>(), seed_);
+  const Split split = split_clips(data_, t.validation_fraction, seed_);
   if (split.training.empty()) throw usage_error(options_.where + ": no clips left to train on");
-  const int epochs = t["epochs"].get<int>();
-  const auto batch_size = t["batch_size"].get<std::size_t>();
-  micro_size_ = std::min(t["micro_batch"].get<std::size_t>(), batch_size);
+  const int epochs = t.epochs;
+  const auto batch_size = static_cast<std::size_t>(t.batch_size);
+  micro_size_ = std::min(static_cast<std::size_t>(t.micro_batch), batch_size);
   make_replicas(batch_size, micro_size_);
   train::Optimizer optimizer = make_optimizer();
-  const std::string monitor = t["monitor"].get<std::string>();
-  const int patience = t["patience"].get<int>();
+  const std::string& monitor = t.monitor;
+  const int patience = t.patience;
 
   NetworkTrainingResult result;
   result.training_clips = static_cast<std::int64_t>(split.training.size());
   result.validation_clips = static_cast<std::int64_t>(split.validation.size());
-  Json report = {{"recipe", recipe},
+  Json report = {{"recipe", recipe.resolved},
                  {"seed", seed_},
                  {"training_clips", result.training_clips},
                  {"validation_clips", result.validation_clips},
@@ -623,7 +616,7 @@ NetworkTrainingResult Trainer::run() {
 
     std::vector<Example> order;
     for (const int clip : split.training) {
-      for (int w = 0; w < t["windows_per_clip"].get<int>(); ++w)
+      for (int w = 0; w < t.windows_per_clip; ++w)
         order.push_back({clip});
     }
     Random shuffle(derive_seed(seed_, stream(kOrder, epoch)));

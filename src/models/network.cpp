@@ -1,0 +1,33 @@
+// "network": a neural network trained natively (nn::train_network) from a recipe's "network",
+// "training", "augment" and "fine_tune" sections. It is listed with the other models so that
+// `mirkit list models` and the commands' capability checks treat it as one of them.
+#include "definitions.hpp"
+#include "mirkit/nn/training.hpp"
+
+namespace mirkit::models {
+
+ClassifierDefinition network_definition() {
+  ClassifierDefinition d;
+  d.name = "network";
+  d.description =
+      "a neural network (CNN, CRNN, …) trained natively from a JSON recipe with \"model\": "
+      "\"network\" and its \"network\" description (configs/models/cnn.json, crnn.json; "
+      "docs/training.md)";
+  d.input = InputKind::windows;
+  d.supports_class_weights = true;
+  d.records_learning_curves = true;  // loss and validation accuracy per epoch
+  // The recipe's settings, section by section ("training.epochs", …), as `mirkit list` shows them.
+  const std::pair<const char*, const ParamSchema*> sections[] = {
+      {"training", &nn::TrainingSettings::schema().declaration()},
+      {"augment", &nn::AugmentSettings::schema().declaration()},
+      {"fine_tune", &nn::FineTuneSettings::schema().declaration()}};
+  for (const auto& [section, schema] : sections) {
+    for (ParamSpec spec : schema->specs()) {
+      spec.name = std::string(section) + "." + spec.name;
+      d.params.add(std::move(spec));
+    }
+  }
+  return d;
+}
+
+}  // namespace mirkit::models
