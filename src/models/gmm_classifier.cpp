@@ -3,10 +3,10 @@
 #include <limits>
 
 #include "../core/random.hpp"
-#include "definitions.hpp"
 #include "generative.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/schema.hpp"
+#include "mirkit/models/registry.hpp"
 #include "parallel.hpp"
 
 namespace mirkit::models {

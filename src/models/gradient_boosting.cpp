@@ -6,11 +6,11 @@
 #include <numeric>
 
 #include "../core/random.hpp"
-#include "definitions.hpp"
 #include "gradient_tree.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/schema.hpp"
 #include "mirkit/models/cross_validation.hpp"
+#include "mirkit/models/registry.hpp"
 #include "parallel.hpp"
 #include "softmax.hpp"
 #include "tree_ensemble.hpp"

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "definitions.hpp"
 #include "kd_tree.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/schema.hpp"
+#include "mirkit/models/registry.hpp"
 
 namespace mirkit::models {
 

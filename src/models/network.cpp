@@ -1,7 +1,7 @@
 // "network": a neural network trained natively (nn::train_network) from a recipe's "network",
 // "training", "augment" and "fine_tune" sections. It is listed with the other models so that
 // `mirkit list models` and the commands' capability checks treat it as one of them.
-#include "definitions.hpp"
+#include "mirkit/models/registry.hpp"
 #include "mirkit/nn/training.hpp"
 
 namespace mirkit::models {

@@ -5,9 +5,9 @@
 
 #include "../core/random.hpp"
 #include "classification_tree.hpp"
-#include "definitions.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/schema.hpp"
+#include "mirkit/models/registry.hpp"
 #include "parallel.hpp"
 #include "tree_ensemble.hpp"
 

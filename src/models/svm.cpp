@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "definitions.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/schema.hpp"
 #include "mirkit/models/cross_validation.hpp"
+#include "mirkit/models/registry.hpp"
 #include "parallel.hpp"
 
 namespace mirkit::models {

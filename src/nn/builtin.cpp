@@ -1,7 +1,30 @@
-// The layer registry (core/registry.hpp). A new layer is one file pair and one line here.
+// The layer registry (core/registry.hpp). A new layer is one file pair (its LayerDefinition) and
+// two lines here: its declaration and its place in the list.
 #include "definitions.hpp"
 
 namespace mirkit::nn {
+
+LayerDefinition conv1d_definition();
+LayerDefinition conv2d_definition();
+LayerDefinition batch_norm_definition();
+std::vector<LayerDefinition> activation_definitions();
+LayerDefinition softmax_definition();
+std::vector<LayerDefinition> pooling_definitions();
+std::vector<LayerDefinition> global_pool_definitions();
+LayerDefinition linear_definition();
+LayerDefinition dropout_definition();
+LayerDefinition flatten_definition();
+LayerDefinition reshape_definition();
+LayerDefinition permute_definition();
+LayerDefinition residual_definition();
+LayerDefinition concat_definition();
+LayerDefinition gru_definition();
+LayerDefinition lstm_definition();
+LayerDefinition layer_norm_definition();
+LayerDefinition self_attention_definition();
+LayerDefinition transformer_encoder_definition();
+LayerDefinition attention_pooling_definition();
+LayerDefinition positional_embedding_definition();
 
 const LayerRegistry& layer_registry() {
   static const LayerRegistry registry("layer type", [] {

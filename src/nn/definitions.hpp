@@ -126,26 +126,4 @@ std::vector<RecurrentWeights> read_recurrent_weights(const LoadContext& context,
                                                      const RecurrentOptions& options,
                                                      std::int64_t gates);
 
-LayerDefinition conv1d_definition();
-LayerDefinition conv2d_definition();
-LayerDefinition batch_norm_definition();
-std::vector<LayerDefinition> activation_definitions();
-LayerDefinition softmax_definition();
-std::vector<LayerDefinition> pooling_definitions();
-std::vector<LayerDefinition> global_pool_definitions();
-LayerDefinition linear_definition();
-LayerDefinition dropout_definition();
-LayerDefinition flatten_definition();
-LayerDefinition reshape_definition();
-LayerDefinition permute_definition();
-LayerDefinition residual_definition();
-LayerDefinition concat_definition();
-LayerDefinition gru_definition();
-LayerDefinition lstm_definition();
-LayerDefinition layer_norm_definition();
-LayerDefinition self_attention_definition();
-LayerDefinition transformer_encoder_definition();
-LayerDefinition attention_pooling_definition();
-LayerDefinition positional_embedding_definition();
-
 }  // namespace mirkit::nn
