@@ -35,81 +35,6 @@ const ParamSchema& top_schema() {
   return schema;
 }
 
-const ParamSchema& audio_schema() {
-  static const ParamSchema schema{
-      {"mono", ParamType::boolean, true, "downmix to the channel mean (features need mono)"},
-      {"resample_quality",
-       ParamType::string,
-       "high",
-       "resampler setting",
-       {},
-       {},
-       {"fast", "high"}},
-      {"offset_s", ParamType::number, 0.0, "start reading here (s)", 0.0, {}},
-      {"duration_s",
-       ParamType::number,
-       nullptr,
-       "read at most this long (s); null = to the end",
-       0.001,
-       {},
-       {},
-       true},
-      {"trim_top_db",
-       ParamType::number,
-       nullptr,
-       "trim leading/trailing silence this far below the peak (dB); null = keep",
-       1.0,
-       {},
-       {},
-       true},
-      {"normalization",
-       ParamType::string,
-       "none",
-       "level normalisation",
-       {},
-       {},
-       {"none", "peak", "rms"}},
-      {"normalization_dbfs", ParamType::number, 0.0,
-       "target level for peak/rms normalisation (dBFS)", -200.0, 0.0},
-      {"fixed_duration_s",
-       ParamType::number,
-       nullptr,
-       "pad with zeros or cut to this length (s); null = as is",
-       0.001,
-       {},
-       {},
-       true},
-  };
-  return schema;
-}
-
-const ParamSchema& pooling_schema() {
-  static const ParamSchema schema{
-      {"stats", ParamType::string_list, Json::array({"mean", "std"}),
-       "statistics over frames: mean std var min max median skew kurtosis pNN"},
-      {"deltas", ParamType::integer, 0, "also pool the deltas (1) or deltas and delta-deltas (2)",
-       0, 2},
-      {"delta_width", ParamType::integer, 9, "frames in the delta filter (odd)", 3, 99},
-      {"texture_window_s",
-       ParamType::number,
-       nullptr,
-       "pool per window of this many seconds; null = whole clip",
-       0.01,
-       86400,
-       {},
-       true},
-      {"texture_hop_s",
-       ParamType::number,
-       nullptr,
-       "seconds between windows; null = the window length",
-       0.01,
-       86400,
-       {},
-       true},
-  };
-  return schema;
-}
-
 Json section(const Json& config, const char* name) {
   const auto it = config.find(name);
   return it == config.end() || it->is_null() ? Json::object() : *it;
@@ -117,13 +42,74 @@ Json section(const Json& config, const char* name) {
 
 }  // namespace
 
+const Schema<AudioSettings>& AudioSettings::schema() {
+  using S = AudioSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("mono", &S::mono, "downmix to the channel mean (features need mono)")
+          .field("resample_quality", &S::resample_quality, "resampler setting",
+                 io::kResampleQualityNames)
+          .field("offset_s", &S::offset_s, "start reading here (s)", {.min = 0.0})
+          .field("duration_s", &S::duration_s, "read at most this long (s); null = to the end",
+                 {.min = 0.001})
+          .field("trim_top_db", &S::trim_top_db,
+                 "trim leading/trailing silence this far below the peak (dB); null = keep",
+                 {.min = 1.0})
+          .field("normalization", &S::normalization, "level normalisation", io::kNormalizationNames)
+          .field("normalization_dbfs", &S::normalization_dbfs,
+                 "target level for peak/rms normalisation (dBFS)", {.min = -200.0, .max = 0.0})
+          .field("fixed_duration_s", &S::fixed_duration_s,
+                 "pad with zeros or cut to this length (s); null = as is", {.min = 0.001});
+  return schema;
+}
+
+io::LoadOptions AudioSettings::load_options(int sample_rate) const {
+  io::LoadOptions options;
+  options.decode.sample_rate = sample_rate;
+  options.decode.mono = mono;
+  options.decode.quality = resample_quality;
+  options.decode.offset_s = offset_s;
+  options.decode.duration_s = duration_s;
+  options.trim_top_db = trim_top_db;
+  options.normalization = normalization;
+  options.normalization_dbfs = normalization_dbfs;
+  options.fixed_duration_s = fixed_duration_s;
+  return options;
+}
+
+const Schema<PoolingSettings>& PoolingSettings::schema() {
+  using S = PoolingSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("stats", &S::stats,
+                 "statistics over frames: mean std var min max median skew kurtosis pNN")
+          .field("deltas", &S::deltas, "also pool the deltas (1) or deltas and delta-deltas (2)",
+                 {.min = 0, .max = 2})
+          .field("delta_width", &S::delta_width, "frames in the delta filter (odd)",
+                 {.min = 3, .max = 99})
+          .field("texture_window_s", &S::texture_window_s,
+                 "pool per window of this many seconds; null = whole clip",
+                 {.min = 0.01, .max = 86400})
+          .field("texture_hop_s", &S::texture_hop_s,
+                 "seconds between windows; null = the window length", {.min = 0.01, .max = 86400})
+          .rule([](const S& s) -> std::optional<std::string> {
+            if (s.delta_width % 2 == 1) return std::nullopt;
+            return "'delta_width' must be odd";
+          });
+  return schema;
+}
+
 FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where) {
   if (!config.is_object()) throw usage_error(where + ": a feature config must be a JSON object");
   Json resolved = top_schema().resolve(config, where, {"analysis", "audio", "features", "pooling"});
-  resolved["audio"] = audio_schema().resolve(section(config, "audio"), where + ": audio");
+  resolved["audio"] =
+      AudioSettings::schema().declaration().resolve(section(config, "audio"), where + ": audio");
+  audio_ = AudioSettings::schema().from_resolved(resolved["audio"]);
   resolved["analysis"] = AnalysisSettings::schema().declaration().resolve(
       section(config, "analysis"), where + ": analysis");
-  resolved["pooling"] = pooling_schema().resolve(section(config, "pooling"), where + ": pooling");
+  resolved["pooling"] = PoolingSettings::schema().declaration().resolve(section(config, "pooling"),
+                                                                        where + ": pooling");
+  pooling_ = PoolingSettings::schema().from_resolved(resolved["pooling"]);
   settings_ = AnalysisSettings::schema().from_resolved(resolved["analysis"]);
   output_ = resolved["output"] == "frames" ? OutputKind::frames : OutputKind::pooled;
 
@@ -189,10 +175,9 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
     throw usage_error(where + ": output \"frames\" needs at least one frame feature");
   }
 
-  const Json& pooling = resolved["pooling"];
-  for (const Json& stat : pooling["stats"]) {
+  for (const std::string& stat : pooling_.stats) {
     try {
-      statistics_.push_back(parse_statistic(stat.get<std::string>()));
+      statistics_.push_back(parse_statistic(stat));
     } catch (const Error& error) {
       throw usage_error(where + ": pooling: 'stats': " + error.cause());
     }
@@ -200,20 +185,16 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
   if (statistics_.empty() && !frame_features_.empty() && output_ == OutputKind::pooled) {
     throw usage_error(where + ": pooling: 'stats' must name at least one statistic");
   }
-  deltas_ = pooling["deltas"].get<int>();
-  delta_width_ = pooling["delta_width"].get<int>();
-  if (delta_width_ % 2 == 0) throw usage_error(where + ": pooling: 'delta_width' must be odd");
   const std::vector<std::string> base = frame_names_;
-  for (int order = 1; order <= deltas_; ++order) {
+  for (int order = 1; order <= pooling_.deltas; ++order) {
     for (const std::string& name : base)
       frame_names_.push_back(name + "_d" + std::to_string(order));
   }
-  if (!pooling["texture_window_s"].is_null()) {
+  if (pooling_.texture_window_s) {
     const double seconds_per_frame =
         static_cast<double>(settings_.hop_length) / settings_.sample_rate;
-    const double window = pooling["texture_window_s"].get<double>();
-    const double hop =
-        pooling["texture_hop_s"].is_null() ? window : pooling["texture_hop_s"].get<double>();
+    const double window = *pooling_.texture_window_s;
+    const double hop = pooling_.texture_hop_s.value_or(window);
     texture_frames_ = std::max(1, static_cast<int>(std::lround(window / seconds_per_frame)));
     texture_hop_frames_ = std::max(1, static_cast<int>(std::lround(hop / seconds_per_frame)));
   }
@@ -245,19 +226,7 @@ FeatureExtractor::FeatureExtractor(FeatureExtractor&&) noexcept = default;
 FeatureExtractor& FeatureExtractor::operator=(FeatureExtractor&&) noexcept = default;
 
 io::LoadOptions FeatureExtractor::load_options() const {
-  const Json& audio = config_["audio"];
-  io::LoadOptions options;
-  options.decode.sample_rate = settings_.sample_rate;
-  options.decode.mono = audio["mono"].get<bool>();
-  options.decode.quality = io::parse_resample_quality(audio["resample_quality"].get<std::string>());
-  options.decode.offset_s = audio["offset_s"].get<double>();
-  if (!audio["duration_s"].is_null()) options.decode.duration_s = audio["duration_s"].get<double>();
-  if (!audio["trim_top_db"].is_null()) options.trim_top_db = audio["trim_top_db"].get<double>();
-  options.normalization = io::parse_normalization(audio["normalization"].get<std::string>());
-  options.normalization_dbfs = audio["normalization_dbfs"].get<double>();
-  if (!audio["fixed_duration_s"].is_null())
-    options.fixed_duration_s = audio["fixed_duration_s"].get<double>();
-  return options;
+  return audio_.load_options(settings_.sample_rate);
 }
 
 void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index keep_begin,
@@ -266,7 +235,7 @@ void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index
   AnalysisContext context(signal, settings_, *stft_, *workspace_);
   if (references) context.set_piece(keep_begin, keep_end, *references);
   const Eigen::Index kept = keep_end - keep_begin;
-  const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);
+  const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);
   dsp::Matrix& frames = gathered.frames.emplace_back(kept, base_columns);
   Eigen::Index column = 0;
   for (const auto& feature : frame_features_) {
@@ -302,7 +271,7 @@ dsp::Matrix stack_rows(const std::vector<dsp::Matrix>& parts, Eigen::Index colum
 FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
   Computed computed;
   computed.pieces = gathered.pieces;
-  const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (deltas_ + 1);
+  const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);
   Eigen::Index rows = 0;
   for (const dsp::Matrix& part : gathered.frames)
     rows += part.rows();
@@ -314,9 +283,9 @@ FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
     row += part.rows();
     part = dsp::Matrix();
   }
-  for (int order = 1; order <= deltas_; ++order) {
+  for (int order = 1; order <= pooling_.deltas; ++order) {
     computed.frames.middleCols(base_columns * order, base_columns) =
-        delta(computed.frames.leftCols(base_columns), delta_width_, order);
+        delta(computed.frames.leftCols(base_columns), pooling_.delta_width, order);
   }
   for (std::size_t g = 0; g < global_features_.size(); ++g) {
     const std::vector<dsp::Matrix>& parts = gathered.global_values[g];

@@ -26,21 +26,14 @@ void append_downmix(std::span<const float> interleaved, int channels, std::vecto
 }
 
 Normalization parse_normalization(std::string_view name) {
-  if (name == "none") return Normalization::none;
-  if (name == "peak") return Normalization::peak;
-  if (name == "rms") return Normalization::rms;
+  for (const auto& [known, normalization] : kNormalizationNames)
+    if (known == name) return normalization;
   throw usage_error("unknown normalisation '" + std::string(name) + "' (known: none, peak, rms)");
 }
 
 std::string_view to_string(Normalization normalization) {
-  switch (normalization) {
-    case Normalization::none:
-      return "none";
-    case Normalization::peak:
-      return "peak";
-    case Normalization::rms:
-      return "rms";
-  }
+  for (const auto& [name, known] : kNormalizationNames)
+    if (known == normalization) return name;
   return "none";
 }
 

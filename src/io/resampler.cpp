@@ -64,13 +64,15 @@ ResampleDesign resample_design(ResampleQuality quality) {
 }
 
 ResampleQuality parse_resample_quality(std::string_view name) {
-  if (name == "fast") return ResampleQuality::fast;
-  if (name == "high") return ResampleQuality::high;
+  for (const auto& [known, quality] : kResampleQualityNames)
+    if (known == name) return quality;
   throw usage_error("unknown resampling quality '" + std::string(name) + "' (known: fast, high)");
 }
 
 std::string_view to_string(ResampleQuality quality) {
-  return quality == ResampleQuality::fast ? "fast" : "high";
+  for (const auto& [name, known] : kResampleQualityNames)
+    if (known == quality) return name;
+  return "high";
 }
 
 // The polyphase filter bank for one (rate pair, quality). Row p holds the taps for an output

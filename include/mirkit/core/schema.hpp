@@ -187,7 +187,9 @@ class Schema {
     return {.name = std::move(name),
             .type = schema_detail::param_type<Inner>(),
             .default_value = to_json(reader_->defaults.*member),
-            .description = std::move(description)};
+            .description = std::move(description),
+            // An optional member takes null: "none", as if absent.
+            .nullable = schema_detail::Optional<Value>::value};
   }
 
   template <class Value>

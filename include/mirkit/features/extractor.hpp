@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "mirkit/core/json.hpp"
+#include "mirkit/core/schema.hpp"
 #include "mirkit/dsp/stft.hpp"
 #include "mirkit/features/analysis.hpp"
 #include "mirkit/features/feature.hpp"
@@ -18,6 +20,32 @@
 #include "mirkit/io/audio_reader.hpp"
 
 namespace mirkit::features {
+
+// A recipe's "audio" section: how a file is read before it is analysed.
+struct AudioSettings {
+  bool mono = true;
+  io::ResampleQuality resample_quality = io::ResampleQuality::high;
+  double offset_s = 0.0;
+  std::optional<double> duration_s;   // absent: to the end
+  std::optional<double> trim_top_db;  // absent: keep leading and trailing silence
+  io::Normalization normalization = io::Normalization::none;
+  double normalization_dbfs = 0.0;
+  std::optional<double> fixed_duration_s;  // absent: as long as it is
+
+  static const Schema<AudioSettings>& schema();
+  io::LoadOptions load_options(int sample_rate) const;
+};
+
+// A recipe's "pooling" section: statistics over frames, deltas, texture windows.
+struct PoolingSettings {
+  std::vector<std::string> stats = {"mean", "std"};
+  int deltas = 0;
+  int delta_width = 9;
+  std::optional<double> texture_window_s;  // absent: the whole clip
+  std::optional<double> texture_hop_s;     // absent: the window length
+
+  static const Schema<PoolingSettings>& schema();
+};
 
 enum class OutputKind {
   pooled,  // one vector per clip (or per texture window)
@@ -109,8 +137,8 @@ class FeatureExtractor {
   std::vector<std::unique_ptr<Feature>> frame_features_;
   std::vector<std::unique_ptr<Feature>> global_features_;
   std::vector<Statistic> statistics_;
-  int deltas_ = 0;
-  int delta_width_ = 9;
+  AudioSettings audio_;
+  PoolingSettings pooling_;
   int texture_frames_ = 0;
   int texture_hop_frames_ = 0;
   std::vector<std::string> frame_names_;

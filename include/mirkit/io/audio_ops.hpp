@@ -2,9 +2,11 @@
 // length. Samples are interleaved, frames × channels.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mirkit::io {
@@ -17,6 +19,9 @@ enum class Normalization {
   peak,  // scale so that the largest |sample| is at the target level (dBFS)
   rms,   // scale so that the RMS over all samples is at the target level (dBFS)
 };
+// As recipes name them.
+inline constexpr std::array<std::pair<std::string_view, Normalization>, 3> kNormalizationNames = {
+    {{"none", Normalization::none}, {"peak", Normalization::peak}, {"rms", Normalization::rms}}};
 Normalization parse_normalization(std::string_view name);  // "none" | "peak" | "rms"
 std::string_view to_string(Normalization normalization);
 

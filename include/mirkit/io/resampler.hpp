@@ -2,11 +2,13 @@
 // usable as a stream (block by block gives the same samples as the whole signal at once).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mirkit::io {
@@ -24,6 +26,9 @@ enum class ResampleQuality {
   high,  // pass band to 0.90 of the lower Nyquist, stop band from 1.0 at −110 dB (the default)
 };
 
+// As recipes name them.
+inline constexpr std::array<std::pair<std::string_view, ResampleQuality>, 2> kResampleQualityNames =
+    {{{"fast", ResampleQuality::fast}, {"high", ResampleQuality::high}}};
 ResampleQuality parse_resample_quality(std::string_view name);  // "fast" | "high"; throws usage
 std::string_view to_string(ResampleQuality quality);
 
