@@ -45,6 +45,7 @@ class BatchProgressBar {
 };
 
 // The subcommands, one file each.
+void add_dataset_command(CLI::App& app, Runner& runner);
 void add_extract_command(CLI::App& app, Runner& runner);
 void add_evaluate_command(CLI::App& app, Runner& runner);
 void add_explain_command(CLI::App& app, Runner& runner);

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   mirkit::cli::add_list_command(app, runner);
   mirkit::cli::add_merge_command(app, runner);
   mirkit::cli::add_split_command(app, runner);
+  mirkit::cli::add_dataset_command(app, runner);
   mirkit::cli::add_plot_command(app, runner);
   mirkit::cli::add_explain_command(app, runner);
 

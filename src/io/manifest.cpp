@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/json.hpp"
@@ -151,6 +152,16 @@ std::vector<Column> header_columns(const std::vector<std::string>& fields,
   return columns;
 }
 
+// Skips lines that start with '#' (notes, such as those `mirkit dataset` writes); returns the
+// line the next record starts on.
+std::size_t skip_comments(std::istream& in, std::size_t& line) {
+  while (in.peek() == '#') {
+    in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    ++line;
+  }
+  return line;
+}
+
 Manifest read_csv(const fs::path& file, std::istream& in) {
   Manifest manifest;
   std::vector<ManifestEntry>& entries = manifest.entries;
@@ -159,7 +170,8 @@ Manifest read_csv(const fs::path& file, std::istream& in) {
   std::vector<std::string> fields;
   std::size_t line = 1;
   bool first = true;
-  for (std::size_t at = line; read_csv_record(in, fields, line, file); at = line) {
+  for (std::size_t at = skip_comments(in, line); read_csv_record(in, fields, line, file);
+       at = skip_comments(in, line)) {
     const ManifestError error(file, at);
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
     if (first) {

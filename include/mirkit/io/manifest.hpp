@@ -1,6 +1,7 @@
 // Manifests: the list of a batch's inputs with their labels, as CSV or JSON Lines.
 //
-//   CSV    path,label[,group][,start][,duration]    (RFC 4180 quoting; a header row optional)
+//   CSV    path,label[,group][,start][,duration]    (RFC 4180 quoting; a header row optional;
+//          a line starting with # is a comment)
 //   JSONL  {"path": "a.wav", "label": "rock", "group": "artist7", "start": 30, "duration": 10}
 //
 // A `split` column gives the data set's own split of each item: train (or training), validation

@@ -1,0 +1,96 @@
+#include "mirkit/pipeline/dataset.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/core/text.hpp"
+
+namespace mirkit::pipeline {
+
+// Each defined in its own file under datasets/.
+DatasetDefinition gtzan_definition();
+DatasetDefinition magnatagatune_definition();
+
+const DatasetRegistry& dataset_registry() {
+  static const DatasetRegistry registry("data set",
+                                        {gtzan_definition(), magnatagatune_definition()});
+  return registry;
+}
+
+namespace {
+
+// A path as the manifest should hold it: relative to the manifest's folder when the file lies
+// under it (the manifest then travels with the data), absolute otherwise.
+std::string manifest_path(const std::string& path, const std::filesystem::path& output) {
+  const std::filesystem::path absolute = std::filesystem::absolute(path);
+  if (output == "-") return absolute.string();
+  const std::filesystem::path folder = std::filesystem::absolute(output).parent_path();
+  const std::filesystem::path relative = absolute.lexically_relative(folder);
+  if (relative.empty() || *relative.begin() == "..") return absolute.string();
+  return relative.string();
+}
+
+std::string manifest_text(const DatasetManifest& manifest, const std::string& name,
+                          const std::string& split, const std::filesystem::path& output) {
+  std::string text = "# mirkit dataset " + name + ", split " + split + ": " +
+                     std::to_string(manifest.items.size()) + " items";
+  text += manifest.notes.empty() ? "\n" : "; left out or noted:\n";
+  for (const std::string& note : manifest.notes)
+    text += "# " + note + "\n";
+  text += std::string("path,") + (manifest.multi_label ? "tags" : "label") + ",group,split\n";
+  for (const DatasetItem& item : manifest.items) {
+    text += csv_field(manifest_path(item.path, output)) + "," + csv_field(join(item.labels, ";")) +
+            "," + csv_field(item.group) + "," + csv_field(item.split) + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log) {
+  const DatasetDefinition& definition = dataset_registry().at(options.name);
+  // One of `choices`, or the first when `given` is empty.
+  const auto choose = [&](const std::string& given, const std::vector<std::string>& choices,
+                          const char* flag) {
+    if (given.empty()) return choices.empty() ? std::string() : choices.front();
+    if (std::find(choices.begin(), choices.end(), given) == choices.end()) {
+      throw usage_error("dataset " + definition.name + ": " + flag + " " + given + " is not " +
+                        (choices.empty() ? std::string("taken by this data set")
+                                         : "one of its conventions: " + join(choices, ", ")));
+    }
+    return given;
+  };
+  const std::string split = choose(options.split, definition.splits, "--split");
+  const std::string tags = choose(options.tags, definition.tag_sets, "--tags");
+  std::error_code code;
+  if (!std::filesystem::is_directory(options.root, code)) {
+    throw usage_error("dataset " + definition.name + ": " + options.root.string() +
+                      " is not a folder");
+  }
+  const DatasetManifest manifest = definition.read(options.root, split, tags);
+  for (const std::string& warning : manifest.warnings)
+    log.warning(warning);
+  const std::string text = manifest_text(manifest, definition.name, split, options.output);
+  if (options.output == "-") {
+    std::cout << text << std::flush;
+  } else {
+    write_file_atomically(options.output, text);
+  }
+  std::map<std::string, std::size_t> counts;
+  for (const DatasetItem& item : manifest.items)
+    ++counts[item.split];
+  std::string summary;
+  for (const auto& [name, count] : counts)
+    summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + name;
+  log.info(definition.name + ": " + std::to_string(manifest.items.size()) + " items (" + summary +
+           ")" +
+           (manifest.notes.empty() ? ""
+                                   : "; " + std::to_string(manifest.notes.size()) +
+                                         " left out or noted, listed at the top of the manifest"));
+  return manifest;
+}
+
+}  // namespace mirkit::pipeline
