@@ -124,7 +124,7 @@ fs::path make_magnatagatune(const fs::path& root) {
       "d/fourth-cd-03-song-0-29.mp3",     "d/rare-tags-01-x-0-29.mp3"};
   std::string text = "\"clip_id\"";
   for (int t = 0; t < 60; ++t) {
-    char name[8];
+    char name[16];  // room for any int: GCC checks the whole range
     std::snprintf(name, sizeof name, "t%02d", t);
     text += std::string("\t\"") + name + "\"";
   }
