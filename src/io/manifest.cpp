@@ -10,6 +10,7 @@
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/core/params.hpp"
+#include "mirkit/io/csv.hpp"
 
 namespace mirkit::io {
 namespace fs = std::filesystem;
@@ -39,50 +40,6 @@ class ManifestError {
   std::string file_;
   std::size_t line_;
 };
-
-// One CSV record (RFC 4180): fields split on commas, "quoted, fields" with "" for a quote, and
-// quoted fields may span lines. Returns false at the end of the input.
-bool read_csv_record(std::istream& in, std::vector<std::string>& fields, std::size_t& line,
-                     const fs::path& file) {
-  fields.clear();
-  std::string field;
-  bool quoted = false;
-  bool any = false;
-  char c;
-  while (in.get(c)) {
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (in.peek() == '"') {
-          in.get(c);
-          field += '"';
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      ++line;
-      if (!field.empty() && field.back() == '\r') field.pop_back();
-      fields.push_back(std::move(field));
-      return true;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) throw ManifestError(file, line)("a quoted field is not closed");
-  if (!any) return false;
-  if (!field.empty() && field.back() == '\r') field.pop_back();
-  fields.push_back(std::move(field));
-  return true;
-}
 
 std::optional<double> parse_seconds(const std::string& text, const char* column,
                                     const ManifestError& error) {

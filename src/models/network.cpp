@@ -17,13 +17,9 @@ ClassifierDefinition network_definition() {
   d.supports_class_weights = true;
   d.records_learning_curves = true;  // loss and validation accuracy per epoch
   // The recipe's settings, section by section ("training.epochs", …), as `mirkit list` shows them.
-  const std::pair<const char*, const ParamSchema*> sections[] = {
-      {"training", &nn::TrainingSettings::schema().declaration()},
-      {"augment", &nn::AugmentSettings::schema().declaration()},
-      {"fine_tune", &nn::FineTuneSettings::schema().declaration()}};
-  for (const auto& [section, schema] : sections) {
-    for (ParamSpec spec : schema->specs()) {
-      spec.name = std::string(section) + "." + spec.name;
+  for (const nn::NetworkRecipeSection& section : nn::network_recipe_sections()) {
+    for (ParamSpec spec : section.declaration->specs()) {
+      spec.name = section.name + "." + spec.name;
       d.params.add(std::move(spec));
     }
   }

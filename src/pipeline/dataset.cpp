@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
@@ -13,10 +14,17 @@ namespace mirkit::pipeline {
 // Each defined in its own file under datasets/.
 DatasetDefinition gtzan_definition();
 DatasetDefinition magnatagatune_definition();
+std::vector<DatasetDefinition> fma_definitions();  // small, medium, large
+DatasetDefinition mtg_jamendo_definition();
 
 const DatasetRegistry& dataset_registry() {
-  static const DatasetRegistry registry("data set",
-                                        {gtzan_definition(), magnatagatune_definition()});
+  static const DatasetRegistry registry("data set", [] {
+    std::vector<DatasetDefinition> all = {gtzan_definition(), magnatagatune_definition()};
+    for (DatasetDefinition& fma : fma_definitions())
+      all.push_back(std::move(fma));
+    all.push_back(mtg_jamendo_definition());
+    return all;
+  }());
   return registry;
 }
 
@@ -31,6 +39,24 @@ std::string manifest_path(const std::string& path, const std::filesystem::path& 
   const std::filesystem::path relative = absolute.lexically_relative(folder);
   if (relative.empty() || *relative.begin() == "..") return absolute.string();
   return relative.string();
+}
+
+// A manifest's tags column separates a row's tags with ';': a tag holding one (some data sets
+// have them) is written with ',' instead, and noted, rather than read back as two tags.
+void keep_tags_whole(DatasetManifest& manifest) {
+  if (!manifest.multi_label) return;
+  std::set<std::string> renamed;
+  for (DatasetItem& item : manifest.items) {
+    for (std::string& tag : item.labels) {
+      if (tag.find(';') == std::string::npos) continue;
+      const std::string given = tag;
+      std::replace(tag.begin(), tag.end(), ';', ',');
+      if (renamed.insert(given).second) {
+        manifest.notes.push_back("tag '" + given + "' written '" + tag +
+                                 "': ';' separates the tags of a row");
+      }
+    }
+  }
 }
 
 std::string manifest_text(const DatasetManifest& manifest, const std::string& name,
@@ -70,7 +96,8 @@ DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log) 
     throw usage_error("dataset " + definition.name + ": " + options.root.string() +
                       " is not a folder");
   }
-  const DatasetManifest manifest = definition.read(options.root, split, tags);
+  DatasetManifest manifest = definition.read(options.root, split, tags);
+  keep_tags_whole(manifest);
   for (const std::string& warning : manifest.warnings)
     log.warning(warning);
   const std::string text = manifest_text(manifest, definition.name, split, options.output);

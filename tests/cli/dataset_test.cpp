@@ -4,9 +4,11 @@
 #include <map>
 
 #include "cli_support.hpp"
+#include "mirkit/core/json.hpp"
 #include "mirkit/io/manifest.hpp"
 #include "support/audio_files.hpp"
 #include "support/run.hpp"
+#include "support/signals.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mirkit {
@@ -14,6 +16,8 @@ namespace {
 using test::mirkit;
 using test::read_all;
 namespace fs = std::filesystem;
+
+const std::string kMfccRecipe = std::string(MIRKIT_CONFIG_DIR) + "/features/mfcc.json";
 
 const char* const kGenres[] = {"blues", "classical", "country", "disco",  "hiphop",
                                "jazz",  "metal",     "pop",     "reggae", "rock"};
@@ -192,6 +196,210 @@ TEST(DatasetCommand, AManifestFolderThatIsNotTheDataSetNamesTheAnnotationsItExpe
   EXPECT_NE(mirkit({"dataset", "magnatagatune", (dir / "mtat").string(), "--tags", "top10", "-o",
                     (dir / "m.csv").string()})
                 .err.find("--tags top10 is not one of its conventions: top50, all"),
+            std::string::npos);
+}
+
+// FMA as distributed: fma_metadata/tracks.csv (two header rows, then pandas' "track_id" row; an
+// artist's bio quoted over several lines), genres.csv, and the clips as fma_small/NNN/NNNNNN.mp3.
+// Real MP3s of a low tone (Rock) and a high one (Hip-Hop), so the manifest can be extracted,
+// trained on and evaluated. Among them the traps: a corrupt MP3, a missing file, a track listed
+// twice, a clip FMA's own issue tracker lists as holding no audio, a track without genre_top, a
+// medium-only track, and a genre whose title holds a ';', a ',' and a quote.
+struct FmaTrack {
+  int id;
+  const char* artist;
+  const char* split;
+  const char* subset;
+  const char* genre_top;
+  const char* genres_all;
+};
+
+fs::path make_fma(const fs::path& root) {
+  const FmaTrack tracks[] = {
+      {2, "1", "training", "small", "Hip-Hop", "[21]"},
+      {3, "1", "training", "small", "Hip-Hop", "[21]"},
+      {4, "2", "training", "small", "Rock", "[12]"},
+      {5, "2", "training", "small", "Rock", "[12, 99]"},
+      {6, "3", "training", "small", "Hip-Hop", "[21]"},
+      {7, "4", "training", "small", "Rock", "[12]"},
+      {8, "5", "validation", "small", "Rock", "[12]"},
+      {9, "5", "validation", "small", "Hip-Hop", "[21]"},
+      {10, "6", "test", "small", "Rock", "[12]"},
+      {11, "6", "test", "small", "Hip-Hop", "[21]"},
+      {12, "7", "test", "small", "Rock", "[12]"},
+      {13, "7", "test", "small", "Hip-Hop", "[21]"},
+      {14, "8", "test", "small", "", "[12, 21]"},       // two roots: no genre_top
+      {15, "8", "training", "medium", "Rock", "[12]"},  // not in small
+      {20, "9", "test", "small", "Rock", "[12]"},       // missing
+      {21, "9", "test", "small", "Rock", "[12]"},       // corrupt
+      {99134, "9", "test", "small", "Rock", "[12]"},    // known to hold no audio
+      {4, "2", "training", "small", "Rock", "[12]"},    // listed twice
+  };
+  std::string csv =
+      ",album,artist,artist,set,set,track,track,track\n"
+      ",title,bio,id,split,subset,genre_top,genres,genres_all\n"
+      "track_id,,,,,,,,\n";
+  for (const FmaTrack& t : tracks) {
+    csv += std::to_string(t.id) + ",An album,\"A bio, \"\"quoted\"\",\nover two lines\"," +
+           t.artist + "," + t.split + "," + t.subset + "," + t.genre_top + ",\"" + t.genres_all +
+           "\",\"" + t.genres_all + "\"\n";
+  }
+  fs::create_directories(root / "fma_metadata");
+  test::write_bytes(root / "fma_metadata" / "tracks.csv", csv);
+  test::write_bytes(root / "fma_metadata" / "genres.csv",
+                    "genre_id,#tracks,parent,title,top_level\n12,3,0,Rock,12\n"
+                    "21,3,0,Hip-Hop,21\n99,1,12,\"Odd; genre, \"\"quoted\"\"\",12\n");
+  for (const FmaTrack& t : tracks) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%03d/%06d.mp3", t.id / 1000, t.id);
+    const fs::path path = root / "fma_small" / name;
+    fs::create_directories(path.parent_path());
+    if (t.id == 20) continue;
+    if (t.id == 21 || t.id == 99134) {
+      test::write_bytes(path, "ID3 but no frames");
+      continue;
+    }
+    const double hz = std::string(t.genre_top) == "Rock" ? 220.0 : 1760.0;
+    test::write_audio(path, test::sine(hz + t.id, 22050, 22050), 22050, 1, test::FileFormat::mp3);
+  }
+  return root;
+}
+
+TEST(DatasetCommand, FmaSmallFromTracksCsvThroughExtractTrainAndEvaluate) {
+  test::TempDir dir;
+  const fs::path root = make_fma(dir / "fma");
+  const fs::path manifest_path = dir / "fma.csv";
+  auto result = mirkit({"dataset", "fma-small", root.string(), "-o", manifest_path.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const io::Manifest manifest = io::read_manifest(manifest_path);
+  EXPECT_EQ(split_counts(manifest),
+            (std::map<std::string, int>{{"train", 6}, {"validation", 2}, {"test", 4}}));
+  EXPECT_EQ(manifest.entries.front().labels, std::vector<std::string>{"Hip-Hop"});
+  EXPECT_EQ(manifest.entries.front().group, "artist 1");
+  const std::string text = read_all(manifest_path);
+  for (const char* note :
+       {"# 000/000020.mp3: missing, left out", "# 000/000021.mp3: unreadable, left out",
+        "# 099/099134.mp3: known to hold no audio (mdeff/fma issue 41), left out",
+        "# 000/000004.mp3: track 4 listed twice in tracks.csv, the second row left out",
+        "# 1 track has no genre_top"}) {
+    EXPECT_NE(text.find(note), std::string::npos) << note << "\n" << text;
+  }
+  EXPECT_EQ(text.find("000015.mp3"), std::string::npos) << "a medium-only track in small";
+
+  // The manifest goes through extract, train and evaluate unchanged; the test split is only
+  // ever scored.
+  const fs::path features = dir / "f.safetensors", model = dir / "m.safetensors";
+  result = mirkit({"extract", manifest_path.string(), "-c", kMfccRecipe, "-o", features.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  result = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("training on the 8 train and validation items; the 4 test items"),
+            std::string::npos)
+      << result.err;
+  result = mirkit({"evaluate", model.string(), features.string(), "-o", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json metrics = Json::parse(result.out);
+  EXPECT_EQ(metrics["items"], 4);
+  EXPECT_EQ(metrics["accuracy"], 1.0) << "a low and a high tone, told apart";
+
+  // genres_all as tags, named by genres.csv; the odd title kept whole.
+  result = mirkit({"dataset", "fma-small", root.string(), "--tags", "genres_all", "-o",
+                   (dir / "tags.csv").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const io::Manifest tags = io::read_manifest(dir / "tags.csv");
+  ASSERT_EQ(split_counts(tags),
+            (std::map<std::string, int>{{"train", 6}, {"validation", 2}, {"test", 5}}));
+  const auto with_odd = std::find_if(tags.entries.begin(), tags.entries.end(),
+                                     [](const auto& e) { return e.labels.size() == 2; });
+  ASSERT_NE(with_odd, tags.entries.end());
+  EXPECT_EQ(with_odd->labels, (std::vector<std::string>{"Rock", "Odd, genre, \"quoted\""}));
+  EXPECT_NE(read_all(dir / "tags.csv")
+                .find("# tag 'Odd; genre, \"quoted\"' written 'Odd, genre, \"quoted\"'"),
+            std::string::npos);
+
+  // The medium subset takes the small one's tracks too, from fma_small when that is all there is.
+  result = mirkit({"dataset", "fma-medium", root.string(), "-o", (dir / "medium.csv").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(read_all(dir / "medium.csv").find("# 000/000015.mp3: "), std::string::npos);
+
+  const auto wrong = mirkit({"dataset", "fma-small", dir.path().string(), "-o", "-"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("does not look like FMA: expected " +
+                           (dir / "fma_metadata" / "tracks.csv").string()),
+            std::string::npos)
+      << wrong.err;
+}
+
+// MTG-Jamendo as a clone of its repository holds it (data/splits/split-N/*.tsv: tab-separated,
+// one field per tag) beside the audio as its download script unpacks it (NN/<id>.mp3). Traps: a
+// track in two split files, a missing clip, a low-quality copy (NN/<id>.low.mp3), a track with
+// no tag.
+TEST(DatasetCommand, MtgJamendoSplitFilesWithTheArtistAsGroup) {
+  test::TempDir dir;
+  const fs::path root = dir / "jamendo";
+  const fs::path splits = root / "data" / "splits" / "split-0";
+  fs::create_directories(splits);
+  const std::string header = "TRACK_ID\tARTIST_ID\tALBUM_ID\tPATH\tDURATION\tTAGS\n";
+  const auto row = [](int id, int artist, const std::string& tags) {
+    char path[32];  // "01/1101.mp3": the id's last two digits name the folder
+    std::snprintf(path, sizeof path, "%02d/%d.mp3", id % 100, id);
+    return "track_" + std::to_string(id) + "\tartist_" + std::to_string(artist) + "\talbum_1\t" +
+           path + "\t212.5" + tags + "\n";
+  };
+  test::write_bytes(splits / "autotagging_moodtheme-train.tsv",
+                    header + row(1101, 7, "\tmood/theme---sad\tmood/theme---film") +
+                        row(1102, 7, "\tmood/theme---happy") + row(1103, 8, ""));
+  test::write_bytes(splits / "autotagging_moodtheme-validation.tsv",
+                    header + row(1204, 9, "\tmood/theme---sad"));
+  test::write_bytes(splits / "autotagging_moodtheme-test.tsv",
+                    header + row(1305, 10, "\tmood/theme---happy") +
+                        row(1306, 10, "\tmood/theme---sad") + row(1101, 7, "\tmood/theme---sad"));
+  for (const char* file :
+       {"01/1101.mp3", "02/1102.low.mp3", "03/1103.mp3", "04/1204.mp3", "05/1305.mp3"}) {
+    fs::create_directories((root / "audio" / file).parent_path());
+    test::write_bytes(root / "audio" / file, "audio");
+  }
+  const auto result = mirkit({"dataset", "mtg-jamendo", root.string(), "--tags", "moodtheme", "-o",
+                              (dir / "j.csv").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const io::Manifest manifest = io::read_manifest(dir / "j.csv");
+  ASSERT_EQ(split_counts(manifest),
+            (std::map<std::string, int>{{"train", 2}, {"validation", 1}, {"test", 1}}));
+  EXPECT_EQ(manifest.entries[0].labels,
+            (std::vector<std::string>{"mood/theme---sad", "mood/theme---film"}));
+  EXPECT_EQ(manifest.entries[0].group, "artist_7");
+  EXPECT_EQ(manifest.entries[1].path, root / "audio" / "02" / "1102.low.mp3");
+  const std::string text = read_all(dir / "j.csv");
+  for (const char* note : {"# 03/1103.mp3: no tag, left out", "# 06/1306.mp3: missing, left out",
+                           "# 01/1101.mp3: track_1101 listed twice"}) {
+    EXPECT_NE(text.find(note), std::string::npos) << note << "\n" << text;
+  }
+  const auto other = mirkit({"dataset", "mtg-jamendo", root.string(), "--split", "split-3", "-o",
+                             (dir / "k.csv").string()});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(
+      other.err.find(
+          "expected " +
+          (root / "data" / "splits" / "split-3" / "autotagging_top50tags-train.tsv").string()),
+      std::string::npos)
+      << other.err;
+}
+
+TEST(DatasetCommand, AClipListedTwiceInMagnaTagATuneIsNotedAndCountedOnce) {
+  test::TempDir dir;
+  const fs::path root = make_magnatagatune(dir / "mtat");
+  std::string text = read_all(root / "annotations_final.csv");
+  const auto second_line = text.find('\n') + 1;
+  const auto third_line = text.find('\n', second_line) + 1;
+  text += text.substr(second_line, third_line - second_line);
+  test::write_bytes(root / "annotations_final.csv", text);
+  const auto result =
+      mirkit({"dataset", "magnatagatune", root.string(), "-o", (dir / "mtat.csv").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(io::read_manifest(dir / "mtat.csv").entries.size(), 9u);
+  EXPECT_NE(read_all(dir / "mtat.csv")
+                .find("# 0/artist-album-01-song-0-29.mp3: listed twice in annotations_final.csv "
+                      "(clip_id 0), the second row left out"),
             std::string::npos);
 }
 

@@ -139,7 +139,16 @@ struct NetworkRecipe {
   static NetworkRecipe read(const Json& recipe, const std::string& where);
 };
 
-// The top-level keys of a network recipe.
+// The sections of a network recipe that hold settings ("training", "augment", "fine_tune"): each
+// one's schema, and how its resolved JSON becomes the typed member of NetworkRecipe.
+struct NetworkRecipeSection {
+  std::string name;
+  const ParamSchema* declaration;
+  std::function<void(NetworkRecipe&, const Json& resolved)> store;
+};
+const std::vector<NetworkRecipeSection>& network_recipe_sections();
+
+// The top-level keys of a network recipe: the sections above and "model", "network", ….
 const std::vector<std::string>& network_recipe_keys();
 
 }  // namespace mirkit::nn

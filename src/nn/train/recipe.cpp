@@ -119,9 +119,28 @@ const Schema<FineTuneSettings>& FineTuneSettings::schema() {
   return schema;
 }
 
+const std::vector<NetworkRecipeSection>& network_recipe_sections() {
+  // Each section resolved against its schema, then read into its typed member.
+  const auto section = [](const char* name, const auto& schema, auto member) {
+    return NetworkRecipeSection{name, &schema.declaration(),
+                                [&schema, member](NetworkRecipe& recipe, const Json& resolved) {
+                                  recipe.*member = schema.from_resolved(resolved);
+                                }};
+  };
+  static const std::vector<NetworkRecipeSection> sections = {
+      section("training", TrainingSettings::schema(), &NetworkRecipe::training),
+      section("augment", AugmentSettings::schema(), &NetworkRecipe::augment),
+      section("fine_tune", FineTuneSettings::schema(), &NetworkRecipe::fine_tune)};
+  return sections;
+}
+
 const std::vector<std::string>& network_recipe_keys() {
-  static const std::vector<std::string> keys = {
-      "description", "model", "network", "training", "augment", "fine_tune", "multi_label"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> all = {"description", "model", "network", "multi_label"};
+    for (const NetworkRecipeSection& section : network_recipe_sections())
+      all.push_back(section.name);
+    return all;
+  }();
   return keys;
 }
 
@@ -137,15 +156,12 @@ NetworkRecipe NetworkRecipe::read(const Json& recipe, const std::string& where) 
   }
   NetworkRecipe out;
   out.resolved = recipe;
-  const auto section = [&](const std::string& key, const auto& schema) {
-    const Json given = recipe.contains(key) ? recipe[key] : Json::object();
-    if (!given.is_object()) throw usage_error(where + ": '" + key + "' must be an object");
-    out.resolved[key] = schema.declaration().resolve(given, where + ": " + key);
-    return schema.from_resolved(out.resolved[key]);
-  };
-  out.training = section("training", TrainingSettings::schema());
-  out.augment = section("augment", AugmentSettings::schema());
-  out.fine_tune = section("fine_tune", FineTuneSettings::schema());
+  for (const NetworkRecipeSection& section : network_recipe_sections()) {
+    const Json given = recipe.contains(section.name) ? recipe[section.name] : Json::object();
+    if (!given.is_object()) throw usage_error(where + ": '" + section.name + "' must be an object");
+    out.resolved[section.name] = section.declaration->resolve(given, where + ": " + section.name);
+    section.store(out, out.resolved[section.name]);
+  }
   if (!recipe.contains("network") || !recipe["network"].is_object()) {
     throw usage_error(where +
                       ": a network recipe needs \"network\": {\"input_shape\": …, "

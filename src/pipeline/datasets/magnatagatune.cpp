@@ -8,33 +8,18 @@
 // its "-start-end" part), so a track never straddles a split made by `mirkit split --group-by`.
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <numeric>
+#include <set>
 
+#include "dataset_files.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/io/csv.hpp"
 #include "mirkit/pipeline/dataset.hpp"
 
 namespace mirkit::pipeline {
 namespace {
 
 constexpr std::size_t kTopTags = 50;
-
-// Tab-separated fields, each with its surrounding double quotes removed.
-std::vector<std::string> tsv_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t tab = line.find('\t', start);
-    std::string field =
-        line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-    if (!field.empty() && field.back() == '\r') field.pop_back();
-    if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
-      field = field.substr(1, field.size() - 2);
-    fields.push_back(std::move(field));
-    if (tab == std::string::npos) return fields;
-    start = tab + 1;
-  }
-}
 
 // Folder 0–b: train, c: validation, d–f: test.
 std::string split_of_folder(char folder) {
@@ -69,9 +54,9 @@ DatasetManifest read_magnatagatune(const std::filesystem::path& root,
     throw usage_error("dataset magnatagatune: " + root.string() +
                       " does not look like MagnaTagATune: expected " + annotations.string());
   }
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = tsv_fields(line);
+  std::size_t line = 0;
+  std::vector<std::string> header;
+  io::read_csv_record(in, header, line, annotations, '\t');
   if (header.size() < 3 || header.front() != "clip_id" || header.back() != "mp3_path") {
     throw usage_error("dataset magnatagatune: " + annotations.string() +
                       ": line 1: expected the tab-separated header \"clip_id\", the tags, "
@@ -79,14 +64,22 @@ DatasetManifest read_magnatagatune(const std::filesystem::path& root,
   }
   const std::vector<std::string> tag_names(header.begin() + 1, header.end() - 1);
   std::vector<Clip> clips;
+  std::vector<std::string> notes;
   std::vector<std::size_t> counts(tag_names.size(), 0);
-  for (std::size_t number = 2; std::getline(in, line); ++number) {
-    if (line.empty() || line == "\r") continue;
-    const std::vector<std::string> fields = tsv_fields(line);
+  std::set<std::string> listed;
+  for (std::vector<std::string> fields; io::read_csv_record(in, fields, line, annotations, '\t');) {
+    if (fields.size() == 1 && fields[0].empty()) continue;
     if (fields.size() != header.size()) {
       throw usage_error("dataset magnatagatune: " + annotations.string() + ": line " +
-                        std::to_string(number) + ": " + std::to_string(fields.size()) +
+                        std::to_string(line) + ": " + std::to_string(fields.size()) +
                         " fields, the header has " + std::to_string(header.size()));
+    }
+    // A clip listed twice (as in some copies of the table): the first row counts, the other is
+    // noted, so no clip is scored twice or sits on both sides of a split.
+    if (!listed.insert(fields.back()).second) {
+      notes.push_back(fields.back() + ": listed twice in annotations_final.csv (clip_id " +
+                      fields.front() + "), the second row left out");
+      continue;
     }
     Clip clip{fields.back(), {}};
     for (std::size_t t = 0; t < tag_names.size(); ++t) {
@@ -109,17 +102,11 @@ DatasetManifest read_magnatagatune(const std::filesystem::path& root,
     chosen[t] = true;
 
   // The audio: beside the annotations, or in a folder of its own (mp3/, as some copies have it).
-  std::filesystem::path audio = root;
-  std::error_code code;
-  for (const char* sub : {"", "mp3", "audio", "Audio"}) {
-    const std::filesystem::path folder = *sub ? root / sub : root;
-    if (!clips.empty() && std::filesystem::exists(folder / clips.front().mp3_path, code)) {
-      audio = folder;
-      break;
-    }
-  }
+  const std::filesystem::path audio = find_audio_folder(
+      root, {"", "mp3", "audio", "Audio"}, clips.empty() ? "" : clips.front().mp3_path);
 
   DatasetManifest manifest;
+  manifest.notes = std::move(notes);
   manifest.multi_label = true;
   std::size_t untagged = 0;
   for (const Clip& clip : clips) {
@@ -136,12 +123,8 @@ DatasetManifest read_magnatagatune(const std::filesystem::path& root,
       continue;
     }
     const std::filesystem::path path = audio / clip.mp3_path;
-    if (!std::filesystem::is_regular_file(path, code)) {
-      manifest.notes.push_back(clip.mp3_path + ": missing, left out");
-      continue;
-    }
-    if (std::filesystem::file_size(path, code) == 0) {
-      manifest.notes.push_back(clip.mp3_path + ": empty (0 bytes), left out");
+    if (const auto why = unusable_file(path)) {
+      manifest.notes.push_back(clip.mp3_path + ": " + *why + ", left out");
       continue;
     }
     manifest.items.push_back({path.string(), labels, track_of(clip.mp3_path), clip_split});
