@@ -16,6 +16,22 @@ Json number(double v) {
   return std::isfinite(v) ? Json(v) : Json(nullptr);
 }
 
+double f1_of(double precision, double recall) {
+  return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+}
+
+// Precision, recall and F1 from counts; 0 where undefined (scikit-learn's zero_division=0).
+ClassMetrics class_metrics(std::int64_t true_positives, std::int64_t predicted,
+                           std::int64_t support) {
+  ClassMetrics cm;
+  cm.support = support;
+  cm.precision =
+      predicted ? static_cast<double>(true_positives) / static_cast<double>(predicted) : 0.0;
+  cm.recall = support ? static_cast<double>(true_positives) / static_cast<double>(support) : 0.0;
+  cm.f1 = f1_of(cm.precision, cm.recall);
+  return cm;
+}
+
 std::string name_of(const std::vector<std::string>& names, std::size_t i) {
   return i < names.size() ? names[i] : std::to_string(i);
 }
@@ -71,11 +87,7 @@ ClassificationMetrics classification_metrics(std::span<const int> truth,
       predicted_c += m.confusion[j][c];
     }
     ClassMetrics& cm = m.per_class[c];
-    cm.support = support;
-    cm.precision = predicted_c ? static_cast<double>(tp) / static_cast<double>(predicted_c) : 0.0;
-    cm.recall = support ? static_cast<double>(tp) / static_cast<double>(support) : 0.0;
-    cm.f1 = cm.precision + cm.recall > 0 ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
-                                         : 0.0;
+    cm = class_metrics(tp, predicted_c, support);
     correct += tp;
     if (support > 0) {
       recall_sum += cm.recall;
@@ -225,6 +237,67 @@ Json MultiLabelMetrics::to_json(const std::vector<std::string>& tag_names) const
   }
   return {{"mean_average_precision", number(mean_average_precision)},
           {"macro_roc_auc", number(macro_roc_auc)},
+          {"per_tag", tags}};
+}
+
+TagDecisionMetrics tag_decision_metrics(const dsp::Matrix& truth, const dsp::Matrix& decisions) {
+  if (truth.rows() != decisions.rows() || truth.cols() != decisions.cols()) {
+    throw usage_error("metrics: truth and decisions differ in shape");
+  }
+  TagDecisionMetrics m;
+  std::int64_t all_tp = 0, all_predicted = 0, all_support = 0, wrong = 0;
+  double f1_sum = 0;
+  int present_either = 0;
+  for (Eigen::Index t = 0; t < truth.cols(); ++t) {
+    std::int64_t tp = 0, predicted = 0, support = 0;
+    for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+      const bool is = truth(i, t) > 0.5f, said = decisions(i, t) > 0.5f;
+      tp += is && said;
+      predicted += said;
+      support += is;
+      wrong += is != said;
+    }
+    m.per_tag.push_back(class_metrics(tp, predicted, support));
+    if (support > 0 || predicted > 0) {
+      f1_sum += m.per_tag.back().f1;
+      ++present_either;
+    }
+    all_tp += tp;
+    all_predicted += predicted;
+    all_support += support;
+  }
+  m.macro_f1 = present_either ? f1_sum / present_either : 0.0;
+  m.micro_f1 = class_metrics(all_tp, all_predicted, all_support).f1;
+  double sample_sum = 0;
+  for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+    std::int64_t tp = 0, predicted = 0, support = 0;
+    for (Eigen::Index t = 0; t < truth.cols(); ++t) {
+      const bool is = truth(i, t) > 0.5f, said = decisions(i, t) > 0.5f;
+      tp += is && said;
+      predicted += said;
+      support += is;
+    }
+    sample_sum += class_metrics(tp, predicted, support).f1;
+  }
+  const double items = static_cast<double>(truth.rows());
+  m.sample_f1 = truth.rows() ? sample_sum / items : kNaN;
+  m.hamming_loss =
+      truth.size() ? static_cast<double>(wrong) / static_cast<double>(truth.size()) : kNaN;
+  return m;
+}
+
+Json TagDecisionMetrics::to_json(const std::vector<std::string>& tag_names) const {
+  Json tags = Json::object();
+  for (std::size_t t = 0; t < per_tag.size(); ++t) {
+    tags[name_of(tag_names, t)] = {{"precision", per_tag[t].precision},
+                                   {"recall", per_tag[t].recall},
+                                   {"f1", per_tag[t].f1},
+                                   {"support", per_tag[t].support}};
+  }
+  return {{"macro_f1", number(macro_f1)},
+          {"micro_f1", number(micro_f1)},
+          {"sample_f1", number(sample_f1)},
+          {"hamming_loss", number(hamming_loss)},
           {"per_tag", tags}};
 }
 

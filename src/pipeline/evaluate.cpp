@@ -71,16 +71,22 @@ std::string single_label_table(const models::ClassificationMetrics& m,
 }
 
 std::string multi_label_table(const models::MultiLabelMetrics& m,
+                              const models::TagDecisionMetrics& d,
                               const std::vector<std::string>& tags,
                               const std::vector<double>& thresholds) {
   std::ostringstream out;
   out << "mAP " << fixed(m.mean_average_precision) << "   macro ROC-AUC " << fixed(m.macro_roc_auc)
-      << "\n\n";
+      << "\nat the thresholds: macro F1 " << fixed(d.macro_f1) << "   micro F1 "
+      << fixed(d.micro_f1) << "   sample F1 " << fixed(d.sample_f1) << "   Hamming loss "
+      << fixed(d.hamming_loss) << "\n\n";
   const std::size_t w = name_width(tags);
-  out << pad("tag", w) << "AP      ROC-AUC  threshold\n";
+  out << pad("tag", w) << "AP      ROC-AUC  threshold  precision  recall  F1      support\n";
   for (std::size_t t = 0; t < tags.size(); ++t) {
+    const models::ClassMetrics& k = d.per_tag[t];
     out << pad(tags[t], w) << pad(fixed(m.average_precision[t]), 8) << pad(fixed(m.roc_auc[t]), 9)
-        << (t < thresholds.size() ? fixed(thresholds[t], 2) : "-") << "\n";
+        << pad(t < thresholds.size() ? fixed(thresholds[t], 2) : "-", 11)
+        << pad(fixed(k.precision), 11) << pad(fixed(k.recall), 8) << pad(fixed(k.f1), 8)
+        << k.support << "\n";
   }
   return out.str();
 }
@@ -131,14 +137,24 @@ Json apply_override(Json recipe, const std::string& assignment) {
 
 }  // namespace
 
-Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
-                           const std::vector<double>& thresholds) {
+namespace {
+
+// The metrics of `scores`; multi-label also those of `decisions` (each tag said or not), made at
+// `thresholds` (shown in the table; empty when they differ from fold to fold).
+Evaluation evaluate_decisions(const LabelSet& labels, const dsp::Matrix& scores,
+                              const std::vector<double>& thresholds, const dsp::Matrix& decisions) {
   Evaluation evaluation;
   if (labels.multi_label) {
     const models::MultiLabelMetrics m = models::multilabel_metrics(labels.tags, scores);
+    const models::TagDecisionMetrics d = models::tag_decision_metrics(labels.tags, decisions);
     evaluation.metrics = m.to_json(labels.classes);
+    Json at_thresholds = d.to_json(labels.classes);
+    for (auto& [tag, figures] : at_thresholds["per_tag"].items())
+      evaluation.metrics["per_tag"][tag].update(figures);
+    at_thresholds.erase("per_tag");
+    evaluation.metrics.update(at_thresholds);
     if (!thresholds.empty()) evaluation.metrics["thresholds"] = thresholds;
-    evaluation.table = multi_label_table(m, labels.classes, thresholds);
+    evaluation.table = multi_label_table(m, d, labels.classes, thresholds);
   } else {
     const models::ClassificationMetrics m = models::classification_metrics(labels.single, scores);
     evaluation.metrics = m.to_json(labels.classes);
@@ -151,8 +167,100 @@ Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
   return evaluation;
 }
 
-dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const FeatureFile& features,
-                                   const LabelSet& labels, const CrossValidationOptions& options) {
+// The figures of one fold that the spread is reported for.
+const std::vector<std::string>& fold_figures(bool multi_label) {
+  static const std::vector<std::string> single = {"accuracy", "balanced_accuracy", "macro_f1"};
+  static const std::vector<std::string> tags = {"mean_average_precision", "macro_roc_auc",
+                                                "sample_f1", "hamming_loss"};
+  return multi_label ? tags : single;
+}
+
+LabelSet select_labels(const LabelSet& labels, const std::vector<int>& rows) {
+  LabelSet out;
+  out.classes = labels.classes;
+  out.multi_label = labels.multi_label;
+  if (labels.multi_label) {
+    out.tags.resize(static_cast<Eigen::Index>(rows.size()), labels.tags.cols());
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      out.tags.row(static_cast<Eigen::Index>(k)) = labels.tags.row(rows[k]);
+  } else {
+    for (const int row : rows)
+      out.single.push_back(labels.single[static_cast<std::size_t>(row)]);
+  }
+  return out;
+}
+
+// Each fold's figures, then their mean and standard deviation (over the folds, as numpy's std).
+void add_fold_spread(Evaluation& evaluation, const std::vector<Json>& folds, bool multi_label) {
+  Json per_fold = Json::array(), spread = Json::object();
+  std::ostringstream out;
+  out << "\n" << pad("fold", 6);
+  for (const std::string& figure : fold_figures(multi_label))
+    out << pad(figure, std::max<std::size_t>(figure.size() + 2, 10));
+  out << "\n";
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    Json row = {{"fold", f + 1}, {"items", folds[f]["items"]}};
+    out << pad(std::to_string(f + 1), 6);
+    for (const std::string& figure : fold_figures(multi_label)) {
+      row[figure] = folds[f][figure];
+      out << pad(folds[f][figure].is_number() ? fixed(folds[f][figure].get<double>()) : "-",
+                 std::max<std::size_t>(figure.size() + 2, 10));
+    }
+    out << "\n";
+    per_fold.push_back(row);
+  }
+  out << pad("mean", 6);
+  std::string deviations;
+  for (const std::string& figure : fold_figures(multi_label)) {
+    double sum = 0, squares = 0;
+    int count = 0;
+    for (const Json& fold : folds) {
+      if (!fold[figure].is_number()) continue;
+      sum += fold[figure].get<double>();
+      ++count;
+    }
+    const double mean = count ? sum / count : std::nan("");
+    for (const Json& fold : folds)
+      if (fold[figure].is_number()) squares += std::pow(fold[figure].get<double>() - mean, 2);
+    const double deviation = count ? std::sqrt(squares / count) : std::nan("");
+    spread[figure] = {{"mean", std::isfinite(mean) ? Json(mean) : Json()},
+                      {"std", std::isfinite(deviation) ? Json(deviation) : Json()}};
+    const std::size_t width = std::max<std::size_t>(figure.size() + 2, 10);
+    out << pad(fixed(mean), width);
+    deviations += pad(fixed(deviation), width);
+  }
+  out << "\n" << pad("std", 6) << deviations << "\n";
+  evaluation.metrics["cross_validation"]["per_fold"] = per_fold;
+  evaluation.metrics["cross_validation"]["spread"] = spread;
+  // The last column is padded like the others: the lines end without it.
+  std::string block = out.str();
+  for (std::size_t at; (at = block.find(" \n")) != std::string::npos;)
+    block.erase(at, 1);
+  evaluation.table += block;
+}
+
+}  // namespace
+
+dsp::Matrix tag_decisions(const dsp::Matrix& scores, const std::vector<double>& thresholds) {
+  dsp::Matrix decisions = dsp::Matrix::Zero(scores.rows(), scores.cols());
+  for (Eigen::Index i = 0; i < scores.rows(); ++i)
+    for (Eigen::Index t = 0; t < scores.cols(); ++t)
+      decisions(i, t) = scores(i, t) >= (t < static_cast<Eigen::Index>(thresholds.size())
+                                             ? thresholds[static_cast<std::size_t>(t)]
+                                             : 0.5)
+                            ? 1.0f
+                            : 0.0f;
+  return decisions;
+}
+
+Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
+                           const std::vector<double>& thresholds) {
+  return evaluate_decisions(labels, scores, thresholds,
+                            labels.multi_label ? tag_decisions(scores, thresholds) : dsp::Matrix());
+}
+
+Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& features,
+                          const LabelSet& labels, const CrossValidationOptions& options) {
   std::vector<models::Fold> folds;
   if (options.by_group) {
     std::vector<std::string> groups;
@@ -162,17 +270,34 @@ dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const Feat
   } else {
     folds = models::stratified_kfold(first_labels(features, labels), options.folds, options.seed);
   }
-  dsp::Matrix scores = dsp::Matrix::Zero(static_cast<Eigen::Index>(features.items.size()),
-                                         static_cast<Eigen::Index>(labels.classes.size()));
+  const auto items = static_cast<Eigen::Index>(features.items.size());
+  const auto classes = static_cast<Eigen::Index>(labels.classes.size());
+  dsp::Matrix scores = dsp::Matrix::Zero(items, classes);
+  dsp::Matrix decisions = dsp::Matrix::Zero(labels.multi_label ? items : 0, classes);
+  std::vector<Json> fold_metrics;
   // Folds one after another, each model trained with every thread: the same scores for any -j.
   for (std::size_t f = 0; f < folds.size(); ++f) {
     TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);
     model.fit(features, labels, {config.seed + f, options.threads, {}}, folds[f].train);
     const dsp::Matrix fold_scores = model.scores(features, folds[f].test);
-    for (std::size_t k = 0; k < folds[f].test.size(); ++k)
-      scores.row(folds[f].test[k]) = fold_scores.row(static_cast<Eigen::Index>(k));
+    // Each fold's tags are said at that fold's model's thresholds.
+    const std::vector<double> thresholds = model.thresholds();
+    const Evaluation fold =
+        evaluate_scores(select_labels(labels, folds[f].test), fold_scores, thresholds);
+    fold_metrics.push_back(fold.metrics);
+    const dsp::Matrix fold_decisions =
+        labels.multi_label ? tag_decisions(fold_scores, thresholds) : dsp::Matrix();
+    for (std::size_t k = 0; k < folds[f].test.size(); ++k) {
+      const Eigen::Index row = folds[f].test[k];
+      scores.row(row) = fold_scores.row(static_cast<Eigen::Index>(k));
+      if (labels.multi_label) decisions.row(row) = fold_decisions.row(static_cast<Eigen::Index>(k));
+    }
   }
-  return scores;
+  Evaluation evaluation = evaluate_decisions(labels, scores, {}, decisions);
+  evaluation.metrics["cross_validation"] = {{"folds", options.folds},
+                                            {"by_group", options.by_group}};
+  add_fold_spread(evaluation, fold_metrics, labels.multi_label);
+  return evaluation;
 }
 
 namespace {
@@ -344,10 +469,8 @@ Evaluation evaluate(const EvaluateOptions& options, Log& log) {
     const models::ModelConfig config = resolve_model_config(options.recipe, options.overrides);
     const LabelSet labels = LabelSet::from_items(features.items);
     CrossValidationOptions cv{options.cv_folds, options.by_group, options.seed, options.jobs};
-    Evaluation evaluation =
-        evaluate_scores(labels, cross_validated_scores(config, features, labels, cv));
-    evaluation.metrics["cross_validation"] = {
-        {"folds", options.cv_folds}, {"by_group", options.by_group}, {"model", config.to_json()}};
+    Evaluation evaluation = cross_validate(config, features, labels, cv);
+    evaluation.metrics["cross_validation"]["model"] = config.to_json();
     for (const FeatureItem& item : features.items)
       evaluation.paths.push_back(item.path);
     if (!options.output.empty())

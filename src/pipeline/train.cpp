@@ -73,11 +73,13 @@ TrainSummary train(const TrainOptions& options, Log& log) {
   if (options.cv_folds > 0) {
     log.verbose("cross-validating, " + std::to_string(options.cv_folds) + " folds");
     const CrossValidationOptions cv{options.cv_folds, options.by_group, config.seed, options.jobs};
-    summary.cross_validation =
-        evaluate_scores(labels, cross_validated_scores(config, features, labels, cv));
-    file.training["cross_validation"] = summary.cross_validation->metrics;
-    file.training["cross_validation"]["folds"] = options.cv_folds;
-    file.training["cross_validation"]["by_group"] = options.by_group;
+    summary.cross_validation = cross_validate(config, features, labels, cv);
+    // The model file records the metrics with the folds' figures beside them, one level.
+    Json recorded = summary.cross_validation->metrics;
+    const Json folds = recorded["cross_validation"];
+    recorded.erase("cross_validation");
+    recorded.update(folds);
+    file.training["cross_validation"] = recorded;
   }
 
   TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);

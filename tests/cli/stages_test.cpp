@@ -164,6 +164,18 @@ TEST_F(Stages, CrossValidationWithoutATestFile) {
   EXPECT_EQ(report["items"], 18);
   EXPECT_EQ(report["cross_validation"]["folds"], 3);
   EXPECT_GE(report["accuracy"].get<double>(), 0.99);
+  // Each fold's figures and their spread.
+  const Json& folds = report["cross_validation"]["per_fold"];
+  ASSERT_EQ(folds.size(), 3u);
+  EXPECT_EQ(
+      folds[0]["items"].get<int>() + folds[1]["items"].get<int>() + folds[2]["items"].get<int>(),
+      18);
+  double sum = 0;
+  for (const Json& fold : folds)
+    sum += fold["macro_f1"].get<double>();
+  EXPECT_NEAR(report["cross_validation"]["spread"]["macro_f1"]["mean"].get<double>(), sum / 3,
+              1e-12);
+  EXPECT_NE(result.err.find("fold  accuracy"), std::string::npos) << result.err;
 }
 
 TEST_F(Stages, SegmentsAreAggregatedAndListedOnRequest) {
@@ -235,6 +247,15 @@ fs::path make_tagged_clips(const fs::path& dir) {
   return dir / "tags.csv";
 }
 
+// The tagged clips' pooled features (gtzan.json), in `dir`.
+std::string tagged_features(const fs::path& dir) {
+  const std::string features = (dir / "f.safetensors").string();
+  const auto result =
+      mirkit({"extract", make_tagged_clips(dir).string(), "-c", kGtzan, "-o", features});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return features;
+}
+
 // Trains a tagger on `features` with `train_args`, then checks evaluate and predict.
 void expect_tagger_works(const fs::path& dir, const std::string& features,
                          const std::vector<std::string>& train_args) {
@@ -247,6 +268,9 @@ void expect_tagger_works(const fs::path& dir, const std::string& features,
   const auto evaluated = mirkit({"evaluate", model, features});
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
   EXPECT_NE(evaluated.err.find("mAP 1.000"), std::string::npos) << evaluated.err;
+  // The tags said at the model's thresholds, as predict says them.
+  EXPECT_NE(evaluated.err.find("sample F1 1.000   Hamming loss 0.000"), std::string::npos)
+      << evaluated.err;
   const auto predicted = mirkit({"predict", model, (dir / "c2.wav").string()});
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   EXPECT_NE(predicted.out.find(",high;low,"), std::string::npos) << predicted.out;
@@ -254,12 +278,37 @@ void expect_tagger_works(const fs::path& dir, const std::string& features,
 
 TEST(StagesMultiLabel, TagsTrainEvaluateAndPredict) {
   test::TempDir dir;
-  const std::string features = (dir / "f.safetensors").string();
-  ASSERT_EQ(
-      mirkit({"extract", make_tagged_clips(dir.path()).string(), "-c", kGtzan, "-o", features})
-          .exit_code,
-      0);
+  const std::string features = tagged_features(dir.path());
   expect_tagger_works(dir.path(), features, {"-m", "knn", "--set", "k=1"});
+}
+
+TEST(StagesMultiLabel, CrossValidationReportsEachFoldAndTheSpread) {
+  test::TempDir dir;
+  const std::string features = tagged_features(dir.path());
+  const auto result =
+      mirkit({"evaluate", "--cv", "2", features, "-m", "knn", "--set", "k=1", "-o", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json metrics = Json::parse(result.out);
+  const Json& folds = metrics["cross_validation"]["per_fold"];
+  ASSERT_EQ(folds.size(), 2u) << result.out;
+  int items = 0;
+  for (const Json& fold : folds) {
+    items += fold["items"].get<int>();
+    for (const char* figure :
+         {"mean_average_precision", "macro_roc_auc", "sample_f1", "hamming_loss"})
+      EXPECT_TRUE(fold[figure].is_number()) << figure;
+  }
+  EXPECT_EQ(items, 8);
+  const double first = folds[0]["sample_f1"], second = folds[1]["sample_f1"];
+  const Json& spread = metrics["cross_validation"]["spread"]["sample_f1"];
+  EXPECT_NEAR(spread["mean"].get<double>(), (first + second) / 2, 1e-12);
+  EXPECT_NEAR(spread["std"].get<double>(), std::abs(first - second) / 2, 1e-12)
+      << "the standard deviation over the folds (numpy's std)";
+  for (const char* pooled : {"sample_f1", "hamming_loss", "macro_f1", "micro_f1"})
+    EXPECT_TRUE(metrics[pooled].is_number()) << pooled;
+  EXPECT_TRUE(metrics["per_tag"]["high"]["recall"].is_number()) << result.out;
+  EXPECT_NE(result.err.find("\nmean  "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("\nstd   "), std::string::npos) << result.err;
 }
 
 TEST(StagesMultiLabel, FrameSequenceModelsTagToo) {

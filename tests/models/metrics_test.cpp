@@ -85,6 +85,26 @@ TEST(Metrics, MultiLabelAveragesSkipUndefinedTags) {
   EXPECT_TRUE(m.to_json()["per_tag"]["1"]["average_precision"].is_null());
 }
 
+TEST(Metrics, TagDecisionsByTagByItemAndPooled) {
+  dsp::Matrix truth(3, 2), decisions(3, 2);
+  truth << 1, 0, 0, 1, 1, 1;
+  decisions << 1, 1, 0, 1, 0, 1;
+  const TagDecisionMetrics m = tag_decision_metrics(truth, decisions);
+  // Tag 0: 1 of 2 found, nothing wrongly said; tag 1: both found, one wrongly said.
+  EXPECT_NEAR(m.per_tag[0].precision, 1.0, kExact);
+  EXPECT_NEAR(m.per_tag[0].recall, 0.5, kExact);
+  EXPECT_NEAR(m.per_tag[0].f1, 2.0 / 3, kExact);
+  EXPECT_NEAR(m.per_tag[1].precision, 2.0 / 3, kExact);
+  EXPECT_NEAR(m.per_tag[1].f1, 0.8, kExact);
+  EXPECT_EQ(m.per_tag[1].support, 2);
+  EXPECT_NEAR(m.macro_f1, (2.0 / 3 + 0.8) / 2, kExact);
+  EXPECT_NEAR(m.micro_f1, 0.75, kExact);  // 3 found of 4 true, 3 right of 4 said
+  // Items: F1 2/3, 1, 2/3 (scikit-learn's f1_score(average="samples") gives 7/9 too).
+  EXPECT_NEAR(m.sample_f1, 7.0 / 9, kExact);
+  EXPECT_NEAR(m.hamming_loss, 2.0 / 6, kExact);
+  EXPECT_EQ(m.to_json({"low", "high"})["per_tag"]["high"]["support"], 2);
+}
+
 TEST(Metrics, JsonNamesClassesAndKeepsTheConfusionMatrix) {
   const std::vector<int> truth = {0, 1};
   const std::vector<int> predicted = {0, 0};

@@ -52,6 +52,21 @@ struct MultiLabelMetrics {
 // `truth` is items × tags with values 0 or 1; `scores` the same shape (higher: more likely).
 MultiLabelMetrics multilabel_metrics(const dsp::Matrix& truth, const dsp::Matrix& scores);
 
+// The decisions users act on: each tag said or not (a model's scores at its thresholds).
+struct TagDecisionMetrics {
+  std::vector<ClassMetrics> per_tag;  // precision, recall, F1 and support of each tag
+  double macro_f1 = 0;                // mean F1 over the tags present in the truth or the decisions
+  double micro_f1 = 0;                // F1 of all (item, tag) decisions pooled
+  double sample_f1 = 0;     // mean over items of each item's F1 (scikit-learn's average="samples")
+  double hamming_loss = 0;  // the fraction of (item, tag) decisions that are wrong
+
+  Json to_json(const std::vector<std::string>& tag_names = {}) const;
+};
+
+// `truth` and `decisions` are items × tags with values 0 or 1. F1 is 0 where undefined, as
+// scikit-learn's zero_division=0 (an item with no tag and none said has F1 0).
+TagDecisionMetrics tag_decision_metrics(const dsp::Matrix& truth, const dsp::Matrix& decisions);
+
 // One tag (truth 0/1). Average precision is Σₙ (Rₙ − Rₙ₋₁) Pₙ over distinct score thresholds
 // (sklearn.metrics.average_precision_score); ROC-AUC is the Mann–Whitney statistic with ties
 // counted one half. NaN when undefined (no positive; for AUC also no negative).

@@ -23,7 +23,9 @@ struct Evaluation {
   std::vector<std::string> paths;  // each item's path, as the feature file records it
 };
 
-// `scores` is items × classes (probabilities, or tag probabilities with `thresholds`).
+// `scores` is items × classes (probabilities, or tag probabilities with `thresholds`); a
+// multi-label evaluation also reports the tags said at the thresholds (per-tag precision, recall
+// and F1, macro, micro and sample F1, Hamming loss).
 Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
                            const std::vector<double>& thresholds = {});
 
@@ -34,10 +36,17 @@ struct CrossValidationOptions {
   int threads = 1;
 };
 
-// Out-of-fold scores: each item scored by a model fitted on the other folds (stratified by the
-// first label, or by group). Throws a usage Error when the data cannot make the folds.
-dsp::Matrix cross_validated_scores(const models::ModelConfig& config, const FeatureFile& features,
-                                   const LabelSet& labels, const CrossValidationOptions& options);
+// Cross-validation: each item scored by a model fitted on the other folds (stratified by the
+// first label, or by group), the metrics of those out-of-fold scores (multi-label: each fold's
+// tags said at that fold's thresholds), and under "cross_validation" each fold's figures
+// ("per_fold") with their mean and standard deviation ("spread"), also in the table. Throws a
+// usage Error when the data cannot make the folds.
+Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& features,
+                          const LabelSet& labels, const CrossValidationOptions& options);
+
+// Multi-label: 1 where a tag's score is at or above its threshold (0.5 where none is given), as
+// `predict` says a tag; items × tags.
+dsp::Matrix tag_decisions(const dsp::Matrix& scores, const std::vector<double>& thresholds);
 
 // The model recipe named on the command line: a JSON file, or a registry name with its defaults;
 // then each "key=value" override (value as JSON, else as a string; a key without a dot is a model
