@@ -8,9 +8,10 @@
 #   sndfile    decoding (WAV, AIFF, FLAC, Ogg Vorbis, Opus)
 #   fftw3f     every spectrum; fftw3 (double) where an argmax or a noise floor needs it (tempo)
 #   libmpg123  MP3 directly: libsndfile uses it too, but lets it print to stderr
+#   hdf5       the Million Song Dataset's per-track files (`mirkit dataset msd`): features, not audio
 #   cairo      figures (PNG and SVG surfaces; 1.16 for SVG sizes in pixels), mirkit::plot only
 set(MIRKIT_CORE_PKG_MODULES SNDFILE "sndfile>=1.1" FFTW3F "fftw3f>=3.3" FFTW3 "fftw3>=3.3"
-    MPG123 "libmpg123>=1.25")
+    MPG123 "libmpg123>=1.25" HDF5 "hdf5>=1.10")
 set(MIRKIT_PLOT_PKG_MODULES CAIRO "cairo>=1.16 cairo-png cairo-svg")
 
 find_package(PkgConfig REQUIRED)
@@ -34,3 +35,6 @@ find_package(Threads REQUIRED)
 # LIBSVM: header and library only (Debian ships no CMake or pkg-config file): FindLIBSVM.cmake,
 # found on CMAKE_MODULE_PATH (cmake/ here; beside the installed config there).
 find_package(LIBSVM 3.24 REQUIRED)
+# What mirkit::core links privately (a static archive passes them on to whoever links it).
+set(MIRKIT_CORE_PRIVATE_LIBRARIES PkgConfig::SNDFILE PkgConfig::MPG123 PkgConfig::FFTW3F
+    PkgConfig::FFTW3 PkgConfig::HDF5 LIBSVM::LIBSVM)

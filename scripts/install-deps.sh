@@ -19,7 +19,7 @@ set -euo pipefail
 build_packages=(
   cmake g++ make pkg-config ccache
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libhdf5-dev
   libcairo2-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy
@@ -30,7 +30,7 @@ scaleout_packages=(slurm-wlm munge parallel sox)
 fuzz_packages=(
   cmake make pkg-config ccache clang libclang-rt-14-dev
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev
-  libcli11-dev nlohmann-json3-dev libcairo2-dev
+  libcli11-dev nlohmann-json3-dev libhdf5-dev libcairo2-dev
 )
 
 wanted=()

@@ -16,6 +16,7 @@ DatasetDefinition gtzan_definition();
 DatasetDefinition magnatagatune_definition();
 std::vector<DatasetDefinition> fma_definitions();  // small, medium, large
 DatasetDefinition mtg_jamendo_definition();
+DatasetDefinition msd_definition();
 
 const DatasetRegistry& dataset_registry() {
   static const DatasetRegistry registry("data set", [] {
@@ -23,9 +24,21 @@ const DatasetRegistry& dataset_registry() {
     for (DatasetDefinition& fma : fma_definitions())
       all.push_back(std::move(fma));
     all.push_back(mtg_jamendo_definition());
+    all.push_back(msd_definition());
     return all;
   }());
   return registry;
+}
+
+const DatasetDefinition* dataset_of_features(const Json& feature_config) {
+  if (!feature_config.is_object() || !feature_config.contains("dataset") ||
+      !feature_config["dataset"].is_string())
+    return nullptr;
+  return dataset_registry().find(feature_config["dataset"].get<std::string>());
+}
+
+std::string dataset_title(const DatasetDefinition& definition) {
+  return definition.description.substr(0, definition.description.find(" ("));
 }
 
 namespace {
@@ -76,7 +89,37 @@ std::string manifest_text(const DatasetManifest& manifest, const std::string& na
 
 }  // namespace
 
-DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log) {
+namespace {
+
+// A data set of features (the Million Song Dataset) → its feature file.
+ExitCode write_dataset_features(const DatasetDefinition& definition, const DatasetOptions& options,
+                                Log& log) {
+  if (options.output == "-" || options.output.extension() != ".safetensors") {
+    throw usage_error("dataset " + definition.name +
+                      ": the data set carries features, not audio: -o names the feature file "
+                      "to write (.safetensors), not " +
+                      options.output.string());
+  }
+  DatasetDefinition::FeatureReport report;
+  const FeatureFile file = definition.read_features(options, report);
+  for (const Error& error : report.errors)
+    log.error(error);
+  for (const std::string& note : report.notes)
+    log.info(note);
+  if (file.items.empty()) {
+    throw usage_error("dataset " + definition.name + ": no labelled track read under " +
+                      options.root.string() + "; nothing written");
+  }
+  write_feature_file(options.output, file);
+  log.info(definition.name + ": " + std::to_string(file.items.size()) + " tracks, " +
+           std::to_string(file.dims()) + " columns (" + to_string(file.layout) + ") written to " +
+           options.output.string());
+  return report.errors.empty() ? ExitCode::success : ExitCode::some_inputs_failed;
+}
+
+}  // namespace
+
+ExitCode write_dataset(const DatasetOptions& options, Log& log) {
   const DatasetDefinition& definition = dataset_registry().at(options.name);
   // One of `choices`, or the first when `given` is empty.
   const auto choose = [&](const std::string& given, const std::vector<std::string>& choices,
@@ -95,6 +138,12 @@ DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log) 
   if (!std::filesystem::is_directory(options.root, code)) {
     throw usage_error("dataset " + definition.name + ": " + options.root.string() +
                       " is not a folder");
+  }
+  if (definition.read_features) return write_dataset_features(definition, options, log);
+  if (!options.labels.empty() || options.layout != "pooled" || options.hop_s != 0.0) {
+    throw usage_error("dataset " + definition.name +
+                      ": --labels, --layout and --hop are for a data set of features (msd); "
+                      "this one's manifest goes to `mirkit extract`");
   }
   DatasetManifest manifest = definition.read(options.root, split, tags);
   keep_tags_whole(manifest);
@@ -117,7 +166,7 @@ DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log) 
            (manifest.notes.empty() ? ""
                                    : "; " + std::to_string(manifest.notes.size()) +
                                          " left out or noted, listed at the top of the manifest"));
-  return manifest;
+  return ExitCode::success;
 }
 
 }  // namespace mirkit::pipeline

@@ -15,6 +15,7 @@
 #include "mirkit/io/audio_reader.hpp"
 #include "mirkit/pipeline/batch_inputs.hpp"
 #include "mirkit/pipeline/clip_scorer.hpp"
+#include "mirkit/pipeline/dataset.hpp"
 #include "mirkit/version.hpp"
 
 namespace mirkit::pipeline {
@@ -340,13 +341,24 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
     write_file_atomically(output, render_labels(label_run, written));
   };
 
+  // Audio is analysed with the model's recipe; a model of a data set's own features (the
+  // Million Song Dataset's) has none and takes that data set's feature files only.
+  if (const DatasetDefinition* source = dataset_of_features(scorer->feature_config())) {
+    if (!todo.empty()) {
+      throw usage_error("predict: " + options.model.string() + " was trained on " +
+                        dataset_title(*source) + " features (mirkit dataset " + source->name +
+                        "), not on audio: give it feature files of that data set");
+    }
+  }
   std::vector<features::FeatureExtractor> extractors;
-  for (int w = 0; w < run.workers_for(todo.size()); ++w)
-    extractors.emplace_back(scorer->feature_config(), options.model.string());
-  if (extractors.front().config_hash() != scorer->feature_config_hash()) {
-    throw usage_error("predict: " + options.model.string() +
-                      ": its feature recipe no longer gives its recorded hash (a model from "
-                      "another mirkit version?)");
+  if (!todo.empty()) {
+    for (int w = 0; w < run.workers_for(todo.size()); ++w)
+      extractors.emplace_back(scorer->feature_config(), options.model.string());
+    if (extractors.front().config_hash() != scorer->feature_config_hash()) {
+      throw usage_error("predict: " + options.model.string() +
+                        ": its feature recipe no longer gives its recorded hash (a model from "
+                        "another mirkit version?)");
+    }
   }
   std::vector<std::string> texts(inputs.size());
   run.for_each(

@@ -6,7 +6,9 @@
 #include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/io/manifest.hpp"
+#include "mirkit/pipeline/feature_file.hpp"
 #include "support/audio_files.hpp"
+#include "support/msd_files.hpp"
 #include "support/run.hpp"
 #include "support/signals.hpp"
 #include "support/temp_dir.hpp"
@@ -401,6 +403,117 @@ TEST(DatasetCommand, AClipListedTwiceInMagnaTagATuneIsNotedAndCountedOnce) {
                 .find("# 0/artist-album-01-song-0-29.mp3: listed twice in annotations_final.csv "
                       "(clip_id 0), the second row left out"),
             std::string::npos);
+}
+
+// The Million Song Dataset as distributed: data/A/B/C/<track id>.h5 per track, no audio. Rock
+// tracks have a high first timbre coefficient, Rap tracks a low one; two artists each, two tracks
+// an artist. Track 9 has no label; one file is not HDF5 at all.
+fs::path make_msd(const fs::path& root) {
+  std::string labels = "# A genre annotation file: track id, majority genre, minority genre\n";
+  for (int t = 1; t <= 9; ++t) {
+    char id[64], artist[64];  // room for any int: GCC checks the whole range
+    std::snprintf(id, sizeof id, "TRAAAB%02d128F000%03d", t, t);
+    std::snprintf(artist, sizeof artist, "AR%016d", (t - 1) / 2);
+    const bool rock = t <= 4;
+    test::MsdTrack track{id, artist, 4.0, {0.0, 1.0, 2.5}, {}, {}, {}};
+    for (int s = 0; s < 3; ++s) {
+      for (int c = 0; c < 12; ++c) {
+        track.timbre.push_back(c == 0 ? (rock ? 40.0 : -40.0) + 10.0 * s + t : c * 0.5);
+        track.pitches.push_back(c == s ? 1.0 : 0.1);
+      }
+      track.loudness_max.push_back(-10.0 - s);
+    }
+    test::write_msd_track(root / "data" / "A" / "A" / "B" / (std::string(id) + ".h5"), track);
+    if (t < 9)
+      labels += std::string(id) + "\t" + (rock ? "Rock" : "Rap") + (t == 1 ? "\tPop" : "") + "\n";
+  }
+  fs::create_directories(root / "data" / "A" / "A" / "C");
+  test::write_bytes(root / "data" / "A" / "A" / "C" / "TRAAACZ128F000999.h5", "not HDF5");
+  test::write_bytes(root / "msd_genres.cls", labels);
+  return root;
+}
+
+TEST(DatasetCommand, MillionSongDatasetHdf5FilesBecomeAFeatureFileThatTrains) {
+  test::TempDir dir;
+  const fs::path root = make_msd(dir / "msd");
+  const fs::path features = dir / "msd.safetensors";
+  auto result = mirkit({"dataset", "msd", root.string(), "--labels",
+                        (root / "msd_genres.cls").string(), "-o", features.string()});
+  EXPECT_EQ(result.exit_code, 1) << "a file could not be read: " << result.err;
+  EXPECT_NE(result.err.find("TRAAACZ128F000999.h5"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("1 of 9 tracks read has no label"), std::string::npos) << result.err;
+  const pipeline::FeatureFile file = pipeline::read_feature_file(features);
+  ASSERT_EQ(file.items.size(), 8u);
+  EXPECT_EQ(file.layout, pipeline::FeatureLayout::pooled);
+  EXPECT_EQ(file.dims(), 50u) << "25 dimensions × mean and std";
+  EXPECT_EQ(file.names.front(), "timbre_01_mean");
+  EXPECT_EQ(file.items[0].labels, std::vector<std::string>{"Rock"});
+  EXPECT_EQ(file.items[0].group, "AR0000000000000000");
+  EXPECT_EQ(file.items[0].path, "data/A/A/B/TRAAAB01128F000001.h5");
+  // Segments at 0, 1 and 2.5 s of a 4 s track, held over their spans: 1, 1.5 and 1.5 s, so the
+  // first coefficient's mean is weighted by them — (41·1 + 51·1.5 + 61·1.5) / 4 for track 1.
+  // Tolerance: float32 storage of a mean of 40 grid values.
+  const auto column = [&](const std::string& name) {
+    return static_cast<Eigen::Index>(std::find(file.names.begin(), file.names.end(), name) -
+                                     file.names.begin());
+  };
+  EXPECT_NEAR(file.values(0, column("timbre_01_mean")), (41.0 + 51.0 * 1.5 + 61.0 * 1.5) / 4, 1e-4);
+  EXPECT_NEAR(file.values(0, column("pitch_C_mean")), (1.0 + 0.1 * 3) / 4, 1e-6);
+  EXPECT_NEAR(file.values(0, column("loudness_max_mean")), (-10.0 - 11 * 1.5 - 12 * 1.5) / 4, 1e-4);
+
+  // train and evaluate run on it like on any feature file; folds keep each artist to one side.
+  const fs::path model = dir / "m.safetensors";
+  result = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  result = mirkit({"predict", model.string(), features.string(), "-o", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("data/A/A/B/TRAAAB05128F000005.h5,Rap,"), std::string::npos)
+      << result.out;
+  const fs::path clip = dir / "clip.wav";
+  test::write_audio(clip, test::sine(440, 22050, 22050), 22050, 1);
+  result = mirkit({"predict", model.string(), clip.string(), "-o", "-"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(test::split_lines(result.err).size(), 1u) << result.err;
+  EXPECT_NE(result.err.find("Million Song Dataset"), std::string::npos) << result.err;
+  result = mirkit({"evaluate", "--cv", "2", "--group-by", "group", features.string(), "-m", "knn",
+                   "--set", "k=1", "-o", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(Json::parse(result.out)["accuracy"], 1.0) << result.out;
+
+  // Frames on a regular grid, for the sequence models.
+  result =
+      mirkit({"dataset", "msd", root.string(), "--labels", (root / "msd_genres.cls").string(),
+              "--layout", "frames", "--hop", "0.5", "-o", (dir / "frames.safetensors").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const pipeline::FeatureFile frames = pipeline::read_feature_file(dir / "frames.safetensors");
+  EXPECT_EQ(frames.layout, pipeline::FeatureLayout::frames);
+  EXPECT_EQ(frames.rows_of(0).rows(), 8) << "4 s at 0.5 s";
+  EXPECT_EQ(frames.values(frames.offsets[0] + 5, 0), 61.0f) << "2.5 s: the third segment";
+  EXPECT_NE(frames.config_hash, file.config_hash);
+}
+
+TEST(DatasetCommand, MillionSongDatasetNeedsItsLabelsAndItsFiles) {
+  test::TempDir dir;
+  const fs::path root = make_msd(dir / "msd");
+  auto result = mirkit({"dataset", "msd", root.string(), "-o", (dir / "m.safetensors").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--labels names the genre file"), std::string::npos) << result.err;
+  fs::create_directories(dir / "empty");
+  result = mirkit({"dataset", "msd", (dir / "empty").string(), "--labels",
+                   (root / "msd_genres.cls").string(), "-o", (dir / "m.safetensors").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("does not look like the Million Song Dataset"), std::string::npos)
+      << result.err;
+  result = mirkit({"dataset", "msd", root.string(), "--labels", (root / "msd_genres.cls").string(),
+                   "-o", (dir / "m.csv").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("-o names the feature file"), std::string::npos) << result.err;
+  result = mirkit({"dataset", "gtzan", root.string(), "--labels",
+                   (root / "msd_genres.cls").string(), "-o", (dir / "m.csv").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("are for a data set of features"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir / "m.safetensors"));
+  EXPECT_FALSE(fs::exists(dir / "m.csv"));
 }
 
 }  // namespace

@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "mirkit/core/error.hpp"
+#include "mirkit/core/exit_code.hpp"
 #include "mirkit/core/log.hpp"
 #include "mirkit/core/registry.hpp"
+#include "mirkit/pipeline/feature_file.hpp"
 
 namespace mirkit::pipeline {
 
@@ -29,6 +32,19 @@ struct DatasetManifest {
   bool multi_label = false;
 };
 
+struct DatasetOptions {
+  std::string name;
+  std::filesystem::path root;
+  std::filesystem::path output;  // a .csv manifest ("-": standard output), or a feature file
+  std::string split;             // empty: the data set's default convention
+  std::string tags;              // empty: the data set's default tag set
+  // Data sets of features (the Million Song Dataset): the label file to join, the layout to
+  // write (pooled or frames), and the hop of the regular frame grid (0: the data set's default).
+  std::filesystem::path labels;
+  std::string layout = "pooled";
+  double hop_s = 0.0;
+};
+
 struct DatasetDefinition {
   std::string name;
   std::string description;            // one line, with the layout it expects
@@ -39,21 +55,28 @@ struct DatasetDefinition {
   std::function<DatasetManifest(const std::filesystem::path& root, const std::string& split,
                                 const std::string& tags)>
       read;
+  // A data set that carries features instead of audio: read into a feature file (`read` is then
+  // empty). What was left out goes to `report`'s notes; a file that cannot be read is an input
+  // Error in its `errors`, the other files still read.
+  struct FeatureReport {
+    std::vector<std::string> notes;
+    std::vector<Error> errors;
+  };
+  std::function<FeatureFile(const DatasetOptions& options, FeatureReport& report)> read_features;
 };
 
 using DatasetRegistry = Registry<DatasetDefinition>;
 const DatasetRegistry& dataset_registry();
 
-struct DatasetOptions {
-  std::string name;
-  std::filesystem::path root;
-  std::filesystem::path output;  // a .csv manifest; "-": standard output
-  std::string split;             // empty: the data set's default convention
-  std::string tags;              // empty: the data set's default tag set
-};
+// The data set whose features a feature file's recipe describes (its "dataset" key: read from
+// the data set's own files, like the Million Song Dataset's, not analysed from audio); nullptr
+// for a recipe of audio features. Its title is the description's words before " (".
+const DatasetDefinition* dataset_of_features(const Json& feature_config);
+std::string dataset_title(const DatasetDefinition& definition);
 
 // Reads the data set and writes its manifest (atomically): the notes as '#' lines, then a header
-// and one row per item. Returns what was written.
-DatasetManifest write_dataset_manifest(const DatasetOptions& options, Log& log);
+// and one row per item; or, for a data set of features, its feature file. Returns the exit code:
+// some_inputs_failed when a file of a data set of features could not be read (each is logged).
+ExitCode write_dataset(const DatasetOptions& options, Log& log);
 
 }  // namespace mirkit::pipeline
