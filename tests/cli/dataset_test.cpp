@@ -356,10 +356,16 @@ TEST(DatasetCommand, MtgJamendoSplitFilesWithTheArtistAsGroup) {
   test::write_bytes(splits / "autotagging_moodtheme-test.tsv",
                     header + row(1305, 10, "\tmood/theme---happy") +
                         row(1306, 10, "\tmood/theme---sad") + row(1101, 7, "\tmood/theme---sad"));
-  for (const char* file :
-       {"01/1101.mp3", "02/1102.low.mp3", "03/1103.mp3", "04/1204.mp3", "05/1305.mp3"}) {
+  // Real MP3s: a low tone for "sad", a high one for "happy".
+  for (const auto& [file, hz] :
+       std::vector<std::pair<std::string, double>>{{"01/1101.mp3", 220},
+                                                   {"02/1102.low.mp3", 1760},
+                                                   {"03/1103.mp3", 440},
+                                                   {"04/1204.mp3", 230},
+                                                   {"05/1305.mp3", 1800}}) {
     fs::create_directories((root / "audio" / file).parent_path());
-    test::write_bytes(root / "audio" / file, "audio");
+    test::write_audio(root / "audio" / file, test::sine(hz, 22050, 22050), 22050, 1,
+                      test::FileFormat::mp3);
   }
   const auto result = mirkit({"dataset", "mtg-jamendo", root.string(), "--tags", "moodtheme", "-o",
                               (dir / "j.csv").string()});
@@ -376,6 +382,23 @@ TEST(DatasetCommand, MtgJamendoSplitFilesWithTheArtistAsGroup) {
                            "# 01/1101.mp3: track_1101 listed twice"}) {
     EXPECT_NE(text.find(note), std::string::npos) << note << "\n" << text;
   }
+  // The tags manifest goes through extract, train and evaluate unchanged; the test clip is only
+  // scored, and its tag found.
+  const fs::path features = dir / "j.safetensors", model = dir / "m.safetensors";
+  auto run =
+      mirkit({"extract", (dir / "j.csv").string(), "-c", kMfccRecipe, "-o", features.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  run = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("training on the 3 train and validation items; the 1 test items"),
+            std::string::npos)
+      << run.err;
+  run = mirkit({"evaluate", model.string(), features.string(), "-o", "-"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json metrics = Json::parse(run.out);
+  EXPECT_EQ(metrics["items"], 1);
+  EXPECT_EQ(metrics["per_tag"]["mood/theme---happy"]["recall"], 1.0) << run.out;
+
   const auto other = mirkit({"dataset", "mtg-jamendo", root.string(), "--split", "split-3", "-o",
                              (dir / "k.csv").string()});
   EXPECT_EQ(other.exit_code, 2);
