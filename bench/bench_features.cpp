@@ -16,6 +16,8 @@
 #include <random>
 #include <vector>
 
+#include "mirkit/dsp/hpss.hpp"
+#include "mirkit/dsp/stft.hpp"
 #include "mirkit/features/extractor.hpp"
 
 namespace {
@@ -86,6 +88,17 @@ void BM_StftMagnitude(benchmark::State& state) {
   report_realtime(state);
 }
 BENCHMARK(BM_StftMagnitude)->Unit(benchmark::kMillisecond);
+
+// Harmonic–percussive separation of the clip's magnitude spectrogram (1292 frames × 1025 bins):
+// two median filters of 31 and the soft masks, what chroma or onsets "from the harmonic part" add.
+void BM_Hpss(benchmark::State& state) {
+  mirkit::dsp::Stft stft;
+  const mirkit::dsp::Matrix magnitude = stft.magnitude(clip());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(mirkit::dsp::hpss(magnitude).harmonic.data());
+  report_realtime(state);
+}
+BENCHMARK(BM_Hpss)->Unit(benchmark::kMillisecond);
 
 void run_extractor(benchmark::State& state, mirkit::features::FeatureExtractor& extractor) {
   for (auto _ : state) {

@@ -28,4 +28,9 @@ HpssParts hpss(const Matrix& magnitude, const HpssOptions& options = {});
 void median_filter_line(const float* x, std::size_t count, std::ptrdiff_t stride, int kernel,
                         float* out, std::ptrdiff_t out_stride);
 
+// median_filter_line down every column of `x`, or along every row, eight lines at a time in
+// vector lanes: the same floats, bit for bit, several times faster (bench_features, BM_Hpss).
+enum class MedianAxis { columns, rows };
+Matrix median_filter(const Matrix& x, int kernel, MedianAxis axis);
+
 }  // namespace mirkit::dsp
