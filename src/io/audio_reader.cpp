@@ -1,6 +1,9 @@
 #include "mirkit/io/audio_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <sstream>
 
 #include "mirkit/core/error.hpp"
@@ -62,6 +65,16 @@ AudioReader::AudioReader(const std::filesystem::path& path, const DecodeOptions&
   } catch (const Error& error) {
     throw error.with_file(path.string()).with_stage("decode");
   }
+}
+
+std::size_t AudioReader::expected_samples() const {
+  const AudioInfo& info = source_->info();
+  if (info.frames <= 0 || info.sample_rate <= 0) return 0;
+  const std::int64_t frames = std::min(frames_left_, info.frames);
+  // Resampled: ceil(frames · out / in) samples, and one more for the rounding of the ratio.
+  const double out_frames =
+      std::ceil(static_cast<double>(frames) * output_rate_ / info.sample_rate) + 1.0;
+  return static_cast<std::size_t>(out_frames) * static_cast<std::size_t>(output_channels_);
 }
 
 AudioReader::~AudioReader() = default;
@@ -132,6 +145,15 @@ void AudioReader::decode_block(std::vector<float>& out) {
 }
 
 void AudioReader::check_finite(std::span<const float> block) const {
+  // First a pass that vectorises: an all-ones exponent is Inf or NaN. Only a block that has
+  // one is searched for the first, to name it.
+  std::uint32_t any = 0;
+  for (const float value : block) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    any |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  if (any == 0) return;
   for (std::size_t i = 0; i < block.size(); ++i) {
     if (!std::isfinite(block[i])) {
       const auto channels = static_cast<std::size_t>(source_->info().channels);
@@ -149,6 +171,7 @@ void AudioReader::check_finite(std::span<const float> block) const {
 Audio load_audio(const std::filesystem::path& path, const LoadOptions& options) {
   AudioReader reader(path, options.decode);
   Audio audio{reader.sample_rate(), reader.channels(), {}};
+  audio.samples.reserve(reader.expected_samples());
   while (reader.read(audio.samples)) {
   }
   if (options.trim_top_db) {

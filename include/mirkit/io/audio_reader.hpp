@@ -35,6 +35,9 @@ class AudioReader {
   const AudioInfo& file_info() const { return source_->info(); }
   int sample_rate() const { return output_rate_; }
   int channels() const { return output_channels_; }
+  // How many samples the whole stream will give, as far as the file's header tells (0 when it
+  // does not): what to reserve so that the signal is not copied as it grows.
+  std::size_t expected_samples() const;
 
   // Appends the next block to `out`. Returns false once the stream has ended (and nothing was
   // appended). Throws mirkit::Error naming the file on a decoding error or a NaN/Inf sample.
