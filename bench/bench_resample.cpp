@@ -14,6 +14,10 @@
 #include <random>
 #include <vector>
 
+#ifdef MIRKIT_BENCH_SOXR
+#include <soxr.h>
+#endif
+
 #include "mirkit/io/audio_ops.hpp"
 #include "mirkit/io/resampler.hpp"
 
@@ -62,6 +66,31 @@ void BM_Resample_48k_to_22k05_high(benchmark::State& state) {
 void BM_Resample_96k_to_44k1_high(benchmark::State& state) {
   resample_stereo_to_mono(state, 96000, 44100, ResampleQuality::high);
 }
+
+#ifdef MIRKIT_BENCH_SOXR
+// libsoxr's HQ setting (the one librosa's "soxr_hq" asks for) on the same work: the downmix and
+// 44.1 kHz → 22.05 kHz of one 30 s clip, the reference issue 19 measures the resampler against.
+void BM_Soxr_44k1_to_22k05_hq(benchmark::State& state) {
+  const auto input = stereo_music_like(44100, 30.0);
+  std::vector<float> mono;
+  std::vector<float> output(mono.size() / 2 + 64);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  for (auto _ : state) {
+    mono.clear();
+    mirkit::io::append_downmix(input, 2, mono);
+    output.resize(mono.size() / 2 + 64);
+    std::size_t done = 0;
+    const soxr_error_t error =
+        soxr_oneshot(44100, 22050, 1, mono.data(), mono.size(), nullptr, output.data(),
+                     output.size(), &done, nullptr, &quality, nullptr);
+    if (error) state.SkipWithError(error);
+    benchmark::DoNotOptimize(output.data());
+  }
+  state.counters["x_realtime"] = benchmark::Counter(30.0 * static_cast<double>(state.iterations()),
+                                                    benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Soxr_44k1_to_22k05_hq)->Unit(benchmark::kMillisecond);
+#endif
 
 void BM_BareFft_30s_22k05_frames(benchmark::State& state) {
   constexpr int kFft = 2048;

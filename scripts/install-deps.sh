@@ -21,7 +21,7 @@ build_packages=(
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
   libcli11-dev nlohmann-json3-dev libhdf5-dev
   libcairo2-dev fonts-dejavu-core
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsoxr-dev
   python3-numpy
   chromium
 )
