@@ -38,11 +38,11 @@ done
   echo
   echo "Known limits (findings, not hidden by the bounds):"
   echo
-  echo "- **spectral_contrast** on pure tones (sines, chirp) and in the top band (6.4–11 kHz) measures"
-  echo "  the quietest 2 % of a band, which is the float32 FFT's rounding floor: librosa's double FFT"
-  echo "  sees a lower floor. The golden README measured the same gap for every float32 FFT."
-  echo "- **spectral_bandwidth** of the chirp's 10–15 Hz-wide frames weighs floor bins 5 kHz away;"
-  echo "  same cause. Frames 200 Hz wide or more agree to 1e-3 relative."
+  echo "- **spectral_contrast** measures the quietest 2 % of each band, on tones and in the top band"
+  echo "  the FFT's rounding floor; its STFT is therefore taken in double, as librosa's (a float32 FFT"
+  echo "  was up to 18 dB off there)."
+  echo "- **spectral_bandwidth** of the chirp's 10–15 Hz-wide frames weighs floor bins 5 kHz away:"
+  echo "  the float32 FFT's rounding floor. Frames 200 Hz wide or more agree to 1e-3 relative."
   echo "- **hpss** on the chirp: a tone's bin has both medians at the float32 noise floor, so the soft"
   echo "  mask is a ratio of two floor values and its error scales with the tone (≈ 1e-5 × max)."
 } >docs/parity.md

@@ -49,6 +49,27 @@ struct Stft::Plan {
   Plan& operator=(const Plan&) = delete;
 };
 
+struct Stft::DoublePlan {
+  double* in = nullptr;
+  fftw_complex* out = nullptr;
+  fftw_plan plan = nullptr;
+
+  explicit DoublePlan(int n) {
+    std::lock_guard lock(fftw_planner_mutex());
+    in = fftw_alloc_real(static_cast<std::size_t>(n));
+    out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
+    plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+  }
+  ~DoublePlan() {
+    std::lock_guard lock(fftw_planner_mutex());
+    fftw_destroy_plan(plan);
+    fftw_free(in);
+    fftw_free(out);
+  }
+  DoublePlan(const DoublePlan&) = delete;
+  DoublePlan& operator=(const DoublePlan&) = delete;
+};
+
 namespace {
 
 void check(const StftOptions& options) {
@@ -79,12 +100,11 @@ Stft::Stft(const StftOptions& options) : options_(options) {
   if (options_.win_length == 0) options_.win_length = options_.n_fft;
   // librosa pads a short window with zeros on both sides to n_fft (util.pad_center).
   const std::vector<double> w = make_window(options_.window, options_.win_length);
-  window_.assign(static_cast<std::size_t>(options_.n_fft), 0.0f);
+  window_in_double_.assign(static_cast<std::size_t>(options_.n_fft), 0.0);
   const int offset = (options_.n_fft - options_.win_length) / 2;
-  for (int i = 0; i < options_.win_length; ++i) {
-    window_[static_cast<std::size_t>(offset + i)] =
-        static_cast<float>(w[static_cast<std::size_t>(i)]);
-  }
+  for (int i = 0; i < options_.win_length; ++i)
+    window_in_double_[static_cast<std::size_t>(offset + i)] = w[static_cast<std::size_t>(i)];
+  window_.assign(window_in_double_.begin(), window_in_double_.end());
   plan_ = std::make_unique<Plan>(options_.n_fft);
 }
 
@@ -155,6 +175,33 @@ void Stft::magnitude(std::span<const float> signal, Matrix& result) {
       out[k] = std::sqrt(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1]);
     }
   });
+}
+
+void Stft::magnitude_in_double(std::span<const float> signal, Matrix& result) {
+  if (!double_plan_) double_plan_ = std::make_unique<DoublePlan>(options_.n_fft);
+  const int n_fft = options_.n_fft;
+  result.resize(stft_frames(signal.size(), options_), bins());
+  double* in = double_plan_->in;
+  for (int f = 0; f < result.rows(); ++f) {
+    const long long start =
+        static_cast<long long>(f) * options_.hop_length - (options_.center ? n_fft / 2 : 0);
+    if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
+      const float* x = signal.data() + start;
+      for (int j = 0; j < n_fft; ++j)
+        in[j] = static_cast<double>(x[j]) * window_in_double_[static_cast<std::size_t>(j)];
+    } else {
+      for (int j = 0; j < n_fft; ++j) {
+        in[j] = static_cast<double>(padded_sample(signal, start + j, options_.pad_mode)) *
+                window_in_double_[static_cast<std::size_t>(j)];
+      }
+    }
+    fftw_execute_dft_r2c(double_plan_->plan, in, double_plan_->out);
+    const fftw_complex* spectrum = double_plan_->out;
+    float* out = result.row(f).data();
+    for (int k = 0; k < bins(); ++k)
+      out[k] = static_cast<float>(
+          std::sqrt(spectrum[k][0] * spectrum[k][0] + spectrum[k][1] * spectrum[k][1]));
+  }
 }
 
 }  // namespace mirkit::dsp

@@ -50,6 +50,14 @@ const dsp::Matrix& AnalysisContext::magnitude() {
   return workspace_.magnitude;
 }
 
+const dsp::Matrix& AnalysisContext::magnitude_in_double() {
+  return cached("magnitude:double", [&] {
+    dsp::Matrix out;
+    stft_.magnitude_in_double(signal_, out);
+    return out;
+  });
+}
+
 const dsp::Matrix& AnalysisContext::power() {
   if (!have_power_) {
     if (have_magnitude_) {

@@ -59,8 +59,10 @@ class AnalysisContext {
   int frames() const;
 
   const dsp::Matrix& magnitude();  // |STFT|, frames × bins
-  const dsp::Matrix& power();      // |STFT|², frames × bins
-  const dsp::HpssParts& hpss();    // of the magnitude, librosa's defaults
+  // |STFT| computed in double (dsp::Stft::magnitude_in_double), for the quietest bins.
+  const dsp::Matrix& magnitude_in_double();
+  const dsp::Matrix& power();    // |STFT|², frames × bins
+  const dsp::HpssParts& hpss();  // of the magnitude, librosa's defaults
 
   // Any other intermediate, by a key that names it with its parameters ("mel_db:128:0:…").
   const dsp::Matrix& cached(const std::string& key, const std::function<dsp::Matrix()>& compute);

@@ -26,9 +26,13 @@ class SpectralContrast final : public Feature {
   }
 
   dsp::Matrix compute(AnalysisContext& context) const override {
-    const ContrastBands bands =
-        spectral_contrast_bands(source_magnitude(context, params_.at("source").get<std::string>()),
-                                settings_.sample_rate, settings_.n_fft, options_);
+    // A band's valley is its quietest 2 %: on tones, and in the top band of resampled audio,
+    // the float FFT's rounding floor, up to 15 dB off librosa's double one (golden README). The
+    // whole clip's STFT is therefore taken in double here; HPSS parts are float as they are.
+    const std::string source = params_.at("source").get<std::string>();
+    const ContrastBands bands = spectral_contrast_bands(
+        source == "full" ? context.magnitude_in_double() : source_magnitude(context, source),
+        settings_.sample_rate, settings_.n_fft, options_);
     // As spectral_contrast(), each in decibels clipped over the whole clip.
     const std::string key = "spectral_contrast:" + params_.dump();
     return context.decibels(key + ":peak", bands.peak, {}) -
