@@ -38,6 +38,11 @@ TEST_P(EveryKind, WritesPngAndSvgOfTheAskedSize) {
       plot::audio_figure(signal, Json::object(), GetParam(), 641, 377, "two tones");
   const std::string png = figure.encode(plot::ImageFormat::png);
   EXPECT_EQ(test::png_size(png), std::make_pair(641, 377));
+  // Decoded whole, not read from its header: a truncated or damaged file does not pass.
+  EXPECT_EQ(test::png_size(png.substr(0, png.size() / 2)), std::make_pair(0, 0));
+  std::string damaged = png;
+  damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x5a);
+  EXPECT_EQ(test::png_size(damaged), std::make_pair(0, 0));
   const std::string svg = figure.encode(plot::ImageFormat::svg);
   EXPECT_EQ(test::svg_size(svg), std::make_pair(641, 377));
   EXPECT_NE(svg.find("</svg>"), std::string::npos) << "the SVG document is complete";

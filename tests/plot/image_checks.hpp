@@ -1,5 +1,6 @@
-// Reading back what the plot library wrote: a PNG's size from its header, an SVG's from its
-// root element, and how light a pixel is.
+// Reading back what the plot library wrote: a PNG decoded by cairo, an SVG's size from its root
+// element (cairo reads no SVG; librsvg would be a dependency for the tests alone), and how light a
+// pixel is.
 #pragma once
 
 #include <cstdint>
@@ -9,20 +10,9 @@
 
 namespace mirkit::test {
 
-// Width and height from the IHDR chunk; {0, 0} when `bytes` is not a PNG.
-inline std::pair<int, int> png_size(const std::string& bytes) {
-  static const std::string kSignature = "\x89PNG\r\n\x1a\n";
-  if (bytes.size() < 24 || bytes.compare(0, 8, kSignature) != 0 || bytes.compare(12, 4, "IHDR"))
-    return {0, 0};
-  auto be32 = [&](std::size_t at) {
-    return static_cast<int>(
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
-        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3])));
-  };
-  return {be32(16), be32(20)};
-}
+// Width and height of a PNG decoded whole by cairo (libpng underneath: every chunk's CRC, the
+// compressed pixels inflated), not read from its header alone; {0, 0} when it does not decode.
+std::pair<int, int> png_size(const std::string& bytes);
 
 // Width and height of the <svg> root element in pixels; {0, 0} when there is none. (Plain string
 // search: GCC 12's std::regex trips -Wmaybe-uninitialized in the sanitizer build.)
