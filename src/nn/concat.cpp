@@ -4,15 +4,16 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
-Shape Concat::output_shape(const Shape& input) const {
+Shape concatenated_shape(const std::vector<Shape>& parts, int axis_given) {
   Shape out;
-  for (std::size_t b = 0; b < branches_.size(); ++b) {
-    const Shape shape = branches_[b]->output_shape(input);
+  for (std::size_t b = 0; b < parts.size(); ++b) {
+    const Shape& shape = parts[b];
     const int rank = static_cast<int>(shape.size());
-    const int axis = axis_ < 0 ? axis_ + rank : axis_;
+    const int axis = axis_given < 0 ? axis_given + rank : axis_given;
     if (axis < 0 || axis >= rank) throw Error("dim out of range for " + to_string(shape));
     if (b == 0) {
       out = shape;
@@ -27,6 +28,13 @@ Shape Concat::output_shape(const Shape& input) const {
     out[axis] += shape[axis];
   }
   return out;
+}
+
+Shape Concat::output_shape(const Shape& input) const {
+  std::vector<Shape> parts;
+  for (const auto& branch : branches_)
+    parts.push_back(branch->output_shape(input));
+  return concatenated_shape(parts, axis_);
 }
 
 void Concat::forward(const Tensor& in, Tensor& out) const {
@@ -65,7 +73,8 @@ LayerDefinition concat_definition() {
         }
         return std::make_unique<Concat>(std::move(branches),
                                         static_cast<int>(context.integer("dim")));
-      }};
+      },
+      train::trainable_concat};
 }
 
 }  // namespace mirkit::nn

@@ -4,6 +4,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -46,7 +47,8 @@ LayerDefinition layer_norm_definition() {
             return std::make_unique<LayerNorm>(context.weight("weight", {f}),
                                                context.weight("bias", {f}),
                                                static_cast<float>(context.number("eps")));
-          }};
+          },
+          train::trainable_layer_norm};
 }
 
 }  // namespace mirkit::nn

@@ -1,6 +1,7 @@
 #include "mirkit/nn/lstm.hpp"
 
 #include "definitions.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -56,7 +57,8 @@ LayerDefinition lstm_definition() {
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
             const RecurrentOptions o = read_recurrent_options(context);
             return std::make_unique<Lstm>(o, read_recurrent_weights(context, o, 4));
-          }};
+          },
+          train::trainable_lstm};
 }
 
 }  // namespace mirkit::nn

@@ -2,6 +2,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -34,7 +35,8 @@ LayerDefinition positional_embedding_definition() {
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
             const std::int64_t len = context.integer("max_len"), d = context.integer("dim");
             return std::make_unique<PositionalEmbedding>(context.weight("weight", {1, len, d}));
-          }};
+          },
+          train::trainable_positional_embedding};
 }
 
 }  // namespace mirkit::nn

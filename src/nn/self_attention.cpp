@@ -6,6 +6,7 @@
 #include "mirkit/core/error.hpp"
 #include "mirkit/nn/recurrent.hpp"  // StridedRows: one head's columns of q, k, v
 #include "mirkit/nn/softmax.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -59,7 +60,8 @@ LayerDefinition self_attention_definition() {
                        context.weight("in_proj_bias", {3 * d})),
                 Linear(context.weight("out_proj.weight", {d, d}),
                        context.weight("out_proj.bias", {d})));
-          }};
+          },
+          train::trainable_self_attention};
 }
 
 }  // namespace mirkit::nn

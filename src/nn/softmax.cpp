@@ -5,6 +5,7 @@
 
 #include "definitions.hpp"
 #include "mirkit/core/error.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -55,7 +56,8 @@ LayerDefinition softmax_definition() {
           {},
           [](const LoadContext& context) -> std::unique_ptr<Layer> {
             return std::make_unique<Softmax>(static_cast<int>(context.integer("dim")));
-          }};
+          },
+          train::trainable_softmax};
 }
 
 }  // namespace mirkit::nn

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "definitions.hpp"
+#include "train/factories.hpp"
 
 namespace mirkit::nn {
 
@@ -92,7 +93,8 @@ LayerDefinition transformer_encoder_definition() {
                                                               : ActivationKind::relu),
             context.boolean("norm_first")};
         return std::make_unique<TransformerEncoder>(std::move(parts));
-      }};
+      },
+      train::trainable_transformer_encoder};
 }
 
 }  // namespace mirkit::nn

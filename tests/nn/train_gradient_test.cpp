@@ -12,8 +12,11 @@
 // keeps near-zero gradients to an absolute 1e-5). These are "well-conditioned float32 cases":
 // inputs are distinct (1.5 / size apart) and at least 0.05 away from 0, so no ReLU kink lies
 // within 2h of an input; max pooling, piecewise linear, takes h = 1e-3 so that no two inputs of a
-// window swap order; the GRU's and the CRNN's long chains of float32 products take h = 5e-2 so that
-// rounding (about 1e-7 · |L| / h) stays below the tolerance.
+// window swap order; the recurrent layers' and the CRNN's long chains of float32 products take
+// h = 5e-2, and the grouped convolutions, the dense layer, attention and the Transformer blocks
+// 2e-2 to 3e-2, so that rounding (about 1e-7 · |L| / h) stays below the tolerance: at h = 1e-2
+// they measured 1.0e-3 to 2.7e-3, all rounding — the error falls as h grows (grouped convolution,
+// linear in each value, 1.2e-3 → 5.0e-5 at 3e-2; attention 1.8e-3 → 5.5e-4).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -224,6 +227,86 @@ TEST(TrainGradients, ResidualIdentity) {
       "body": [{"type": "conv1d", "in_channels": 2, "out_channels": 2, "kernel_size": 3,
                 "padding": 1}, {"type": "sigmoid"}]}])"),
                {2, 2, 6});
+}
+
+TEST(TrainGradients, GroupedAndDepthwiseConvolution) {
+  check_layers(Json::parse(R"([{"type": "conv2d", "in_channels": 4, "out_channels": 6,
+      "kernel_size": [3, 2], "padding": [1, 0], "groups": 2}])"),
+               {2, 4, 5, 4}, true, {}, 3e-2);
+  check_layers(Json::parse(R"([{"type": "conv1d", "in_channels": 3, "out_channels": 3,
+      "kernel_size": 3, "stride": 2, "padding": 1, "groups": 3, "bias": false}])"),
+               {2, 3, 9}, true, {}, 3e-2);
+}
+
+TEST(TrainGradients, Lstm) {
+  check_layers(Json::parse(R"([{"type": "lstm", "input_size": 3, "hidden_size": 4}])"), {2, 5, 3},
+               true, {}, 5e-2);
+}
+
+TEST(TrainGradients, LstmTwoLayersBidirectional) {
+  check_layers(Json::parse(R"([{"type": "lstm", "input_size": 3, "hidden_size": 3,
+      "num_layers": 2, "bidirectional": true}])"),
+               {2, 4, 3}, true, {}, 5e-2);
+}
+
+// Fresh layer norms are the identity (γ = 1, β = 0): random ones check γ's and β's part too.
+void randomise_parameters(TrainableNetwork& net) {
+  Random random(21);
+  for (Parameter* p : net.parameters)
+    for (float& v : p->value->values())
+      v = static_cast<float>(0.5 + random.uniform());
+}
+
+TEST(TrainGradients, LayerNorm) {
+  check_layers(Json::parse(R"([{"type": "layer_norm", "normalized_shape": 5}])"), {2, 3, 5}, true,
+               randomise_parameters);
+}
+
+TEST(TrainGradients, PositionalEmbedding) {
+  check_layers(Json::parse(R"([{"type": "positional_embedding", "max_len": 7, "dim": 3},
+      {"type": "tanh"}])"),
+               {2, 5, 3});
+}
+
+TEST(TrainGradients, SoftmaxAlongAnAxis) {
+  check_layers(Json::parse(R"([{"type": "softmax", "dim": 1}])"), {2, 4, 3});
+  check_layers(Json::parse(R"([{"type": "softmax"}])"), {3, 5});
+}
+
+// A DenseNet layer: its input kept beside its new channels (an empty branch is the input).
+TEST(TrainGradients, ConcatAsADenseLayer) {
+  check_layers(Json::parse(R"([{"type": "concat", "dim": 1, "branches": [[],
+      [{"type": "batch_norm", "num_features": 2}, {"type": "tanh"},
+       {"type": "conv2d", "in_channels": 2, "out_channels": 3, "kernel_size": [3, 3],
+        "padding": [1, 1]}]]}])"),
+               {3, 2, 4, 4}, true, {}, 3e-2);
+}
+
+TEST(TrainGradients, ConcatAlongTheLastAxis) {
+  check_layers(Json::parse(R"([{"type": "concat", "dim": -1, "branches": [
+      [{"type": "linear", "in_features": 3, "out_features": 2}],
+      [{"type": "linear", "in_features": 3, "out_features": 4}, {"type": "sigmoid"}]]}])"),
+               {2, 5, 3});
+}
+
+TEST(TrainGradients, SelfAttention) {
+  check_layers(Json::parse(R"([{"type": "self_attention", "embed_dim": 6, "num_heads": 2}])"),
+               {2, 5, 6}, true, {}, 3e-2);
+}
+
+// Post-norm and pre-norm, dropout on (a fixed mask per evaluation): every path of the block —
+// attention-weight dropout, both residuals, both norms, the feed-forward. GELU, smooth: a ReLU
+// unit near 0 puts a kink inside the stencil (the ReLU itself is checked alone above).
+TEST(TrainGradients, TransformerEncoderPostNorm) {
+  check_layers(Json::parse(R"([{"type": "transformer_encoder", "d_model": 4, "nhead": 2,
+      "dim_feedforward": 6, "activation": "gelu", "dropout": 0.2}])"),
+               {2, 4, 4}, true, {}, 2e-2);
+}
+
+TEST(TrainGradients, TransformerEncoderPreNorm) {
+  check_layers(Json::parse(R"([{"type": "transformer_encoder", "d_model": 4, "nhead": 1,
+      "dim_feedforward": 5, "activation": "gelu", "norm_first": true, "dropout": 0.1}])"),
+               {2, 3, 4}, true, {}, 3e-2);
 }
 
 // A whole small CRNN, end to end: the chain rule across layers, not only each layer alone. Its

@@ -285,9 +285,10 @@ TEST(TrainNetwork, RecipeErrorsNameTheProblem) {
   Json wide = recipe(2);
   wide["network"]["layers"].back()["out_features"] = 5;
   EXPECT_NE(message(wide).find("the data has 2 classes"), std::string::npos) << message(wide);
-  Json lstm = recipe(2);
-  lstm["network"]["layers"][0] = {{"type", "lstm"}, {"input_size", 8}, {"hidden_size", 4}};
-  EXPECT_NE(message(lstm).find("has no training support"), std::string::npos) << message(lstm);
+  Json unknown = recipe(2);
+  unknown["network"]["layers"][0] = {{"type", "lstn"}, {"input_size", 8}, {"hidden_size", 4}};
+  EXPECT_NE(message(unknown).find("layer type 'lstn' is unknown"), std::string::npos)
+      << message(unknown);
   Json shape = recipe(2);
   shape["network"]["input_shape"] = {1, 3, 7};
   EXPECT_NE(message(shape).find("not a whole number of 8-value frames"), std::string::npos)

@@ -9,6 +9,10 @@
 
 namespace mirkit::nn {
 
+// The shape of `parts` joined along `axis` (negative counts from the end); an input Error when they
+// do not fit. Shared with the training form.
+Shape concatenated_shape(const std::vector<Shape>& parts, int axis);
+
 class Concat : public Layer {
  public:
   Concat(std::vector<std::unique_ptr<Layer>> branches, int axis)

@@ -5,6 +5,7 @@
 
 #include "factories.hpp"
 #include "layers.hpp"
+#include "mirkit/nn/softmax.hpp"
 
 namespace mirkit::nn::train {
 
@@ -88,6 +89,47 @@ std::unique_ptr<TrainLayer> Activation::replicate() const {
   auto copy = std::make_unique<Activation>(type_, alpha_);
   copy->frozen_ = frozen_;
   return copy;
+}
+
+Shape Softmax::output_shape(const Shape& input) const {
+  return nn::Softmax(axis_).output_shape(input);
+}
+
+void Softmax::forward(const Tensor& in, Tensor& out, const Pass&) {
+  nn::Softmax(axis_).forward(in, out);
+}
+
+void Softmax::backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                       Tensor& grad_in) {
+  grad_in.resize(in.shape());
+  const int axis = axis_ < 0 ? axis_ + in.rank() : axis_;
+  std::int64_t inner = 1;
+  for (int a = axis + 1; a < in.rank(); ++a)
+    inner *= in.dim(a);
+  const std::int64_t length = in.dim(axis), outer = in.size() / (length * inner);
+  for (std::int64_t o = 0; o < outer; ++o) {
+    for (std::int64_t i = 0; i < inner; ++i) {
+      const std::int64_t first = o * length * inner + i;
+      double dot = 0.0;
+      for (std::int64_t k = 0; k < length; ++k)
+        dot +=
+            static_cast<double>(grad_out.data()[first + k * inner]) * out.data()[first + k * inner];
+      for (std::int64_t k = 0; k < length; ++k) {
+        const std::int64_t at = first + k * inner;
+        grad_in.data()[at] = out.data()[at] * (grad_out.data()[at] - static_cast<float>(dot));
+      }
+    }
+  }
+}
+
+std::unique_ptr<TrainLayer> Softmax::replicate() const {
+  auto copy = std::make_unique<Softmax>(axis_);
+  copy->frozen_ = frozen_;
+  return copy;
+}
+
+std::unique_ptr<TrainLayer> trainable_softmax(const LoadContext& c, Builder&) {
+  return std::make_unique<Softmax>(static_cast<int>(c.integer("dim")));
 }
 
 TrainableFactory trainable_activation(ActivationType type, const char* parameter) {

@@ -1,7 +1,9 @@
 // Convolution by im2col: per item, the columns matrix B (C_in·kh·kw × positions) holds each
 // output position's receptive field, so y = W·B + b, dW = dy·Bᵀ and dB = Wᵀ·dy, which col2im
-// scatters back onto the input. B is rebuilt in the backward pass rather than kept: it is
-// kh·kw times the input's size, and rebuilding it costs far less than the products.
+// scatters back onto the input. With G groups each of these is G products on row blocks: group g's
+// outputs read only rows [g·K, (g+1)·K) of B, K = C_in/G·kh·kw. B is rebuilt in the backward pass
+// rather than kept: it is kh·kw times the input's size, and rebuilding it costs far less than the
+// products.
 #include <cmath>
 
 #include "factories.hpp"
@@ -97,13 +99,17 @@ void Convolution::forward(const Tensor& in, Tensor& out, const Pass&) {
   out.resize(output_shape(in.shape()));
   const std::int64_t n = in.dim(0);
   const std::int64_t height = g_.one_dimensional ? 1 : in.dim(2), width = in.dim(-1);
-  const std::int64_t k = g_.in_channels * g_.kernel_h * g_.kernel_w;
+  const std::int64_t out_group = g_.out_channels / g_.groups;
+  const std::int64_t k = g_.in_channels / g_.groups * g_.kernel_h * g_.kernel_w;
   const std::int64_t positions = out.size() / (n * g_.out_channels);
   const auto w = weight_.value->matrix(g_.out_channels, k);
   for (std::int64_t b = 0; b < n; ++b) {
     im2col(in.data() + b * g_.in_channels * height * width, height, width, columns_);
     MatrixMap y(out.data() + b * g_.out_channels * positions, g_.out_channels, positions);
-    y.noalias() = w * columns_;
+    for (std::int64_t group = 0; group < g_.groups; ++group) {
+      y.middleRows(group * out_group, out_group).noalias() =
+          w.middleRows(group * out_group, out_group) * columns_.middleRows(group * k, k);
+    }
     if (bias_) y.colwise() += bias_->value->matrix(g_.out_channels, 1).col(0);
   }
 }
@@ -112,18 +118,25 @@ void Convolution::backward(const Tensor& in, const Tensor& out, const Tensor& gr
                            Tensor& grad_in) {
   const std::int64_t n = in.dim(0);
   const std::int64_t height = g_.one_dimensional ? 1 : in.dim(2), width = in.dim(-1);
-  const std::int64_t k = g_.in_channels * g_.kernel_h * g_.kernel_w;
+  const std::int64_t out_group = g_.out_channels / g_.groups;
+  const std::int64_t k = g_.in_channels / g_.groups * g_.kernel_h * g_.kernel_w;
   const std::int64_t positions = out.size() / (n * g_.out_channels);
   const auto w = weight_.value->matrix(g_.out_channels, k);
   MatrixMap dw = weight_.grad.matrix(g_.out_channels, k);
   grad_in.resize(in.shape());
+  grad_columns_.resize(g_.groups * k, positions);
   for (std::int64_t b = 0; b < n; ++b) {
     const ConstMatrixMap dy(grad_out.data() + b * g_.out_channels * positions, g_.out_channels,
                             positions);
     im2col(in.data() + b * g_.in_channels * height * width, height, width, columns_);
-    dw.noalias() += dy * columns_.transpose();
+    for (std::int64_t group = 0; group < g_.groups; ++group) {
+      const auto dy_group = dy.middleRows(group * out_group, out_group);
+      dw.middleRows(group * out_group, out_group).noalias() +=
+          dy_group * columns_.middleRows(group * k, k).transpose();
+      grad_columns_.middleRows(group * k, k).noalias() =
+          w.middleRows(group * out_group, out_group).transpose() * dy_group;
+    }
     if (bias_) bias_->grad.matrix(g_.out_channels, 1).col(0) += dy.rowwise().sum();
-    grad_columns_.noalias() = w.transpose() * dy;
     col2im(grad_columns_, height, width, grad_in.data() + b * g_.in_channels * height * width);
   }
 }
@@ -145,20 +158,18 @@ namespace {
 std::unique_ptr<TrainLayer> trainable_convolution(const LoadContext& c, Builder& builder,
                                                   bool one_dimensional) {
   const Conv2dOptions o = one_dimensional ? as_2d(read_conv1d_options(c)) : read_conv2d_options(c);
-  if (o.groups != 1) c.fail("training supports groups = 1 only");
   ConvGeometry g;
   g.one_dimensional = one_dimensional;
-  g.in_channels = o.in_channels, g.out_channels = o.out_channels;
+  g.in_channels = o.in_channels, g.out_channels = o.out_channels, g.groups = o.groups;
   g.kernel_h = o.kernel_h, g.kernel_w = o.kernel_w;
   g.stride_h = o.stride_h, g.stride_w = o.stride_w;
   g.dilation_h = o.dilation_h, g.dilation_w = o.dilation_w;
   g.pad_top = o.pad_top, g.pad_bottom = o.pad_bottom;
   g.pad_left = o.pad_left, g.pad_right = o.pad_right;
-  const double bound =
-      1.0 / std::sqrt(static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w));
-  const Shape shape = one_dimensional
-                          ? Shape{g.out_channels, g.in_channels, g.kernel_w}
-                          : Shape{g.out_channels, g.in_channels, g.kernel_h, g.kernel_w};
+  const std::int64_t in_group = g.in_channels / g.groups;  // PyTorch's fan-in
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in_group * g.kernel_h * g.kernel_w));
+  const Shape shape = one_dimensional ? Shape{g.out_channels, in_group, g.kernel_w}
+                                      : Shape{g.out_channels, in_group, g.kernel_h, g.kernel_w};
   Parameter weight = builder.take(c, "weight", shape, bound);
   std::unique_ptr<Parameter> bias;
   if (c.boolean("bias"))

@@ -16,6 +16,7 @@
 #include "mirkit/nn/activation.hpp"
 #include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/pooling.hpp"
+#include "mirkit/nn/recurrent.hpp"
 #include "mirkit/nn/tensor.hpp"
 
 namespace mirkit {
@@ -84,10 +85,12 @@ Parameter fresh_copy(const Parameter& p);
 
 namespace mirkit::nn::train {
 
-// conv1d and conv2d: one matrix product per item, W (C_out × C_in·kh·kw) · im2col(x), groups 1.
+// conv1d and conv2d: per item and group, W_g (C_out/G × C_in/G·kh·kw) · im2col(x)_g, where
+// group g's rows of the columns matrix are contiguous (channel-major), so grouped and
+// depthwise convolutions are the same products on row blocks.
 struct ConvGeometry {
   bool one_dimensional = false;  // (N, C, L) is (N, C, 1, L)
-  std::int64_t in_channels = 1, out_channels = 1;
+  std::int64_t in_channels = 1, out_channels = 1, groups = 1;
   std::int64_t kernel_h = 1, kernel_w = 1;
   std::int64_t stride_h = 1, stride_w = 1;
   std::int64_t dilation_h = 1, dilation_w = 1;
@@ -170,6 +173,21 @@ class Activation : public TrainLayer {
   float alpha_;
 };
 
+// torch.nn.Softmax(dim) inside a network (the output's softmax belongs to the loss): the forward
+// pass is the inference layer's; backward, along the axis, dx = y ⊙ (dy − Σ dy ⊙ y).
+class Softmax : public TrainLayer {
+ public:
+  explicit Softmax(int axis) : axis_(axis) {}
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
+  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                Tensor& grad_in) override;
+  std::unique_ptr<TrainLayer> replicate() const override;
+
+ private:
+  int axis_;
+};
+
 class Pooling : public TrainLayer {
  public:
   // The inference layer's options (mirkit/nn/pooling.hpp).
@@ -235,14 +253,15 @@ class ShapeLayer : public TrainLayer {
   std::shared_ptr<const Layer> forward_, inverse_;
 };
 
-// torch.nn.GRU(batch_first=True), any number of layers, one or two directions.
-class Gru : public TrainLayer {
+// torch.nn.GRU and torch.nn.LSTM (batch_first=True), any number of layers, one or two
+// directions; the gates in PyTorch's order (GRU: r, z, n; LSTM: i, f, g, o).
+class Recurrent : public TrainLayer {
  public:
+  enum class Cell { gru, lstm };
   struct Direction {
-    Parameter weight_ih, weight_hh, bias_ih, bias_hh;  // (3H, in), (3H, H), (3H), (3H)
+    Parameter weight_ih, weight_hh, bias_ih, bias_hh;  // (G·H, in), (G·H, H), (G·H), (G·H)
   };
-  Gru(std::int64_t input_size, std::int64_t hidden_size, std::int64_t layers, bool bidirectional,
-      std::vector<Direction> weights);
+  Recurrent(Cell cell, const RecurrentOptions& options, std::vector<Direction> weights);
   Shape output_shape(const Shape& input) const override;
   void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
   void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
@@ -252,10 +271,12 @@ class Gru : public TrainLayer {
 
  private:
   // What one direction of one layer keeps for its backward pass, per time step in the order
-  // processed: the gates r, z, n, the recurrent part of n before r, and the previous state.
+  // processed: the gates after their nonlinearity (batch × G·H), the previous state, and
+  // `extra` — GRU: the recurrent part of n before r; LSTM: the cell state after the step.
   struct Trace {
-    std::vector<Matrix> r, z, n, hn, previous;
+    std::vector<Matrix> gates, previous, extra;
   };
+  std::int64_t gate_count() const { return cell_ == Cell::gru ? 3 : 4; }
   void run_direction(const Matrix& input, std::int64_t batch, std::int64_t steps,
                      Direction& weights, bool reverse, Matrix& output, std::int64_t column,
                      Trace& trace) const;
@@ -263,8 +284,8 @@ class Gru : public TrainLayer {
                       std::int64_t steps, Direction& weights, bool reverse, std::int64_t column,
                       const Trace& trace, Matrix& grad_input) const;
 
-  std::int64_t input_size_, hidden_size_, layers_;
-  bool bidirectional_;
+  Cell cell_;
+  RecurrentOptions options_;
   std::vector<Direction> weights_;  // layer · directions + direction
   std::vector<Matrix> inputs_;      // each layer's input, (N·T) × features
   std::vector<Trace> traces_;
@@ -284,6 +305,58 @@ class AttentionPooling : public TrainLayer {
  private:
   Parameter weight_, bias_;  // (1, F), (1)
   Matrix attention_;         // N × T
+};
+
+// torch.nn.LayerNorm over the last axis: y = x̂ γ + β, x̂ = (x − mean) / √(var + eps).
+class LayerNorm : public TrainLayer {
+ public:
+  LayerNorm(Parameter gamma, Parameter beta, float eps);
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
+  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                Tensor& grad_in) override;
+  void collect(std::vector<Parameter*>& parameters, std::vector<Buffer>& buffers) override;
+  std::unique_ptr<TrainLayer> replicate() const override;
+
+ private:
+  Parameter gamma_, beta_;
+  float eps_;
+  Matrix normalised_;                  // x̂, rows × F
+  Eigen::VectorXf inverse_deviation_;  // 1 / √(var + eps) per row
+};
+
+// A learned (1, max_len, d) table added to (N, T ≤ max_len, d).
+class PositionalEmbedding : public TrainLayer {
+ public:
+  explicit PositionalEmbedding(Parameter table) : table_(std::move(table)) {}
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
+  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                Tensor& grad_in) override;
+  void collect(std::vector<Parameter*>& parameters, std::vector<Buffer>& buffers) override;
+  std::unique_ptr<TrainLayer> replicate() const override;
+
+ private:
+  Parameter table_;
+};
+
+// The core of multi-head self-attention, without its projections: (N, T, 3d) holding q, k, v →
+// (N, T, d), per head softmax(q kᵀ / √d_head) v, the attention weights dropped out with
+// probability p in training (as torch.nn.MultiheadAttention's dropout).
+class ScaledDotProductAttention : public TrainLayer {
+ public:
+  ScaledDotProductAttention(std::int64_t heads, double dropout) : heads_(heads), p_(dropout) {}
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
+  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                Tensor& grad_in) override;
+  std::unique_ptr<TrainLayer> replicate() const override;
+
+ private:
+  std::int64_t heads_;
+  double p_;
+  std::vector<Matrix> weights_;  // per item and head: the softmax, T × T
+  std::vector<Matrix> masks_;    // the same, the dropout's scale per weight (empty: none)
 };
 
 // Layers in order; keeps every intermediate output for the backward pass.
@@ -325,6 +398,31 @@ class Residual : public TrainLayer {
  private:
   std::unique_ptr<Sequence> body_, shortcut_;
   Tensor body_out_, shortcut_out_, through_;
+};
+
+// Parallel branches on the same input joined along one axis (torch.cat); an empty branch is the
+// input itself, as a DenseNet layer keeps its input beside its new channels.
+class Concat : public TrainLayer {
+ public:
+  Concat(std::vector<std::unique_ptr<Sequence>> branches, int axis)
+      : branches_(std::move(branches)), axis_(axis) {}
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor& in, Tensor& out, const Pass& pass) override;
+  void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                Tensor& grad_in) override;
+  void collect(std::vector<Parameter*>& parameters, std::vector<Buffer>& buffers) override;
+  std::unique_ptr<TrainLayer> replicate() const override;
+  void commit_statistics() override;
+  void freeze() override;
+
+ private:
+  // Rows of the output before the axis (`outer`) and each branch's block within one of them.
+  std::int64_t outer_size(const Shape& out) const;
+
+  std::vector<std::unique_ptr<Sequence>> branches_;
+  int axis_;
+  std::vector<Tensor> parts_, part_grads_;
+  Tensor through_;
 };
 
 }  // namespace mirkit::nn::train
