@@ -1,6 +1,7 @@
 #include "augment.hpp"
 
 #include <cmath>
+#include <numeric>
 
 #include "../../core/random.hpp"
 
@@ -16,7 +17,44 @@ Eigen::Index up_to(Random& random, Eigen::Index n) {
   return static_cast<Eigen::Index>(random.index(static_cast<std::size_t>(n) + 1));
 }
 
+// Gamma(α, 1) by Marsaglia & Tsang (2000); α < 1 through Gamma(α + 1) · U^(1/α).
+double gamma_draw(Random& random, double alpha) {
+  if (alpha < 1.0) return gamma_draw(random, alpha + 1.0) * std::pow(random.uniform(), 1.0 / alpha);
+  const double d = alpha - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x, v;
+    do {
+      x = random.normal();
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = random.uniform();
+    if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+  }
+}
+
 }  // namespace
+
+double beta_draw(Random& random, double alpha) {
+  const double a = gamma_draw(random, alpha), b = gamma_draw(random, alpha);
+  return a / (a + b);
+}
+
+Mixup mix_up(double alpha, MatrixMap inputs, Eigen::Ref<Matrix> targets, Random& random) {
+  Mixup mix;
+  mix.lambda = static_cast<float>(beta_draw(random, alpha));
+  mix.partner.resize(static_cast<std::size_t>(inputs.rows()));
+  std::iota(mix.partner.begin(), mix.partner.end(), 0);
+  random.shuffle(mix.partner);
+  const Matrix x = inputs, y = targets;
+  const float lambda = mix.lambda;
+  for (Eigen::Index i = 0; i < inputs.rows(); ++i) {
+    const auto j = static_cast<Eigen::Index>(mix.partner[static_cast<std::size_t>(i)]);
+    inputs.row(i) = lambda * x.row(i) + (1 - lambda) * x.row(j);
+    targets.row(i) = lambda * y.row(i) + (1 - lambda) * y.row(j);
+  }
+  return mix;
+}
 
 bool PatchAugmentation::any() const {
   return time_masks > 0 || freq_masks > 0 || gain_probability > 0 || noise_probability > 0 ||

@@ -5,6 +5,9 @@
 // waveform, make extra clips before training (pipeline/network_training.cpp).
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "mirkit/core/json.hpp"
 #include "mirkit/nn/tensor.hpp"
 
@@ -34,5 +37,17 @@ struct PatchAugmentation {
 
 // In place, in the order: shift, gain, noise, masks.
 void augment_patch(const PatchAugmentation& options, Eigen::Ref<Matrix> patch, Random& random);
+
+// Mixup (Zhang et al. 2018) over one micro-batch, in place: one weight λ ~ Beta(α, α), partners a
+// random permutation, and row i of the inputs and of the targets becomes λ·row_i + (1 − λ)·row_j
+// for its partner j. Returns λ and the partners.
+struct Mixup {
+  float lambda = 1.0f;
+  std::vector<std::int64_t> partner;
+};
+Mixup mix_up(double alpha, MatrixMap inputs, Eigen::Ref<Matrix> targets, Random& random);
+
+// Beta(α, α) from two Gamma(α, 1) draws (Marsaglia & Tsang 2000).
+double beta_draw(Random& random, double alpha);
 
 }  // namespace mirkit::nn::train

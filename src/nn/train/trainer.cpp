@@ -36,27 +36,6 @@ std::uint64_t stream(Stream purpose, std::uint64_t a = 0, std::uint64_t b = 0,
   return ((purpose * 0x100000001b3ULL + a) * 0x100000001b3ULL + b) * 0x100000001b3ULL + c;
 }
 
-// Gamma(α, 1) by Marsaglia & Tsang (2000); α < 1 through Gamma(α + 1) · U^(1/α).
-double gamma_draw(Random& random, double alpha) {
-  if (alpha < 1.0) return gamma_draw(random, alpha + 1.0) * std::pow(random.uniform(), 1.0 / alpha);
-  const double d = alpha - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
-  for (;;) {
-    double x, v;
-    do {
-      x = random.normal();
-      v = 1.0 + c * x;
-    } while (v <= 0.0);
-    v = v * v * v;
-    const double u = random.uniform();
-    if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
-  }
-}
-
-double beta_draw(Random& random, double alpha) {
-  const double a = gamma_draw(random, alpha), b = gamma_draw(random, alpha);
-  return a / (a + b);
-}
-
 double learning_rate(const TrainingSettings& t, int epoch, int epochs) {
   const double base = t.learning_rate;
   const int warmup = t.warmup_epochs;
@@ -403,19 +382,7 @@ double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examp
     }
     targets.row(i) = data_.targets.row(clip);
   }
-  if (s_.mixup > 0 && n > 1) {
-    // One λ per micro-batch, each window mixed with another of the same micro-batch.
-    const auto lambda = static_cast<float>(beta_draw(random, s_.mixup));
-    std::vector<std::int64_t> partner(static_cast<std::size_t>(n));
-    std::iota(partner.begin(), partner.end(), 0);
-    random.shuffle(partner);
-    const Matrix x = input.matrix(n, per_item), y = targets;
-    for (std::int64_t i = 0; i < n; ++i) {
-      const std::int64_t j = partner[static_cast<std::size_t>(i)];
-      input.matrix(n, per_item).row(i) = lambda * x.row(i) + (1 - lambda) * x.row(j);
-      targets.row(i) = lambda * y.row(i) + (1 - lambda) * y.row(j);
-    }
-  }
+  if (s_.mixup > 0 && n > 1) train::mix_up(s_.mixup, input.matrix(n, per_item), targets, random);
   train::TrainLayer& replica = *replicas_[m];
   Tensor logits, grad_in;
   replica.forward(input, logits, train::Pass{true, &random});
