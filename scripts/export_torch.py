@@ -276,7 +276,7 @@ RELU = dict(type="relu")
 
 
 def architectures(width=1, size=1):
-    """The six architectures of issue 6. width scales the channels, size the mel bands and the
+    """The architectures of issue 6, and DenseNet. width scales the channels, size the mel bands and the
     VGG patch (1, 1: the test fixtures)."""
     w = lambda c: c * width  # noqa: E731
     vgg_pool = dict(type="max_pool2d", kernel_size=[2, 2])
@@ -351,6 +351,29 @@ def architectures(width=1, size=1):
         dict(type="permute", dims=[0, 2, 1]), dict(type="global_avg_pool"),
         dict(type="linear", in_features=d, out_features=5)))
 
+    # DenseNet (Huang et al. 2017) on spectrograms: each dense layer (BN-ReLU-conv 1×1 bottleneck,
+    # BN-ReLU-conv 3×3) adds `growth` channels concatenated to its input; a transition layer
+    # (BN-ReLU-conv 1×1, 2×2 average pooling) halves channels and resolution between blocks.
+    growth = w(4)
+
+    def dense_layer(cin):
+        new = seq(bn(cin), RELU, conv2d(cin, 2 * growth, (1, 1), bias=False), bn(2 * growth),
+                  RELU, conv2d(2 * growth, growth, padding=[1, 1], bias=False))
+        return dict(type="concat", dim=1, branches=[[], new])
+
+    def dense_block(cin, layers):
+        return [dense_layer(cin + k * growth) for k in range(layers)], cin + layers * growth
+
+    stem = w(8)
+    block1, c1 = dense_block(stem, 2)
+    block2, c2 = dense_block(c1 // 2, 2)
+    densenet = dict(input_shape=[1, -1, 16 * size], layers=seq(
+        conv2d(1, stem, padding=[1, 1], bias=False), *block1,
+        bn(c1), RELU, conv2d(c1, c1 // 2, (1, 1), bias=False),
+        dict(type="avg_pool2d", kernel_size=[2, 2]), *block2,
+        bn(c2), RELU, dict(type="global_avg_pool"),
+        dict(type="linear", in_features=c2, out_features=4)))
+
     return {
         # name: (description, output, input shapes: batch 1 and 7, odd lengths)
         "vgg": (vgg, "softmax", [[1, 1, 32, 24], [7, 1, 32, 24]]),
@@ -360,6 +383,7 @@ def architectures(width=1, size=1):
         "samplecnn": (samplecnn, "softmax", [[1, 1, 243], [7, 1, 250], [1, 1, 729]]),
         "transformer": (transformer, "softmax", [[1, 1, 4, 16], [7, 1, 32, 16],
                                                  [2, 1, 10, 16]]),
+        "densenet": (densenet, "softmax", [[1, 1, 2, 16], [7, 1, 12, 16], [2, 1, 33, 16]]),
     }
 
 
@@ -471,6 +495,34 @@ def write_case(out_dir, name, description, output, input_shapes, classes):
                 fixture[f"probabilities.{k}"] = p.numpy()
     write_safetensors(os.path.join(out_dir, name + ".fixture.safetensors"), fixture,
                       {"format": "fixture", "case": name, "torch": torch.__version__})
+    if name in GRADIENT_CASES:
+        write_gradients(out_dir, name, model, input_shapes[-1])
+
+
+# Cases whose training gradients are also written (name.gradients.safetensors): PyTorch's
+# backward pass in training mode (batch norms on batch statistics), which mirkit's training
+# layers must match. Cases without dropout, whose training forward pass draws nothing.
+GRADIENT_CASES = ["arch_densenet", "arch_resnet", "arch_crnn", "layer_lstm",
+                  "layer_lstm_bidirectional", "layer_conv2d_groups", "layer_conv1d_groups",
+                  "layer_layer_norm", "layer_self_attention", "layer_concat",
+                  "layer_positional_embedding", "layer_softmax"]
+
+
+def write_gradients(out_dir, name, model, input_shape):
+    """L = Σ r ⊙ model(x) for a random x and r; dL/dx and dL/dθ for every parameter."""
+    generator = torch.Generator().manual_seed(zlib.crc32(("gradients " + name).encode()))
+    model.train()
+    x = torch.randn(*input_shape, generator=generator, requires_grad=True)
+    y = model(x)
+    r = torch.randn(*y.shape, generator=generator)
+    model.zero_grad()
+    (y * r).sum().backward()
+    tensors = {"input": x.detach().numpy(), "weights": r.numpy(), "grad.input": x.grad.numpy()}
+    for pname, p in model.named_parameters():
+        tensors["grad." + pname] = p.grad.numpy()
+    write_safetensors(os.path.join(out_dir, name + ".gradients.safetensors"), tensors,
+                      {"format": "gradients", "case": name, "torch": torch.__version__})
+    model.eval()
 
 
 def fixtures(out_dir):
@@ -493,7 +545,8 @@ def fixtures(out_dir):
 # One window per architecture at bench size (size 2): about 3 s of log-mel frames at hop 512 /
 # 22.05 kHz, or 0.9 s of waveform for the SampleCNN.
 BENCH_WINDOWS = {"vgg": [1, 64, 48], "resnet": [1, 128, 40], "crnn": [1, 128, 32],
-                 "tcn": [128, 24], "samplecnn": [1, 19683], "transformer": [1, 128, 32]}
+                 "tcn": [128, 24], "samplecnn": [1, 19683], "transformer": [1, 128, 32],
+                 "densenet": [1, 128, 32]}
 
 
 def bench_models(out_dir, width):
