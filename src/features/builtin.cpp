@@ -19,6 +19,7 @@ FeatureDefinition spectral_flatness_definition();
 FeatureDefinition spectral_contrast_definition();
 FeatureDefinition spectral_flux_definition();
 FeatureDefinition zcr_definition();
+FeatureDefinition waveform_definition();
 FeatureDefinition rms_definition();
 FeatureDefinition onset_strength_definition();
 FeatureDefinition tempo_definition();
@@ -42,6 +43,7 @@ const FeatureRegistry& feature_registry() {
                                                        spectral_flux_definition(),
                                                        zcr_definition(),
                                                        rms_definition(),
+                                                       waveform_definition(),
                                                        onset_strength_definition(),
                                                        tempo_definition(),
                                                    });

@@ -33,6 +33,20 @@ std::string epoch_line(const nn::EpochReport& r) {
   return line;
 }
 
+// Random gain and added noise work in decibels (a gain is an addition there): on samples they
+// would add a constant or white noise at the wrong scale. Refused for the waveform recipe.
+void refuse_decibel_augmentations(const nn::AugmentSettings& augment, const FeatureFile& features,
+                                  const std::filesystem::path& path) {
+  if (augment.gain_probability <= 0 && augment.noise_probability <= 0) return;
+  for (const Json& feature : features.config.value("features", Json::array())) {
+    if (feature.value("name", "") != "waveform") continue;
+    throw usage_error("train: " + path.string() +
+                      " holds waveform samples, but augment.gain_probability and "
+                      "augment.noise_probability act on decibels (log-mel features): set them "
+                      "to 0 (mixup, time shifts and masks apply to samples)");
+  }
+}
+
 }  // namespace
 
 TrainSummary train_network_model(const TrainOptions& options, const Json& recipe,
@@ -68,6 +82,7 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
   }
 
   const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(recipe, where);
+  refuse_decibel_augmentations(resolved.augment, features, options.features);
   const std::uint64_t seed = options.seed.value_or(resolved.training.seed);
   const WaveformCopies copies =
       make_waveform_copies(features, options.features, options.jobs, resolved.augment, seed, log);

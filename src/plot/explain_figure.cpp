@@ -97,6 +97,48 @@ void add_saliency(Figure& figure, const pipeline::Explanation& e) {
              1.0);
 }
 
+// A raw-waveform network (configs/features/waveform.json): each frame holds hop samples, the
+// frames one after the other are the signal from −hop/2 on. Its input and saliency are drawn as
+// curves over time, in spans of equal length: the waveform's peak, and the saliency that spoke
+// for the class (its positive part) summed over each span.
+void add_waveform_saliency(Figure& figure, const pipeline::Explanation& e) {
+  constexpr Eigen::Index kSpans = 1000;
+  const pipeline::SaliencyMap& map = *e.saliency;
+  const Eigen::Index samples = map.input.size(), per_frame = map.input.cols();
+  const double sample_s = map.hop_s / static_cast<double>(per_frame);
+  const double start_s = -static_cast<double>(per_frame / 2) * sample_s;
+  const Eigen::Index spans = std::min(samples, kSpans);
+  Series peak{"peak |sample|", {}, {}}, spoke{"saliency", {}, {}};
+  for (Eigen::Index s = 0; s < spans; ++s) {
+    const Eigen::Index first = s * samples / spans, last = (s + 1) * samples / spans;
+    double largest = 0, total = 0;
+    for (Eigen::Index i = first; i < last; ++i) {  // row-major: frame after frame
+      largest = std::max(largest, std::abs(static_cast<double>(map.input.data()[i])));
+      total += std::max(0.0, static_cast<double>(map.saliency.data()[i]));
+    }
+    const double at = start_s + 0.5 * static_cast<double>(first + last) * sample_s;
+    peak.x.push_back(at), peak.y.push_back(largest);
+    spoke.x.push_back(at), spoke.y.push_back(total);
+  }
+  const Axis time = {"time (s)", start_s, start_s + static_cast<double>(samples) * sample_s, {}};
+  const auto top = [](const Series& series) {
+    const double m = *std::max_element(series.y.begin(), series.y.end());
+    return m > 0 ? m * 1.05 : 1.0;
+  };
+  LineChart input{time, {"peak |sample|", 0, top(peak), {}}, {std::move(peak)}};
+  LineChart saliency{time, {"saliency per span", 0, top(spoke), {}}, {std::move(spoke)}};
+  const bool gradient = map.method == "gradient";
+  figure.add(std::move(input), "Network input (waveform)", 1.0);
+  figure.add(std::move(saliency),
+             (gradient ? "Gradient saliency for '" : "Occlusion saliency for '") + e.class_name +
+                 "' over time (" +
+                 (gradient ? "d logit / d sample × the sample's difference from the mean"
+                           : "probability drop") +
+                 ", summed over " + number_text(std::round(1e4 * sample_s * samples / spans) / 10) +
+                 " ms spans)",
+             1.0);
+}
+
 void add_importances(Figure& figure, const pipeline::FeatureImportances& importances,
                      std::size_t top) {
   std::vector<std::size_t> order(importances.values.size());
@@ -131,7 +173,13 @@ void add_importances(Figure& figure, const pipeline::FeatureImportances& importa
 Figure explanation_figure(const pipeline::Explanation& e, int width, int height,
                           const std::string& title, std::size_t top_features) {
   Figure figure(width, height, title);
-  if (e.saliency) add_saliency(figure, e);
+  if (e.saliency) {
+    if (e.saliency->input_name == "waveform") {
+      add_waveform_saliency(figure, e);
+    } else {
+      add_saliency(figure, e);
+    }
+  }
   if (e.importances) add_importances(figure, *e.importances, top_features);
   const bool alone = !e.saliency && !e.importances;
   figure.add(probability_strip(e.timeline),

@@ -3,6 +3,8 @@
 // the shipped recipes, and clear refusals.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
 #include "support/audio_files.hpp"
@@ -143,20 +145,51 @@ TEST_F(NetworkTraining, SameSeedSameBytesAndSetOverrides) {
   EXPECT_NE(typo.err.find("did you mean 'epochs'"), std::string::npos) << typo.err;
 }
 
-TEST_F(NetworkTraining, ShippedRecipesTrainOnLogMelPatches) {
-  const std::string logmel = (dir_ / "logmel.safetensors").string();
-  ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c",
-                    kConfigs + "/features/logmel-patches.json", "-o", logmel})
-                .exit_code,
-            0);
-  for (const char* name : {"cnn", "crnn"}) {
-    SCOPED_TRACE(name);
-    const std::string out = (dir_ / (std::string(name) + ".safetensors")).string();
-    const auto r = mirkit({"train", logmel, "-m", kConfigs + "/models/" + name + ".json", "-o", out,
-                           "--set", "epochs=1", "--set", "windows_per_clip=1"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(mirkit({"predict", out, (dir_ / "test" / "low" / "low0.wav").string()}).exit_code, 0);
+// Every shipped network recipe, on the features it names, through the command line: it trains
+// (one epoch here), gives the same bytes on -j 1 and -j 2, predicts from audio and explains with
+// gradients — over the spectrogram, or over time for the waveform network.
+TEST_F(NetworkTraining, ShippedRecipesTrainPredictAndExplain) {
+  const std::map<std::string, std::vector<std::string>> recipes = {
+      {"logmel-patches", {"cnn", "crnn", "resnet", "densenet", "crnn_lstm", "tcn", "transformer"}},
+      {"waveform", {"samplecnn"}}};
+  const std::string clip = (dir_ / "test" / "low" / "low0.wav").string();
+  for (const auto& [features, names] : recipes) {
+    const std::string extracted = (dir_ / (features + ".safetensors")).string();
+    ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c",
+                      kConfigs + "/features/" + features + ".json", "-o", extracted})
+                  .exit_code,
+              0);
+    for (const std::string& name : names) {
+      SCOPED_TRACE(name);
+      const std::string recipe = kConfigs + "/models/" + name + ".json";
+      const std::string one = (dir_ / (name + "-1.safetensors")).string();
+      const std::string two = (dir_ / (name + "-2.safetensors")).string();
+      for (const auto& [out, jobs] : {std::pair{one, "1"}, std::pair{two, "2"}}) {
+        const auto r = mirkit({"train", extracted, "-m", recipe, "-o", out, "-j", jobs, "--set",
+                               "epochs=1", "--set", "windows_per_clip=1"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+      }
+      EXPECT_EQ(read_all(one), read_all(two)) << "-j 1 and -j 2 differ";
+      const auto predicted = mirkit({"predict", one, clip});
+      ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+      EXPECT_EQ(test::split_lines(predicted.out).size(), 2u);
+      const std::string image = (dir_ / (name + ".png")).string();
+      const auto explained = mirkit({"explain", one, clip, "-o", image, "--saliency", "gradient"});
+      ASSERT_EQ(explained.exit_code, 0) << explained.err;
+      EXPECT_EQ(Json::parse(explained.out)["method"], "gradient");
+      EXPECT_EQ(read_all(image).substr(1, 3), "PNG");
+    }
   }
+  // Gain and noise act on decibels, not on samples.
+  const auto gain = mirkit({"train", (dir_ / "waveform.safetensors").string(), "-m",
+                            kConfigs + "/models/samplecnn.json", "-o",
+                            (dir_ / "gain.safetensors").string(), "--set",
+                            "augment.gain_probability=0.5"});
+  EXPECT_EQ(gain.exit_code, 2);
+  EXPECT_NE(gain.err.find("holds waveform samples, but augment.gain_probability"),
+            std::string::npos)
+      << gain.err;
+  EXPECT_FALSE(fs::exists(dir_ / "gain.safetensors"));
 }
 
 TEST_F(NetworkTraining, RefusesPooledFeaturesAndCrossValidation) {

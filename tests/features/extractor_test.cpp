@@ -187,7 +187,7 @@ TEST(FeatureExtractor, TextureWindowsPoolEachSegment) {
 // Every shipped recipe loads, and every feature gives finite values on silence, on a
 // one-sample clip and on noise (the documented edge cases).
 TEST(FeatureExtractor, ShippedRecipesAreFiniteOnEdgeCases) {
-  for (const char* recipe : {"gtzan", "mfcc", "full", "logmel-patches"}) {
+  for (const char* recipe : {"gtzan", "mfcc", "full", "logmel-patches", "waveform"}) {
     FeatureExtractor extractor =
         FeatureExtractor::from_file(kConfigs + "/features/" + recipe + ".json");
     for (const auto& signal : {std::vector<float>(22050, 0.0f), std::vector<float>(1, 0.3f),
@@ -199,6 +199,24 @@ TEST(FeatureExtractor, ShippedRecipesAreFiniteOnEdgeCases) {
           ASSERT_TRUE(std::isfinite(v)) << recipe;
       }
     }
+  }
+}
+
+// The waveform recipe's frames, read row after row, are the signal itself: hop_length / 2 zeros
+// (frame 0 is centred on sample 0), every sample once in order, zeros after the end.
+TEST(FeatureExtractor, WaveformFramesTileTheSignal) {
+  FeatureExtractor extractor = FeatureExtractor::from_file(kConfigs + "/features/waveform.json");
+  const std::vector<float> signal = test::log_sweep(100, 8000, 22050, 5000);
+  const dsp::Matrix frames = extractor.frames(signal);
+  constexpr Eigen::Index kHop = 243;
+  ASSERT_EQ(frames.cols(), kHop);
+  EXPECT_EQ(frames.rows(), 1 + 5000 / kHop);
+  EXPECT_EQ(extractor.frame_names().front(), "sample_000");
+  EXPECT_EQ(extractor.frame_names().back(), "sample_242");
+  for (Eigen::Index i = 0; i < frames.size(); ++i) {
+    const Eigen::Index t = i - kHop / 2;  // row-major: the frames one after the other
+    const float expected = t >= 0 && t < 5000 ? signal[static_cast<std::size_t>(t)] : 0.0f;
+    ASSERT_EQ(frames(i / kHop, i % kHop), expected) << "sample " << t;
   }
 }
 

@@ -88,6 +88,7 @@ TEST_F(LongFile, PiecesGiveTheRowsOfTheWholeSignal) {
   const std::vector<Case> cases = {
       {"gtzan.json", recipe_file("gtzan.json")},
       {"logmel-patches.json", recipe_file("logmel-patches.json")},
+      {"waveform.json", recipe_file("waveform.json")},
       {"cqt, hpss, deltas, texture windows",
        {{"features",
          {{{"name", "cqt"}, {"n_octaves", 6}},
