@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     // The model carries the feature recipe it was trained on: the same features, from audio.
     mirkit::features::FeatureExtractor extractor(scorer->feature_config(), argv[1]);
     const mirkit::pipeline::ClipScores scores =
-        scorer->score(extractor, argv[2], extractor.load_options(), std::nullopt, "mean");
+        scorer->score(extractor, argv[2], extractor.load_options(), mirkit::pipeline::Windowing{});
 
     std::vector<std::size_t> order(scores.clip.size());
     std::iota(order.begin(), order.end(), std::size_t{0});

@@ -16,6 +16,7 @@ struct EvaluateCommand {
   std::vector<std::string> positional;
   std::string group_by;
   std::filesystem::path report;
+  double hop_s = 0.0;
 };
 
 ExitCode run_evaluate(EvaluateCommand& command, Log& log) {
@@ -26,6 +27,7 @@ ExitCode run_evaluate(EvaluateCommand& command, Log& log) {
   const bool metrics_to_stdout = options.output == "-";
   if (metrics_to_stdout) options.output.clear();
   options.by_group = !command.group_by.empty();
+  if (command.hop_s > 0.0) options.hop_s = command.hop_s;
   if (options.jobs <= 0) options.jobs = hardware_threads();
   if (options.cv_folds > 0) {
     if (command.positional.size() != 1 || options.recipe.empty()) {
@@ -77,6 +79,10 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
   sub->add_option("--seed", options.seed, "With --cv: seed of the folds");
   sub->add_option("-j,--jobs", options.jobs, "Threads (0: one per core)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--hop", command->hop_s,
+                  "Neural networks: seconds between the starts of the windows scored over each "
+                  "clip (default: half a window)")
+      ->check(CLI::PositiveNumber);
   sub->footer(
       "Prints accuracy, balanced accuracy, macro and micro F1, log loss, per-class precision,\n"
       "recall, F1 and support, and the confusion matrix on stderr (for tags: mAP, macro ROC-AUC\n"

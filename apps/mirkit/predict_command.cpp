@@ -14,6 +14,7 @@ struct PredictCommand {
   BatchFlags flags;
   std::vector<std::string> positional;
   double segment_s = 0.0;
+  double hop_s = 0.0;
   double min_prob = 0.0;
 };
 
@@ -24,7 +25,8 @@ ExitCode run_predict(PredictCommand& command, Log& log) {
   command.flags.apply(options.batch);
   options.model = command.positional.front();
   options.batch.inputs.paths.assign(command.positional.begin() + 1, command.positional.end());
-  if (command.segment_s > 0.0) options.segment_s = command.segment_s;
+  if (command.segment_s > 0.0) options.windowing.segment_s = command.segment_s;
+  if (command.hop_s > 0.0) options.windowing.hop_s = command.hop_s;
   if (command.min_prob > 0.0) options.min_prob = command.min_prob;
   pipeline::PredictSummary summary;
   {
@@ -81,7 +83,11 @@ void add_predict_command(CLI::App& app, Runner& runner) {
              "--segment", command->segment_s,
              "Cut each file into segments of this many seconds and aggregate their predictions")
           ->check(CLI::PositiveNumber);
-  sub->add_option("--aggregate", options.aggregate,
+  sub->add_option("--hop", command->hop_s,
+                  "Neural networks: seconds between the starts of the windows scored (default: "
+                  "half a window, so they overlap by half; the last one ends at the clip's end)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--aggregate", options.windowing.aggregate,
                   "With --segment: how segments combine: mean, vote or max (neural networks "
                   "also: attention)")
       ->check(CLI::IsMember({"mean", "vote", "max", "attention"}))
@@ -114,6 +120,7 @@ void add_predict_command(CLI::App& app, Runner& runner) {
       "  mirkit predict svm.safetensors inbox/ -o labels.csv --update     # nightly, from cron\n"
       "  mirkit predict svm.safetensors inbox/ -o - --min-prob 0.5 | grep ',unknown,'\n"
       "  mirkit predict svm.safetensors long.flac --segment 10 --aggregate vote --per-segment\n"
+      "  mirkit predict cnn.safetensors songs/ --hop 0.25 -o labels.csv   # windows every 0.25 s\n"
       "  mirkit predict svm.safetensors test.safetensors --top-k 3 -o top3.jsonl");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_predict(*command, log); }; });

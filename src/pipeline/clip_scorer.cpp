@@ -88,8 +88,9 @@ class ClassicalScorer final : public ClipScorer {
   }
 
   ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
-                   const io::LoadOptions& load, std::optional<double> segment_s,
-                   const std::string& aggregate) const override {
+                   const io::LoadOptions& load, const Windowing& windowing) const override {
+    refuse_hop(windowing);
+    const std::optional<double>& segment_s = windowing.segment_s;
     FeatureFile segments;
     segments.layout = file_.layout;
     segments.names = file_.feature_names;
@@ -120,15 +121,24 @@ class ClassicalScorer final : public ClipScorer {
     for (std::size_t s = 0; s < parts.size(); ++s)
       segments.values.middleRows(segments.offsets[s], parts[s].rows()) = parts[s];
     scores.segments = model_.scores(segments);
-    scores.clip = aggregate_segments(scores.segments, aggregate, multi_label_);
+    scores.clip = aggregate_segments(scores.segments, windowing.aggregate, multi_label_);
     return scores;
   }
 
-  dsp::Matrix score_items(const FeatureFile& features, const std::string&) const override {
+  dsp::Matrix score_items(const FeatureFile& features, const Windowing& windowing) const override {
+    refuse_hop(windowing);
     return model_.scores(features);
   }
 
  private:
+  static void refuse_hop(const Windowing& windowing) {
+    if (windowing.hop_s) {
+      throw usage_error(
+          "--hop spaces a network's overlapping windows; a classical model's segments "
+          "(--segment) follow one another");
+    }
+  }
+
   dsp::Matrix features_of(features::FeatureExtractor& extractor,
                           std::span<const float> piece) const {
     if (file_.layout == FeatureLayout::frames) return extractor.frames(piece);
@@ -180,17 +190,17 @@ class NetworkScorer final : public ClipScorer {
   }
 
   ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
-                   const io::LoadOptions& load, std::optional<double> segment_s,
-                   const std::string& aggregate) const override {
-    return score_frames(extractor.analyse_file(path, load).rows, segment_s, aggregate);
+                   const io::LoadOptions& load, const Windowing& windowing) const override {
+    return score_frames(extractor.analyse_file(path, load).rows, windowing);
   }
 
-  dsp::Matrix score_items(const FeatureFile& features,
-                          const std::string& aggregate) const override {
+  dsp::Matrix score_items(const FeatureFile& features, const Windowing& windowing) const override {
+    Windowing own = windowing;
+    own.segment_s.reset();
     dsp::Matrix out(static_cast<Eigen::Index>(features.items.size()),
                     static_cast<Eigen::Index>(classes_.size()));
     for (std::size_t i = 0; i < features.items.size(); ++i) {
-      const ClipScores scores = score_frames(features.rows_of(i), std::nullopt, aggregate);
+      const ClipScores scores = score_frames(features.rows_of(i), own);
       out.row(static_cast<Eigen::Index>(i)) =
           Eigen::Map<const Eigen::RowVectorXf>(scores.clip.data(), out.cols());
     }
@@ -199,11 +209,16 @@ class NetworkScorer final : public ClipScorer {
 
  private:
   ClipScores score_frames(const Eigen::Ref<const dsp::Matrix>& frames,
-                          std::optional<double> segment_s, const std::string& aggregate) const {
+                          const Windowing& windowing) const {
     std::int64_t window = window_ > 0 ? window_ : std::max<Eigen::Index>(frames.rows(), 1);
-    if (segment_s) window = std::max<std::int64_t>(1, std::llround(*segment_s / hop_seconds_));
+    if (windowing.segment_s) {
+      window = std::max<std::int64_t>(1, std::llround(*windowing.segment_s / hop_seconds_));
+    }
+    const std::int64_t hop =
+        windowing.hop_s ? std::max<std::int64_t>(1, std::llround(*windowing.hop_s / hop_seconds_))
+                        : std::max<std::int64_t>(1, window / 2);
     const nn::WindowPredictions p =
-        network_.predict_windows(frames, window, window, nn::parse_aggregate(aggregate));
+        network_.predict_windows(frames, window, hop, nn::parse_aggregate(windowing.aggregate));
     ClipScores scores;
     scores.clip.assign(p.clip.data(), p.clip.data() + p.clip.size());
     scores.segments = p.windows;

@@ -375,7 +375,7 @@ Evaluation evaluate_network(const EvaluateOptions& options, const FeatureFile& a
   const LabelSet labels =
       LabelSet::from_items(features.items, scorer->multi_label(), &scorer->classes());
   Evaluation evaluation =
-      evaluate_scores(labels, scorer->score_items(features, "mean"),
+      evaluate_scores(labels, scorer->score_items(features, Windowing{{}, options.hop_s, "mean"}),
                       scorer->multi_label() ? scorer->thresholds() : std::vector<double>{});
   return finish(std::move(evaluation), options, features);
 }

@@ -194,7 +194,7 @@ Explanation explain(const ExplainOptions& options) {
   Explanation explanation;
   const double duration = audio.duration_s();
   // The clip's class as predict finds it: the network's own windows, or the whole clip.
-  const ClipScores whole = scorer->score(extractor, options.audio, load, std::nullopt, "mean");
+  const ClipScores whole = scorer->score(extractor, options.audio, load, Windowing{});
   const int target = class_index(scorer->classes(), options.class_name, whole.clip);
   // The strip over time: the asked segments; else a fixed-input network's own windows; else
   // (classical models, networks that read the whole clip at once) 1 s.
@@ -205,7 +205,8 @@ Explanation explain(const ExplainOptions& options) {
       net && std::ranges::any_of(net->input_shape(), [](std::int64_t d) { return d < 0; });
   if (!segment && (!network || any_length)) segment = std::min(1.0, std::max(duration, 1.0 / rate));
   const ClipScores scores =
-      segment ? scorer->score(extractor, options.audio, load, segment, "mean") : whole;
+      segment ? scorer->score(extractor, options.audio, load, Windowing{segment, {}, "mean"})
+              : whole;
   explanation.class_name = scorer->classes()[static_cast<std::size_t>(target)];
   explanation.class_probability = whole.clip[static_cast<std::size_t>(target)];
 

@@ -38,7 +38,7 @@ class RowWriter {
         model_hash_(std::move(model_hash)),
         jsonl_(jsonl),
         top_k_(options.top_k),
-        segments_(options.segment_s.has_value()),
+        segments_(options.windowing.segment_s.has_value()),
         min_prob_(options.min_prob),
         unknown_label_(options.unknown_label) {}
 
@@ -164,10 +164,12 @@ std::string range_of(const BatchInput& input) {
 
 // The settings that shape a row: an earlier output made with others cannot be kept.
 Json row_settings(const PredictOptions& options, bool jsonl) {
+  const Windowing& w = options.windowing;
   return {{"format", jsonl ? "jsonl" : "csv"},
           {"top_k", options.top_k},
-          {"segment_s", options.segment_s ? Json(*options.segment_s) : Json(nullptr)},
-          {"aggregate", options.aggregate},
+          {"segment_s", w.segment_s ? Json(*w.segment_s) : Json(nullptr)},
+          {"hop_s", w.hop_s ? Json(*w.hop_s) : Json(nullptr)},
+          {"aggregate", w.aggregate},
           {"per_segment", options.per_segment},
           {"min_prob", options.min_prob ? Json(*options.min_prob) : Json(nullptr)},
           {"unknown_label", options.min_prob ? Json(options.unknown_label) : Json(nullptr)}};
@@ -233,7 +235,11 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   const fs::path& output = options.batch.output;
   const bool to_stdout = writes_stdout(output);
   const bool jsonl = !to_stdout && output.extension() == ".jsonl";
-  if (options.segment_s && !(*options.segment_s > 0.0)) throw usage_error("--segment must be > 0");
+  const Windowing& windowing = options.windowing;
+  if (windowing.segment_s && !(*windowing.segment_s > 0.0)) {
+    throw usage_error("--segment must be > 0");
+  }
+  if (windowing.hop_s && !(*windowing.hop_s > 0.0)) throw usage_error("--hop must be > 0");
   if (options.update && to_stdout) {
     throw usage_error("--update keeps the rows of an output file: name it with -o FILE");
   }
@@ -284,7 +290,7 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
                         " was trained on features of config hash " + scorer->feature_config_hash() +
                         ": give the audio itself, or extract with the model's recipe");
     }
-    const dsp::Matrix scores = scorer->score_items(features, options.aggregate);
+    const dsp::Matrix scores = scorer->score_items(features, windowing);
     for (std::size_t i = 0; i < features.items.size(); ++i) {
       const Eigen::RowVectorXf row = scores.row(static_cast<Eigen::Index>(i));
       LabelRow label_row;
@@ -369,10 +375,9 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
         io::LoadOptions load = extractor.load_options();
         if (input.start_s) load.decode.offset_s = *input.start_s;
         if (input.duration_s) load.decode.duration_s = *input.duration_s;
-        const ClipScores scores =
-            scorer->score(extractor, input.path, load, options.segment_s, options.aggregate);
+        const ClipScores scores = scorer->score(extractor, input.path, load, windowing);
         std::string text = writer.row({input.key, "", scores.clip});
-        if (options.per_segment && options.segment_s) {
+        if (options.per_segment && windowing.segment_s) {
           for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {
             const Eigen::RowVectorXf row = scores.segments.row(s);
             const double start_s =

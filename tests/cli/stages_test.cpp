@@ -193,6 +193,12 @@ TEST_F(Stages, SegmentsAreAggregatedAndListedOnRequest) {
   EXPECT_EQ(whole["label"], "low");
   EXPECT_FLOAT_EQ(whole["probabilities"]["low"].get<float>(), 1.0f) << "every segment voted low";
   EXPECT_DOUBLE_EQ(Json::parse(lines[2])["segment"].get<double>(), 1.0);
+  // A classical model's segments follow one another: --hop is a network's, and says so.
+  const auto hop = mirkit({"predict", model, (dir_ / "long" / "low").string(), "--segment", "1",
+                           "--hop", "0.5"});
+  EXPECT_EQ(hop.exit_code, 2);
+  EXPECT_NE(hop.err.find("--hop spaces a network's overlapping windows"), std::string::npos)
+      << hop.err;
 }
 
 TEST_F(Stages, PredictResumeLabelsOnlyWhatIsMissing) {
@@ -364,13 +370,21 @@ TEST(StagesNetwork, PredictRunsANetworkLikeAnyModel) {
   }
   EXPECT_NEAR(total, 1.0, 1e-5) << "softmax output";
 
-  // Segments are the network's windows; --per-segment lists them.
+  // Segments are the network's windows; --per-segment lists them. They overlap by half unless
+  // --hop says otherwise: 0.5 s windows (22 frames of 512 samples) over 2 s (87 frames) start
+  // every 11 frames, and a last one ends at the clip's end.
   const auto segmented = mirkit({"predict", model.string(), clip.string(), "--segment", "0.5",
                                  "--per-segment", "--aggregate", "attention"});
   ASSERT_EQ(segmented.exit_code, 0) << segmented.err;
   const auto lines = test::split_lines(segmented.out);
-  EXPECT_EQ(lines.size(), 1u + 1u + 4u) << segmented.out;  // header, the clip, four 0.5 s windows
+  ASSERT_EQ(lines.size(), 1u + 1u + 7u) << segmented.out;  // header, the clip, seven windows
   EXPECT_NE(lines[1].find(",all,"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[3].find(",0.255,"), std::string::npos) << lines[3];  // 11 frames in
+  EXPECT_NE(lines[8].find(",1.509,"), std::string::npos) << lines[8];  // 87 − 22 = 65 frames
+  const auto apart = mirkit({"predict", model.string(), clip.string(), "--segment", "0.5",
+                             "--hop", "0.5", "--per-segment"});
+  ASSERT_EQ(apart.exit_code, 0) << apart.err;
+  EXPECT_EQ(test::split_lines(apart.out).size(), 1u + 1u + 4u) << apart.out;  // 0, 22, 44, 65
 }
 
 TEST(StagesNetwork, ANetworkWithoutARecipeOrOfTheWrongKindIsRefused) {

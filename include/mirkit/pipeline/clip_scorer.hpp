@@ -18,6 +18,18 @@
 
 namespace mirkit::pipeline {
 
+// How a clip is cut into the segments a model scores, and how their scores combine.
+struct Windowing {
+  // Each segment's length in seconds; default: a network's own window (its fixed input length,
+  // or the whole clip when it takes any length), a classical model's whole clip.
+  std::optional<double> segment_s;
+  // Networks: seconds between window starts; default half a window, so each moment is seen by
+  // two windows (one at the clip's ends), the last window ending at the clip's end. Classical
+  // segments do not overlap: a usage Error there.
+  std::optional<double> hop_s;
+  std::string aggregate = "mean";  // mean, vote, max (and attention, for networks)
+};
+
 struct ClipScores {
   std::vector<float> clip;     // classes: the aggregate over the segments
   dsp::Matrix segments;        // segments × classes
@@ -35,16 +47,15 @@ class ClipScorer {
   const Json& feature_config() const { return feature_config_; }
   const std::string& feature_config_hash() const { return feature_config_hash_; }
 
-  // The file read with `load`, analysed by `extractor` (built from feature_config()) in
-  // segments of `segment_s` seconds, or the model's own window (or the whole clip) without. The
-  // audio streams where the recipe allows (FeatureExtractor::analyses_in_pieces): memory does
-  // not grow with the file's length.
+  // The file read with `load`, analysed by `extractor` (built from feature_config()) in the
+  // segments `windowing` asks for. The audio streams where the recipe allows
+  // (FeatureExtractor::analyses_in_pieces): memory does not grow with the file's length.
   virtual ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
-                           const io::LoadOptions& load, std::optional<double> segment_s,
-                           const std::string& aggregate) const = 0;
-  // items × classes for a feature file of feature_config_hash().
+                           const io::LoadOptions& load, const Windowing& windowing) const = 0;
+  // items × classes for a feature file of feature_config_hash(); a network's windows over each
+  // item's frames as `windowing` asks (its segment_s is not used).
   virtual dsp::Matrix score_items(const FeatureFile& features,
-                                  const std::string& aggregate) const = 0;
+                                  const Windowing& windowing) const = 0;
 
   // Reads either kind of model file; a usage Error names the file and what is wrong.
   static std::unique_ptr<ClipScorer> load(const std::filesystem::path& path);

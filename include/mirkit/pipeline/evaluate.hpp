@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,8 @@ struct EvaluateOptions {
   // Score only the items whose labels the model knows (a warning counts the others); without it
   // such an item is a usage Error naming it and the file.
   bool skip_unknown_labels = false;
+  // A network's window spacing over each item's frames (seconds); default half a window.
+  std::optional<double> hop_s;
 };
 
 // evaluate MODEL FEATURES, or evaluate --cv K FEATURES -m RECIPE. A feature file of another

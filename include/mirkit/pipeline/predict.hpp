@@ -12,6 +12,7 @@
 
 #include "mirkit/core/log.hpp"
 #include "mirkit/pipeline/batch_run.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 
 namespace mirkit::pipeline {
 
@@ -21,10 +22,10 @@ struct PredictOptions {
   // checkpoint interval and progress.
   BatchOptions batch;
   std::filesystem::path model;
-  int top_k = 0;                    // 0: every class's probability
-  std::optional<double> segment_s;  // cut audio into segments of this length
-  // How segments combine: mean, vote or max (and attention, for neural networks).
-  std::string aggregate = "mean";
+  int top_k = 0;  // 0: every class's probability
+  // The segments scored and how they combine (segment_s: cut audio into segments of this
+  // length; hop_s: networks' window spacing).
+  Windowing windowing;
   bool per_segment = false;  // also a row per segment
   // Open-set labelling: a row whose most probable class is below min_prob is labelled
   // unknown_label instead.
