@@ -72,7 +72,9 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
                   "Write DIR/report.html (self-contained, figures inline) and DIR/metrics.json");
   sub->add_option("--cv", options.cv_folds, "Cross-validate with K folds instead of a model file")
       ->check(CLI::Range(2, 1000));
-  sub->add_option("-m,--model", options.recipe, "With --cv: the model recipe (file or name)");
+  sub->add_option("-m,--model", options.recipe,
+                  "With --cv: the model recipe (file or name; a network recipe "
+                  "trains one network per fold)");
   sub->add_option("--set", options.overrides, "With --cv: override a recipe value (key=value)");
   sub->add_option("--group-by", command->group_by, "With --cv: no group in two folds")
       ->check(CLI::IsMember({"group"}));
@@ -95,6 +97,7 @@ void add_evaluate_command(CLI::App& app, Runner& runner) {
       "Examples:\n"
       "  mirkit evaluate svm.safetensors test.safetensors -o metrics.json\n"
       "  mirkit evaluate --cv 5 --group-by group songs.safetensors -m configs/models/svm.json\n"
+      "  mirkit evaluate --cv 5 logmel.safetensors -m configs/models/crnn.json -j 2\n"
       "  mirkit evaluate svm.safetensors test.safetensors --report reports/svm");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_evaluate(*command, log); }; });

@@ -235,6 +235,14 @@ class NetworkScorer final : public ClipScorer {
 
 }  // namespace
 
+std::unique_ptr<ClipScorer> ClipScorer::from_network_bytes(const std::string& bytes,
+                                                           const std::string& where) {
+  return std::make_unique<NetworkScorer>(
+      nn::Network::from_bytes(
+          std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), where),
+      where);
+}
+
 std::unique_ptr<ClipScorer> ClipScorer::load(const std::filesystem::path& path) {
   try {
     const io::TensorFile header = io::read_safetensors_header(path);

@@ -19,6 +19,7 @@
 #include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
+#include "network_training.hpp"
 
 namespace mirkit::pipeline {
 namespace {
@@ -259,8 +260,8 @@ Evaluation evaluate_scores(const LabelSet& labels, const dsp::Matrix& scores,
                             labels.multi_label ? tag_decisions(scores, thresholds) : dsp::Matrix());
 }
 
-Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& features,
-                          const LabelSet& labels, const CrossValidationOptions& options) {
+Evaluation cross_validate(const FeatureFile& features, const LabelSet& labels,
+                          const CrossValidationOptions& options, const FitAndScore& fit_and_score) {
   std::vector<models::Fold> folds;
   if (options.by_group) {
     std::vector<std::string> groups;
@@ -275,21 +276,18 @@ Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& 
   dsp::Matrix scores = dsp::Matrix::Zero(items, classes);
   dsp::Matrix decisions = dsp::Matrix::Zero(labels.multi_label ? items : 0, classes);
   std::vector<Json> fold_metrics;
-  // Folds one after another, each model trained with every thread: the same scores for any -j.
   for (std::size_t f = 0; f < folds.size(); ++f) {
-    TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);
-    model.fit(features, labels, {config.seed + f, options.threads, {}}, folds[f].train);
-    const dsp::Matrix fold_scores = model.scores(features, folds[f].test);
+    const FoldScores fold_scores = fit_and_score(f, folds[f].train, folds[f].test);
     // Each fold's tags are said at that fold's model's thresholds.
-    const std::vector<double> thresholds = model.thresholds();
-    const Evaluation fold =
-        evaluate_scores(select_labels(labels, folds[f].test), fold_scores, thresholds);
+    const Evaluation fold = evaluate_scores(select_labels(labels, folds[f].test),
+                                            fold_scores.scores, fold_scores.thresholds);
     fold_metrics.push_back(fold.metrics);
     const dsp::Matrix fold_decisions =
-        labels.multi_label ? tag_decisions(fold_scores, thresholds) : dsp::Matrix();
+        labels.multi_label ? tag_decisions(fold_scores.scores, fold_scores.thresholds)
+                           : dsp::Matrix();
     for (std::size_t k = 0; k < folds[f].test.size(); ++k) {
       const Eigen::Index row = folds[f].test[k];
-      scores.row(row) = fold_scores.row(static_cast<Eigen::Index>(k));
+      scores.row(row) = fold_scores.scores.row(static_cast<Eigen::Index>(k));
       if (labels.multi_label) decisions.row(row) = fold_decisions.row(static_cast<Eigen::Index>(k));
     }
   }
@@ -298,6 +296,18 @@ Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& 
                                             {"by_group", options.by_group}};
   add_fold_spread(evaluation, fold_metrics, labels.multi_label);
   return evaluation;
+}
+
+// Each fold's model trained with every thread: the same scores for any -j.
+Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& features,
+                          const LabelSet& labels, const CrossValidationOptions& options) {
+  return cross_validate(
+      features, labels, options,
+      [&](std::size_t f, const std::vector<int>& train, const std::vector<int>& test) {
+        TrainedModel model = TrainedModel::create(config, features.layout, labels.multi_label);
+        model.fit(features, labels, {config.seed + f, options.threads, {}}, train);
+        return FoldScores{model.scores(features, test), model.thresholds()};
+      });
 }
 
 namespace {
@@ -436,9 +446,7 @@ models::ModelConfig resolve_model_config(const std::string& model,
   std::string where;
   const Json recipe = load_model_recipe(model, overrides, where);
   if (is_network_recipe(recipe)) {
-    throw usage_error(where +
-                      ": a network recipe is trained by `mirkit train`, one model at a "
-                      "time; cross-validation (--cv) takes the classical models");
+    throw usage_error(where + ": a network recipe has no classical model configuration");
   }
   return models::read_model_config(recipe, where);
 }
@@ -466,11 +474,20 @@ Evaluation evaluate(const EvaluateOptions& options, Log& log) {
              (options.cv_folds > 0 ? "outside the test split" : "of the test split"));
   }
   if (options.cv_folds > 0) {
-    const models::ModelConfig config = resolve_model_config(options.recipe, options.overrides);
     const LabelSet labels = LabelSet::from_items(features.items);
     CrossValidationOptions cv{options.cv_folds, options.by_group, options.seed, options.jobs};
-    Evaluation evaluation = cross_validate(config, features, labels, cv);
-    evaluation.metrics["cross_validation"]["model"] = config.to_json();
+    std::string where;
+    const Json recipe = load_model_recipe(options.recipe, options.overrides, where);
+    Evaluation evaluation;
+    if (is_network_recipe(recipe)) {
+      const NetworkFit fit{recipe, where, options.features, options.jobs, std::nullopt};
+      evaluation = cross_validate_network(fit, features, labels, cv, options.hop_s, log);
+      evaluation.metrics["cross_validation"]["model"] = recipe;
+    } else {
+      const models::ModelConfig config = models::read_model_config(recipe, where);
+      evaluation = cross_validate(config, features, labels, cv);
+      evaluation.metrics["cross_validation"]["model"] = config.to_json();
+    }
     for (const FeatureItem& item : features.items)
       evaluation.paths.push_back(item.path);
     if (!options.output.empty())

@@ -11,7 +11,9 @@
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/nn/training.hpp"
+#include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
+#include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/trained_model.hpp"
 #include "waveform_copies.hpp"
 
@@ -36,11 +38,11 @@ std::string epoch_line(const nn::EpochReport& r) {
 // Random gain and added noise work in decibels (a gain is an addition there): on samples they
 // would add a constant or white noise at the wrong scale. Refused for the waveform recipe.
 void refuse_decibel_augmentations(const nn::AugmentSettings& augment, const FeatureFile& features,
-                                  const std::filesystem::path& path) {
+                                  const NetworkFit& fit) {
   if (augment.gain_probability <= 0 && augment.noise_probability <= 0) return;
   for (const Json& feature : features.config.value("features", Json::array())) {
     if (feature.value("name", "") != "waveform") continue;
-    throw usage_error("train: " + path.string() +
+    throw usage_error(fit.stage + ": " + fit.features_path.string() +
                       " holds waveform samples, but augment.gain_probability and "
                       "augment.noise_probability act on decibels (log-mel features): set them "
                       "to 0 (mixup, time shifts and masks apply to samples)");
@@ -49,22 +51,14 @@ void refuse_decibel_augmentations(const nn::AugmentSettings& augment, const Feat
 
 }  // namespace
 
-TrainSummary train_network_model(const TrainOptions& options, const Json& recipe,
-                                 const std::string& where, const FeatureFile& features,
-                                 const LabelSet& labels, Log& log) {
-  const auto start = std::chrono::steady_clock::now();
-  if (options.cv_folds > 0) {
-    throw usage_error(
-        "train: --cv is for the classical models; a network recipe holds out "
-        "training.validation_fraction of the clips instead");
-  }
+nn::NetworkTrainingResult fit_network(const NetworkFit& fit, const FeatureFile& features,
+                                      const LabelSet& labels, Log& log) {
   if (features.layout != FeatureLayout::frames) {
-    throw usage_error("train: " + options.features.string() +
+    throw usage_error(fit.stage + ": " + fit.features_path.string() +
                       " holds one vector per clip; a network learns from frame sequences: "
                       "extract with a recipe whose \"output\" is \"frames\" (e.g. "
                       "configs/features/logmel-patches.json)");
   }
-
   nn::TrainingSet data;
   data.dims = static_cast<std::int64_t>(features.dims());
   const auto classes = static_cast<Eigen::Index>(labels.classes.size());
@@ -81,11 +75,11 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
     }
   }
 
-  const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(recipe, where);
-  refuse_decibel_augmentations(resolved.augment, features, options.features);
-  const std::uint64_t seed = options.seed.value_or(resolved.training.seed);
+  const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(fit.recipe, fit.where);
+  refuse_decibel_augmentations(resolved.augment, features, fit);
+  const std::uint64_t seed = fit.seed.value_or(resolved.training.seed);
   const WaveformCopies copies =
-      make_waveform_copies(features, options.features, options.jobs, resolved.augment, seed, log);
+      make_waveform_copies(features, fit.features_path, fit.jobs, resolved.augment, seed, log);
   if (!copies.source.empty()) {
     data.copy_of.assign(data.clips.size(), -1);
     Matrix targets(static_cast<Eigen::Index>(data.clips.size() + copies.source.size()), classes);
@@ -102,15 +96,57 @@ TrainSummary train_network_model(const TrainOptions& options, const Json& recipe
   }
 
   nn::NetworkTrainingOptions training;
-  training.recipe = recipe;
-  training.where = where;
+  training.recipe = fit.recipe;
+  training.where = fit.where;
   training.classes = labels.classes;
   training.multi_label = labels.multi_label;
   training.features = features.config;
-  training.threads = options.jobs;
-  training.seed = options.seed;
-  training.progress = [&log](const nn::EpochReport& report) { log.info(epoch_line(report)); };
-  const nn::NetworkTrainingResult result = nn::train_network(data, training);
+  training.threads = fit.jobs;
+  training.seed = fit.seed;
+  if (fit.show_epochs)
+    training.progress = [&log](const nn::EpochReport& report) { log.info(epoch_line(report)); };
+  return nn::train_network(data, training);
+}
+
+Evaluation cross_validate_network(const NetworkFit& fit, const FeatureFile& features,
+                                  const LabelSet& labels, const CrossValidationOptions& options,
+                                  const std::optional<double>& hop_s, Log& log) {
+  const auto as_indices = [](const std::vector<int>& rows) {
+    return std::vector<std::size_t>(rows.begin(), rows.end());
+  };
+  return cross_validate(
+      features, labels, options,
+      [&](std::size_t f, const std::vector<int>& train, const std::vector<int>& test) {
+        const FeatureFile train_items = select_items(features, as_indices(train));
+        log.info("fold " + std::to_string(f + 1) + "/" + std::to_string(options.folds) +
+                 ": training on " + std::to_string(train.size()) + " clips, scoring " +
+                 std::to_string(test.size()));
+        NetworkFit fold = fit;
+        fold.show_epochs = false;
+        fold.stage = "evaluate --cv";
+        const nn::NetworkTrainingResult result = fit_network(
+            fold, train_items,
+            LabelSet::from_items(train_items.items, labels.multi_label, &labels.classes), log);
+        const std::unique_ptr<ClipScorer> scorer =
+            ClipScorer::from_network_bytes(result.model, fit.where);
+        return FoldScores{
+            scorer->score_items(select_items(features, as_indices(test)), Windowing{{}, hop_s}),
+            scorer->thresholds()};
+      });
+}
+
+TrainSummary train_network_model(const TrainOptions& options, const Json& recipe,
+                                 const std::string& where, const FeatureFile& features,
+                                 const LabelSet& labels, Log& log) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.cv_folds > 0) {
+    throw usage_error(
+        "train: --cv is for the classical models; cross-validate a network recipe with "
+        "`mirkit evaluate --cv K FEATURES -m RECIPE` (a network recipe holds out "
+        "training.validation_fraction of the clips for early stopping)");
+  }
+  NetworkFit fit{recipe, where, options.features, options.jobs, options.seed};
+  const nn::NetworkTrainingResult result = fit_network(fit, features, labels, log);
   write_file_atomically(options.output, result.model);
 
   TrainSummary summary;

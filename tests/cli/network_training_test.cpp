@@ -210,7 +210,30 @@ TEST_F(NetworkTraining, RefusesPooledFeaturesAndCrossValidation) {
   const auto cv =
       train((dir_ / "cnn.json").string(), (dir_ / "x.safetensors").string(), {"--cv", "3"});
   EXPECT_EQ(cv.exit_code, 2);
-  EXPECT_NE(cv.err.find("--cv is for the classical models"), std::string::npos) << cv.err;
+  EXPECT_NE(cv.err.find("cross-validate a network recipe with `mirkit evaluate --cv K"),
+            std::string::npos)
+      << cv.err;
+}
+
+// evaluate --cv with a network recipe: each fold's network trained on the others and its clips
+// scored window by window; per-fold figures and their spread, the same on any -j, and by group.
+TEST_F(NetworkTraining, CrossValidatesANetworkRecipe) {
+  const std::string recipe = (dir_ / "cnn.json").string();
+  const std::string one = (dir_ / "cv1.json").string(), two = (dir_ / "cv2.json").string();
+  const auto r = mirkit({"evaluate", "--cv", "3", train_, "-m", recipe, "-o", one, "-j", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("fold 3/3: training on 10 clips, scoring 5"), std::string::npos) << r.err;
+  const Json metrics = Json::parse(read_all(one));
+  EXPECT_GE(metrics["accuracy"].get<double>(), 0.9) << "three tones far apart";
+  EXPECT_EQ(metrics["cross_validation"]["per_fold"].size(), 3u);
+  EXPECT_EQ(metrics["cross_validation"]["model"]["model"], "network");
+  ASSERT_EQ(mirkit({"evaluate", "--cv", "3", train_, "-m", recipe, "-o", two, "-j", "2"}).exit_code,
+            0);
+  EXPECT_EQ(read_all(one), read_all(two));
+  const auto grouped = mirkit({"evaluate", "--cv", "3", "--group-by", "group", train_, "-m", recipe,
+                               "--set", "epochs=2", "--hop", "0.2"});
+  ASSERT_EQ(grouped.exit_code, 0) << grouped.err;
+  EXPECT_NE(grouped.err.find("fold  accuracy"), std::string::npos) << grouped.err;
 }
 
 }  // namespace

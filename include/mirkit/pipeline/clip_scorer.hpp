@@ -59,6 +59,10 @@ class ClipScorer {
 
   // Reads either kind of model file; a usage Error names the file and what is wrong.
   static std::unique_ptr<ClipScorer> load(const std::filesystem::path& path);
+  // A network model file's bytes, held in memory (cross-validation's fold models); `where`
+  // names it in errors.
+  static std::unique_ptr<ClipScorer> from_network_bytes(const std::string& bytes,
+                                                        const std::string& where);
 
  protected:
   std::vector<std::string> classes_;

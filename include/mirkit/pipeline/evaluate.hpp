@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,19 @@ struct CrossValidationOptions {
 // usage Error when the data cannot make the folds.
 Evaluation cross_validate(const models::ModelConfig& config, const FeatureFile& features,
                           const LabelSet& labels, const CrossValidationOptions& options);
+
+// What one fold's model says about the fold's test items: their scores (test items × classes)
+// and, multi-label, the thresholds its tags are said at.
+struct FoldScores {
+  dsp::Matrix scores;
+  std::vector<double> thresholds;
+};
+// The same for any kind of model: `fit_and_score(fold, train items, test items)` fits a model on
+// the train items and scores the test items. Folds run one after another.
+using FitAndScore = std::function<FoldScores(std::size_t fold, const std::vector<int>& train,
+                                             const std::vector<int>& test)>;
+Evaluation cross_validate(const FeatureFile& features, const LabelSet& labels,
+                          const CrossValidationOptions& options, const FitAndScore& fit_and_score);
 
 // Multi-label: 1 where a tag's score is at or above its threshold (0.5 where none is given), as
 // `predict` says a tag; items × tags.
