@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2059,SC2154  # printf escapes by design; $work is the caller's
 # Shared by make-demo-data.sh and make-dev-data.sh (sourced): MIDI phrases written as Standard
 # MIDI Files and rendered by fluidsynth through the FluidR3 General MIDI soundfont, so that the
 # data sets are real instrument sounds made only from Debian packages, the same bytes every run.
