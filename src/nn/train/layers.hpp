@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mirkit/nn/activation.hpp"
+#include "mirkit/nn/conv2d.hpp"
 #include "mirkit/nn/layer.hpp"
 #include "mirkit/nn/pooling.hpp"
 #include "mirkit/nn/recurrent.hpp"
@@ -85,16 +86,14 @@ Parameter fresh_copy(const Parameter& p);
 
 namespace mirkit::nn::train {
 
-// conv1d and conv2d: per item and group, W_g (C_out/G × C_in/G·kh·kw) · im2col(x)_g, where
-// group g's rows of the columns matrix are contiguous (channel-major), so grouped and
-// depthwise convolutions are the same products on row blocks.
+// conv1d and conv2d, any groups. The forward pass is the inference layer's own kernel (nn::Conv2d:
+// packed weights, no im2col at stride 1), so a network computes in training exactly what it
+// computes once exported. The backward pass rebuilds im2col's columns B (C_in/G·kh·kw ×
+// positions, group g's rows contiguous) per item: dW_g += dy_g·B_gᵀ, and dB_g = W_gᵀ·dy_g with
+// the same packed kernel, which col2im scatters back onto the input.
 struct ConvGeometry {
   bool one_dimensional = false;  // (N, C, L) is (N, C, 1, L)
-  std::int64_t in_channels = 1, out_channels = 1, groups = 1;
-  std::int64_t kernel_h = 1, kernel_w = 1;
-  std::int64_t stride_h = 1, stride_w = 1;
-  std::int64_t dilation_h = 1, dilation_w = 1;
-  std::int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  Conv2dOptions options;         // the 2-D form
 };
 
 class Convolution : public TrainLayer {
@@ -115,7 +114,11 @@ class Convolution : public TrainLayer {
   ConvGeometry g_;
   Parameter weight_;
   std::unique_ptr<Parameter> bias_;
-  Matrix columns_, grad_columns_;  // scratch, kept between calls
+  // Scratch, kept between calls: the columns and their gradient, the weights transposed and
+  // packed per group, and a zero bias for the kernel.
+  Matrix columns_, grad_columns_;
+  std::vector<float> zeros_;
+  std::vector<std::vector<float>> packed_transposed_weights_;
 };
 
 class Linear : public TrainLayer {
