@@ -4,7 +4,8 @@ feature files, and reports both held-out accuracies and each one's time per epoc
 
   scripts/train_torch.py --mirkit build/release/apps/mirkit/mirkit \
       --train data/work/logmel-train.safetensors --test data/work/logmel-test.safetensors \
-      --recipe configs/models/cnn.json [--recipe configs/models/crnn.json] [--out DIR]
+      --recipe configs/models/cnn.json [--recipe configs/models/crnn.json] [--out DIR] \
+      [--epochs N]
 
 Run by hand (it is a comparison, not a test): it needs Debian's python3-torch and python3-numpy.
 
@@ -193,11 +194,11 @@ def train_torch(recipe, train, test):
     return correct / len(test_labels), float(np.median(epoch_seconds)), len(epoch_seconds)
 
 
-def train_mirkit(binary, recipe_path, train_path, test_path, out_dir):
+def train_mirkit(binary, recipe_path, train_path, test_path, out_dir, extra):
     model = os.path.join(out_dir, os.path.basename(recipe_path).replace(".json", ".safetensors"))
     metrics = model.replace(".safetensors", ".metrics.json")
-    run = subprocess.run([binary, "train", train_path, "-m", recipe_path, "-o", model, "-j", "1"],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run([binary, "train", train_path, "-m", recipe_path, "-o", model, "-j", "1",
+                          *extra], capture_output=True, text=True, check=True)
     seconds = [float(s) for s in re.findall(r"  ([0-9.]+) s", run.stderr)]
     subprocess.run([binary, "evaluate", model, test_path, "-o", metrics],
                    capture_output=True, text=True, check=True)
@@ -213,6 +214,9 @@ def main():
     parser.add_argument("--test", required=True)
     parser.add_argument("--recipe", action="append", required=True)
     parser.add_argument("--out", default="build/torch-comparison")
+    parser.add_argument("--epochs", type=int,
+                        help="train every recipe this many epochs on both sides (per-epoch times "
+                             "without the whole schedule)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
@@ -223,7 +227,12 @@ def main():
     for path in args.recipe:
         with open(path) as f:
             recipe = json.load(f)
-        m_acc, m_sec, m_epochs = train_mirkit(args.mirkit, path, args.train, args.test, args.out)
+        extra = []
+        if args.epochs:
+            recipe.setdefault("training", {})["epochs"] = args.epochs
+            extra = ["--set", f"epochs={args.epochs}"]
+        m_acc, m_sec, m_epochs = train_mirkit(args.mirkit, path, args.train, args.test, args.out,
+                                              extra)
         t_acc, t_sec, t_epochs = train_torch(recipe, train, test)
         print(f"| {os.path.basename(path)} | {m_acc:.3f} | {t_acc:.3f} | {m_sec:.2f} | "
               f"{t_sec:.2f} | {m_epochs}, {t_epochs} |", flush=True)
