@@ -6,7 +6,8 @@
 #
 #   build: compiler, CMake and the libraries, GoogleTest, Google Benchmark, LIBSVM's
 #          svm-train/svm-predict (the SVM parity test runs them), numpy (the tests check
-#          docs/formats.md's numpy reader), cairo with the DejaVu fonts (figures),
+#          docs/formats.md's numpy reader), cairo with the DejaVu fonts (figures) and librsvg
+#          (the tests read the SVG figures back),
 #          chromium (the report test opens the HTML report headless) and the scaleout set
 #          (the tests run both end-to-end scripts)
 #   demo:  fluidsynth with the General MIDI soundfont and sox, which make the demo data set
@@ -20,7 +21,7 @@ build_packages=(
   cmake g++ make pkg-config ccache
   libsndfile1-dev libmpg123-dev libfftw3-dev libeigen3-dev libsvm-dev libsvm-tools
   libcli11-dev nlohmann-json3-dev libhdf5-dev
-  libcairo2-dev fonts-dejavu-core
+  libcairo2-dev fonts-dejavu-core librsvg2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsoxr-dev
   python3-numpy
   chromium
