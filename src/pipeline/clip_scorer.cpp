@@ -189,6 +189,8 @@ class NetworkScorer final : public ClipScorer {
     if (!any_length) window_ = std::max<std::int64_t>(1, size / std::max<std::int64_t>(dims_, 1));
   }
 
+  bool is_network() const override { return true; }
+
   ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
                    const io::LoadOptions& load, const Windowing& windowing) const override {
     return score_frames(extractor.analyse_file(path, load).rows, windowing);

@@ -162,17 +162,22 @@ std::string range_of(const BatchInput& input) {
          (input.duration_s ? float_text(static_cast<float>(*input.duration_s)) : "-");
 }
 
-// The settings that shape a row: an earlier output made with others cannot be kept.
-Json row_settings(const PredictOptions& options, bool jsonl) {
+// The settings that shape a row: an earlier output made with others cannot be kept. A network's
+// window spacing is one of them ("half a window" by default, since windows overlap); a classical
+// model has none, so its settings are those of the versions before windows could overlap, and a
+// nightly --update goes on across the upgrade.
+Json row_settings(const PredictOptions& options, bool jsonl, bool network) {
   const Windowing& w = options.windowing;
-  return {{"format", jsonl ? "jsonl" : "csv"},
-          {"top_k", options.top_k},
-          {"segment_s", w.segment_s ? Json(*w.segment_s) : Json(nullptr)},
-          {"hop_s", w.hop_s ? Json(*w.hop_s) : Json(nullptr)},
-          {"aggregate", w.aggregate},
-          {"per_segment", options.per_segment},
-          {"min_prob", options.min_prob ? Json(*options.min_prob) : Json(nullptr)},
-          {"unknown_label", options.min_prob ? Json(options.unknown_label) : Json(nullptr)}};
+  Json settings = {
+      {"format", jsonl ? "jsonl" : "csv"},
+      {"top_k", options.top_k},
+      {"segment_s", w.segment_s ? Json(*w.segment_s) : Json(nullptr)},
+      {"aggregate", w.aggregate},
+      {"per_segment", options.per_segment},
+      {"min_prob", options.min_prob ? Json(*options.min_prob) : Json(nullptr)},
+      {"unknown_label", options.min_prob ? Json(options.unknown_label) : Json(nullptr)}};
+  if (network) settings["hop_s"] = w.hop_s ? Json(*w.hop_s) : Json("half a window");
+  return settings;
 }
 
 std::string settings_difference(const Json& before, const Json& now) {
@@ -267,7 +272,7 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   label_run.model_hash = hash_of_file(options.model);
   const RowWriter writer(*scorer, jsonl, options, label_run.model_hash);
   label_run.recipe_hash = scorer->feature_config_hash();
-  label_run.settings = row_settings(options, jsonl);
+  label_run.settings = row_settings(options, jsonl, scorer->is_network());
   label_run.header = writer.header();
   std::vector<LabelRow> earlier_order;
   const std::map<std::string, LabelRow> keepable =

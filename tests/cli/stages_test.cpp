@@ -194,8 +194,8 @@ TEST_F(Stages, SegmentsAreAggregatedAndListedOnRequest) {
   EXPECT_FLOAT_EQ(whole["probabilities"]["low"].get<float>(), 1.0f) << "every segment voted low";
   EXPECT_DOUBLE_EQ(Json::parse(lines[2])["segment"].get<double>(), 1.0);
   // A classical model's segments follow one another: --hop is a network's, and says so.
-  const auto hop = mirkit({"predict", model, (dir_ / "long" / "low").string(), "--segment", "1",
-                           "--hop", "0.5"});
+  const auto hop = mirkit(
+      {"predict", model, (dir_ / "long" / "low").string(), "--segment", "1", "--hop", "0.5"});
   EXPECT_EQ(hop.exit_code, 2);
   EXPECT_NE(hop.err.find("--hop spaces a network's overlapping windows"), std::string::npos)
       << hop.err;
@@ -381,10 +381,28 @@ TEST(StagesNetwork, PredictRunsANetworkLikeAnyModel) {
   EXPECT_NE(lines[1].find(",all,"), std::string::npos) << lines[1];
   EXPECT_NE(lines[3].find(",0.255,"), std::string::npos) << lines[3];  // 11 frames in
   EXPECT_NE(lines[8].find(",1.509,"), std::string::npos) << lines[8];  // 87 − 22 = 65 frames
-  const auto apart = mirkit({"predict", model.string(), clip.string(), "--segment", "0.5",
-                             "--hop", "0.5", "--per-segment"});
+  const auto apart = mirkit({"predict", model.string(), clip.string(), "--segment", "0.5", "--hop",
+                             "0.5", "--per-segment"});
   ASSERT_EQ(apart.exit_code, 0) << apart.err;
   EXPECT_EQ(test::split_lines(apart.out).size(), 1u + 1u + 4u) << apart.out;  // 0, 22, 44, 65
+
+  // The spacing shapes a network's rows: --update keeps none made with another (or, from an
+  // earlier version, an unrecorded one) and says so.
+  const std::string labels = (dir / "labels.csv").string();
+  ASSERT_EQ(mirkit({"predict", model.string(), clip.string(), "-o", labels}).exit_code, 0);
+  Json sidecar = Json::parse(read_all(labels + ".json"));
+  EXPECT_EQ(sidecar["settings"]["hop_s"], "half a window");
+  const auto other =
+      mirkit({"predict", model.string(), clip.string(), "-o", labels, "--update", "--hop", "0.1"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("hop_s \"half a window\" then, 0.1 now"), std::string::npos)
+      << other.err;
+  sidecar["settings"].erase("hop_s");
+  test::write_bytes(labels + ".json", sidecar.dump());
+  const auto unrecorded =
+      mirkit({"predict", model.string(), clip.string(), "-o", labels, "--update"});
+  EXPECT_EQ(unrecorded.exit_code, 2);
+  EXPECT_NE(unrecorded.err.find("hop_s none then"), std::string::npos) << unrecorded.err;
 }
 
 TEST(StagesNetwork, ANetworkWithoutARecipeOrOfTheWrongKindIsRefused) {

@@ -94,6 +94,23 @@ TEST_F(Unattended, OtherRowSettingsAreRefused) {
   EXPECT_NE(refused.err.find("min_prob none then, 0.9 now"), std::string::npos) << refused.err;
 }
 
+// A classical model's row settings are those of the versions before networks' windows could
+// overlap: a nightly --update goes on across the upgrade (the sidecar of an earlier version has
+// no "hop_s"). A network's rows do depend on the spacing, so there the settings name it.
+TEST_F(Unattended, UpdateGoesOnAcrossTheUpgradeThatAddedWindowSpacing) {
+  write_tone("a.wav", 150.0, 1.0);
+  ASSERT_EQ(label({"--update"}).exit_code, 0);
+  const std::string sidecar = labels_ + ".json";
+  Json earlier = Json::parse(read_all(sidecar));
+  EXPECT_FALSE(earlier["settings"].contains("hop_s")) << earlier["settings"].dump();
+  earlier["settings"].erase("hop_s");  // as an earlier version wrote it
+  test::write_bytes(sidecar, earlier.dump());
+  write_tone("b.wav", 300.0, 1.0);
+  const auto updated = label({"--update"});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_NE(updated.err.find("(1 now, 1 unchanged)"), std::string::npos) << updated.err;
+}
+
 TEST_F(Unattended, APathWithANewlineGetsOneRowRunAfterRun) {
   write_tone("new\nline.wav", 150.0, 1.0);
   write_tone("plain.wav", 2400.0, 1.0);

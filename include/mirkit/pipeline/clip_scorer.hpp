@@ -46,6 +46,8 @@ class ClipScorer {
   const std::vector<double>& thresholds() const { return thresholds_; }
   const Json& feature_config() const { return feature_config_; }
   const std::string& feature_config_hash() const { return feature_config_hash_; }
+  // A neural network, whose windows overlap (Windowing::hop_s applies).
+  virtual bool is_network() const { return false; }
 
   // The file read with `load`, analysed by `extractor` (built from feature_config()) in the
   // segments `windowing` asks for. The audio streams where the recipe allows
