@@ -8,7 +8,7 @@
 #include <numbers>
 #include <numeric>
 
-#include "fftw_planner.hpp"
+#include "../core/fftw_planner.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::dsp {

@@ -6,7 +6,7 @@
 #include <cfloat>
 #include <string>
 
-#include "fftw_planner.hpp"
+#include "../core/fftw_planner.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::dsp {

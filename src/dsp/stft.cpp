@@ -5,15 +5,10 @@
 #include <algorithm>
 #include <string>
 
-#include "fftw_planner.hpp"
+#include "../core/fftw_planner.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::dsp {
-
-std::mutex& fftw_planner_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
 
 std::string_view to_string(PadMode mode) {
   for (const auto& [name, known] : kPadModeNames)

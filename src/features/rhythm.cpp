@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-#include "../dsp/fftw_planner.hpp"
+#include "../core/fftw_planner.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/dsp/window.hpp"
 
@@ -57,7 +57,7 @@ namespace {
 class MeanAutocorrelation {
  public:
   explicit MeanAutocorrelation(int n) : n_(n), size_(transform_size(2 * n - 1)) {
-    std::lock_guard lock(dsp::fftw_planner_mutex());
+    std::lock_guard lock(fftw_planner_mutex());
     time_ = fftw_alloc_real(static_cast<std::size_t>(size_));
     spectrum_ = fftw_alloc_complex(static_cast<std::size_t>(size_ / 2 + 1));
     forward_ = fftw_plan_dft_r2c_1d(size_, time_, spectrum_, FFTW_ESTIMATE);
@@ -67,7 +67,7 @@ class MeanAutocorrelation {
     sum_.assign(static_cast<std::size_t>(size_ / 2 + 1), 0.0);
   }
   ~MeanAutocorrelation() {
-    std::lock_guard lock(dsp::fftw_planner_mutex());
+    std::lock_guard lock(fftw_planner_mutex());
     fftw_destroy_plan(forward_);
     fftw_destroy_plan(inverse_);
     fftw_free(time_);

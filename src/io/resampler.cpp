@@ -6,8 +6,11 @@
 #include <mutex>
 #include <numbers>
 #include <numeric>
+#include <stdexcept>
 #include <tuple>
 
+#include "../core/fftw_planner.hpp"
+#include "fft_correlator.hpp"
 #include "mirkit/core/error.hpp"
 #include "simd_dot.hpp"
 
@@ -20,6 +23,11 @@ namespace {
 // coefficients, is below −120 dB.
 constexpr std::int64_t kMaxExactPhases = 2048;
 constexpr int kInterpolatedPhases = 1024;
+
+// Up to this many phases the bank also filters by FFT: each phase costs one inverse transform
+// per segment, which pays while the phases are few (1 for 44.1 → 22.05 kHz: about 5× fewer
+// operations than the direct inner products of its 288 taps).
+constexpr std::int64_t kMaxFftPhases = 4;
 
 // Modified Bessel function of the first kind, order 0, by its power series (converges fast for
 // the β ≤ 15 a Kaiser window uses).
@@ -86,6 +94,11 @@ struct detail::PolyphaseBank {
   std::int64_t phases = 1;
   bool interpolated = false;
   std::vector<float> rows;  // (phases + interpolated) × taps
+  // The FFT path, for few phases: outputs come in blocks of `block_outputs` (a multiple of up),
+  // block k from output k · block_outputs, so each block reads the same input segment however
+  // the stream was cut, and a stream gives the same samples as the whole signal.
+  std::unique_ptr<FftCorrelator> fft;
+  std::int64_t block_outputs = 0;
 
   bool identity() const { return up == down; }
   const float* row(std::int64_t phase) const {
@@ -95,6 +108,7 @@ struct detail::PolyphaseBank {
 
 namespace {
 
+using detail::FftCorrelator;
 using detail::PolyphaseBank;
 
 std::shared_ptr<const PolyphaseBank> design_bank(std::int64_t up, std::int64_t down,
@@ -137,12 +151,25 @@ std::shared_ptr<const PolyphaseBank> design_bank(std::int64_t up, std::int64_t d
     for (std::size_t j = 0; j < bank->taps; ++j)
       out[j] = static_cast<float>(row[j] / sum);
   }
+
+  if (up <= kMaxFftPhases) {
+    bank->fft =
+        std::make_unique<FftCorrelator>(bank->rows, static_cast<std::size_t>(up), bank->taps);
+    // The most outputs whose taps fit one segment: output b of a block reads from segment
+    // sample floor(b · down / up), which must stay below valid().
+    const auto valid = static_cast<std::int64_t>(bank->fft->valid());
+    const std::int64_t fit = (valid * up - 1) / down + 1;
+    bank->block_outputs = fit / up * up;
+    if (bank->block_outputs < up) throw std::logic_error("resampler: FFT segment too short");
+  }
   return bank;
 }
 
 // Banks are cached: a batch converts thousands of files between the same two rates.
 std::shared_ptr<const PolyphaseBank> cached_bank(int input_rate, int output_rate,
                                                  ResampleQuality quality) {
+  // FFTW's planner lock is made first so that it outlives the cached plans at exit.
+  [[maybe_unused]] static std::mutex& planner = fftw_planner_mutex();
   static std::mutex mutex;
   static std::map<std::tuple<int, int, ResampleQuality>, std::shared_ptr<const PolyphaseBank>>
       cache;
@@ -171,6 +198,7 @@ Resampler::Resampler(int input_rate, int output_rate, ResampleQuality quality)
   check_rate(input_rate, "input");
   check_rate(output_rate, "output");
   bank_ = cached_bank(input_rate, output_rate, quality);
+  if (bank_->fft) workspace_ = bank_->fft->workspace();
   reset();
 }
 
@@ -180,6 +208,10 @@ Resampler& Resampler::operator=(Resampler&&) noexcept = default;
 
 std::size_t Resampler::taps() const {
   return bank_->identity() ? 1 : bank_->taps;
+}
+
+std::size_t Resampler::output_block() const {
+  return bank_->fft ? static_cast<std::size_t>(bank_->block_outputs) : 1;
 }
 
 void Resampler::reset() {
@@ -198,14 +230,17 @@ void Resampler::process(std::span<const float> input, std::vector<float>& output
     return;
   }
   history_.insert(history_.end(), input.begin(), input.end());
-
-  // Output n needs input up to floor(n·down/up) − half + taps; find the last n that has it.
-  const std::int64_t available_end = history_start_ + static_cast<std::int64_t>(history_.size());
-  const std::int64_t last_start =
-      available_end + bank_->half - 1 - static_cast<std::int64_t>(bank_->taps);
-  if (last_start >= 0) {
-    const std::int64_t end = ((last_start + 1) * bank_->up + bank_->down - 1) / bank_->down;
-    produce(output, end);
+  if (bank_->fft) {
+    produce_blocks(output, -1);
+  } else {
+    // Output n needs input up to floor(n·down/up) − half + taps; find the last n that has it.
+    const std::int64_t available_end = history_start_ + static_cast<std::int64_t>(history_.size());
+    const std::int64_t last_start =
+        available_end + bank_->half - 1 - static_cast<std::int64_t>(bank_->taps);
+    if (last_start >= 0) {
+      const std::int64_t end = ((last_start + 1) * bank_->up + bank_->down - 1) / bank_->down;
+      produce(output, end);
+    }
   }
 
   // Drop the input that no later output reaches.
@@ -219,9 +254,13 @@ void Resampler::process(std::span<const float> input, std::vector<float>& output
 void Resampler::finish(std::vector<float>& output) {
   if (!bank_->identity()) {
     const std::int64_t total = (inputs_seen_ * bank_->up + bank_->down - 1) / bank_->down;
-    // The signal is zero after its end: pad enough zeros for the last window.
-    history_.resize(history_.size() + bank_->taps + static_cast<std::size_t>(bank_->half), 0.0f);
-    produce(output, total);
+    if (bank_->fft) {
+      produce_blocks(output, total);
+    } else {
+      // The signal is zero after its end: pad enough zeros for the last window.
+      history_.resize(history_.size() + bank_->taps + static_cast<std::size_t>(bank_->half), 0.0f);
+      produce(output, total);
+    }
   }
   reset();
 }
@@ -249,6 +288,36 @@ void Resampler::produce(std::vector<float>& output, std::int64_t end) {
     }
   }
   next_output_ = end;
+}
+
+void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total) {
+  const detail::PolyphaseBank& bank = *bank_;
+  const auto segment = static_cast<std::int64_t>(bank.fft->segment_size());
+  while (total < 0 || next_output_ < total) {
+    const std::int64_t first = next_output_;
+    const std::int64_t first_before =
+        first * bank.down / bank.up;  // exact: first is a multiple of up
+    const std::int64_t start = first_before - bank.half + 1;
+    const std::int64_t needed_end = start + segment - history_start_;
+    if (needed_end > static_cast<std::int64_t>(history_.size())) {
+      if (total < 0) return;  // wait for the rest of this block's segment
+      history_.resize(static_cast<std::size_t>(needed_end), 0.0f);  // zero after the end
+    }
+    std::copy_n(history_.data() + (start - history_start_), segment, workspace_->segment());
+    bank.fft->correlate(*workspace_);
+
+    const std::int64_t count =
+        total < 0 ? bank.block_outputs : std::min(bank.block_outputs, total - first);
+    const std::size_t at = output.size();
+    output.resize(at + static_cast<std::size_t>(count));
+    float* out = output.data() + at;
+    for (std::int64_t n = first; n < first + count; ++n) {
+      const std::int64_t position = n * bank.down;
+      *out++ = workspace_->result(
+          static_cast<std::size_t>(position % bank.up))[position / bank.up - first_before];
+    }
+    next_output_ += count;
+  }
 }
 
 std::vector<float> resample(std::span<const float> input, int input_rate, int output_rate,

@@ -140,8 +140,10 @@ TEST(Resampler, StreamingEqualsWholeSignal) {
   std::vector<float> x(30011);
   for (float& s : x)
     s = noise(rng);
-  for (const auto& [in_rate, out_rate] : {RatePair{44100, 22050}, RatePair{48000, 22050},
-                                          RatePair{8000, 22050}, RatePair{44101, 22050}}) {
+  // Direct and FFT paths (44100 → 22050, 22050 → 44100 and 192000 → 8000 filter by FFT).
+  for (const auto& [in_rate, out_rate] :
+       {RatePair{44100, 22050}, RatePair{48000, 22050}, RatePair{8000, 22050},
+        RatePair{44101, 22050}, RatePair{22050, 44100}, RatePair{192000, 8000}}) {
     const auto whole = resample(x, in_rate, out_rate);
     Resampler stream(in_rate, out_rate);
     std::vector<float> pieces;
@@ -154,6 +156,26 @@ TEST(Resampler, StreamingEqualsWholeSignal) {
     stream.finish(pieces);
     ASSERT_EQ(pieces.size(), whole.size());
     EXPECT_EQ(pieces, whole) << in_rate << " -> " << out_rate;
+  }
+}
+
+// A stream holds back no more than one output block: what has come out trails what the input
+// so far makes by less than output_block() samples.
+TEST(Resampler, HoldsBackAtMostOneBlock) {
+  for (const auto& [in_rate, out_rate] :
+       {RatePair{44100, 22050}, RatePair{22050, 44100}, RatePair{48000, 22050}}) {
+    Resampler stream(in_rate, out_rate);
+    const auto x = sine(440.0, in_rate, 200000);
+    std::vector<float> y;
+    const std::size_t step = 977;
+    for (std::size_t at = 0; at + step <= x.size(); at += step) {
+      stream.process(std::span(x).subspan(at, step), y);
+      const auto made = (at + step) * static_cast<std::size_t>(out_rate) / in_rate;
+      const std::size_t filter_reach = stream.taps() * out_rate / in_rate + 1;
+      EXPECT_LE(made, y.size() + stream.output_block() + filter_reach)
+          << in_rate << " -> " << out_rate << " after " << at + step << " samples";
+      EXPECT_LE(y.size(), made + 1);
+    }
   }
 }
 

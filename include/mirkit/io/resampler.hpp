@@ -1,5 +1,6 @@
 // Band-limited sample-rate conversion: a polyphase windowed-sinc (Kaiser) filter, zero delay,
-// usable as a stream (block by block gives the same samples as the whole signal at once).
+// usable as a stream (block by block gives the same samples as the whole signal at once). Rate
+// pairs with few phases (44.1 → 22.05 kHz, 48 → 24 kHz, 22.05 → 44.1 kHz) filter by FFT.
 #pragma once
 
 #include <array>
@@ -15,7 +16,8 @@ namespace mirkit::io {
 
 namespace detail {
 struct PolyphaseBank;
-}
+class CorrelationWorkspace;
+}  // namespace detail
 
 // The rates a Resampler converts between (Hz); others are a usage Error.
 inline constexpr int kMinResampleRate = 1000;
@@ -62,13 +64,20 @@ class Resampler {
   int output_rate() const { return output_rate_; }
   // Taps per output sample (the cost of one output sample in multiply-adds).
   std::size_t taps() const;
+  // Outputs come in blocks of this many (1 on the direct path, a few thousand on the FFT path):
+  // a stream holds back at most this many, and one process() call may release them on top of
+  // what its own input makes.
+  std::size_t output_block() const;
 
  private:
   void produce(std::vector<float>& output, std::int64_t last_output);
+  // The FFT path: whole blocks of outputs while streaming (total < 0), up to `total` at the end.
+  void produce_blocks(std::vector<float>& output, std::int64_t total);
 
   int input_rate_;
   int output_rate_;
   std::shared_ptr<const detail::PolyphaseBank> bank_;
+  std::unique_ptr<detail::CorrelationWorkspace> workspace_;  // the FFT path's buffers
   std::vector<float> history_;      // input samples from absolute index history_start_
   std::int64_t history_start_ = 0;  // may be negative: the zeros before the signal
   std::int64_t inputs_seen_ = 0;    // samples fed so far

@@ -5,8 +5,8 @@
 
 #include <mutex>
 
-namespace mirkit::dsp {
+namespace mirkit {
 
 std::mutex& fftw_planner_mutex();
 
-}  // namespace mirkit::dsp
+}  // namespace mirkit
