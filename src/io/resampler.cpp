@@ -229,33 +229,65 @@ void Resampler::process(std::span<const float> input, std::vector<float>& output
     next_output_ = inputs_seen_;
     return;
   }
-  history_.insert(history_.end(), input.begin(), input.end());
   if (bank_->fft) {
-    produce_blocks(output, -1);
-  } else {
-    // Output n needs input up to floor(n·down/up) − half + taps; find the last n that has it.
-    const std::int64_t available_end = history_start_ + static_cast<std::int64_t>(history_.size());
-    const std::int64_t last_start =
-        available_end + bank_->half - 1 - static_cast<std::int64_t>(bank_->taps);
-    if (last_start >= 0) {
-      const std::int64_t end = ((last_start + 1) * bank_->up + bank_->down - 1) / bank_->down;
-      produce(output, end);
-    }
+    // The FFT path reads its segments from the history and the new input where they lie, so
+    // a whole signal given at once is not copied.
+    produce_blocks(output, -1, input);
+    keep_history_from(next_output_ * bank_->down / bank_->up - bank_->half + 1, input);
+    return;
   }
-
+  history_.insert(history_.end(), input.begin(), input.end());
+  // Output n needs input up to floor(n·down/up) − half + taps; find the last n that has it.
+  const std::int64_t available_end = history_start_ + static_cast<std::int64_t>(history_.size());
+  const std::int64_t last_start =
+      available_end + bank_->half - 1 - static_cast<std::int64_t>(bank_->taps);
+  if (last_start >= 0) {
+    const std::int64_t end = ((last_start + 1) * bank_->up + bank_->down - 1) / bank_->down;
+    produce(output, end);
+  }
   // Drop the input that no later output reaches.
-  const std::int64_t next_start = next_output_ * bank_->down / bank_->up - bank_->half + 1;
-  const std::int64_t drop = std::clamp<std::int64_t>(next_start - history_start_, 0,
-                                                     static_cast<std::int64_t>(history_.size()));
-  history_.erase(history_.begin(), history_.begin() + drop);
-  history_start_ += drop;
+  keep_history_from(next_output_ * bank_->down / bank_->up - bank_->half + 1, {});
+}
+
+void Resampler::keep_history_from(std::int64_t position, std::span<const float> input) {
+  const auto held = static_cast<std::int64_t>(history_.size());
+  const std::int64_t from = std::max(position, history_start_);
+  if (from >= history_start_ + held) {
+    const auto skip =
+        std::min(static_cast<std::size_t>(from - history_start_ - held), input.size());
+    history_.assign(input.begin() + static_cast<std::ptrdiff_t>(skip), input.end());
+    history_start_ += held + static_cast<std::int64_t>(skip);
+    return;
+  }
+  history_.erase(history_.begin(), history_.begin() + (from - history_start_));
+  history_start_ = from;
+  history_.insert(history_.end(), input.begin(), input.end());
+}
+
+void Resampler::copy_stream(std::int64_t from, std::size_t count, std::span<const float> input,
+                            float* to) const {
+  // history_ holds positions [history_start_, history_start_ + held), input the ones after.
+  const auto held = static_cast<std::int64_t>(history_.size());
+  std::size_t done = 0;
+  if (from < history_start_ + held) {
+    const auto n = std::min(count, static_cast<std::size_t>(history_start_ + held - from));
+    std::copy_n(history_.data() + (from - history_start_), n, to);
+    done = n;
+  }
+  const std::int64_t input_at = from + static_cast<std::int64_t>(done) - history_start_ - held;
+  if (done < count && input_at < static_cast<std::int64_t>(input.size())) {
+    const auto n = std::min(count - done, input.size() - static_cast<std::size_t>(input_at));
+    std::copy_n(input.data() + input_at, n, to + done);
+    done += n;
+  }
+  std::fill(to + done, to + count, 0.0f);  // the signal is zero after its end
 }
 
 void Resampler::finish(std::vector<float>& output) {
   if (!bank_->identity()) {
     const std::int64_t total = (inputs_seen_ * bank_->up + bank_->down - 1) / bank_->down;
     if (bank_->fft) {
-      produce_blocks(output, total);
+      produce_blocks(output, total, {});
     } else {
       // The signal is zero after its end: pad enough zeros for the last window.
       history_.resize(history_.size() + bank_->taps + static_cast<std::size_t>(bank_->half), 0.0f);
@@ -290,20 +322,20 @@ void Resampler::produce(std::vector<float>& output, std::int64_t end) {
   next_output_ = end;
 }
 
-void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total) {
+void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total,
+                               std::span<const float> input) {
   const detail::PolyphaseBank& bank = *bank_;
-  const auto segment = static_cast<std::int64_t>(bank.fft->segment_size());
+  const std::size_t segment = bank.fft->segment_size();
+  const std::int64_t stream_end = history_start_ + static_cast<std::int64_t>(history_.size()) +
+                                  static_cast<std::int64_t>(input.size());
   while (total < 0 || next_output_ < total) {
     const std::int64_t first = next_output_;
     const std::int64_t first_before =
         first * bank.down / bank.up;  // exact: first is a multiple of up
     const std::int64_t start = first_before - bank.half + 1;
-    const std::int64_t needed_end = start + segment - history_start_;
-    if (needed_end > static_cast<std::int64_t>(history_.size())) {
-      if (total < 0) return;  // wait for the rest of this block's segment
-      history_.resize(static_cast<std::size_t>(needed_end), 0.0f);  // zero after the end
-    }
-    std::copy_n(history_.data() + (start - history_start_), segment, workspace_->segment());
+    // While streaming, wait for the rest of this block's segment; at the end, zeros fill it.
+    if (total < 0 && start + static_cast<std::int64_t>(segment) > stream_end) return;
+    copy_stream(start, segment, input, workspace_->segment());
     bank.fft->correlate(*workspace_);
 
     const std::int64_t count =
@@ -311,10 +343,16 @@ void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total) {
     const std::size_t at = output.size();
     output.resize(at + static_cast<std::size_t>(count));
     float* out = output.data() + at;
-    for (std::int64_t n = first; n < first + count; ++n) {
-      const std::int64_t position = n * bank.down;
-      *out++ = workspace_->result(
-          static_cast<std::size_t>(position % bank.up))[position / bank.up - first_before];
+    if (bank.up == 1) {  // one phase: every down-th correlation
+      const float* result = workspace_->result(0);
+      for (std::int64_t b = 0; b < count; ++b)
+        out[b] = result[b * bank.down];
+    } else {
+      for (std::int64_t n = first; n < first + count; ++n) {
+        const std::int64_t position = n * bank.down;
+        *out++ = workspace_->result(
+            static_cast<std::size_t>(position % bank.up))[position / bank.up - first_before];
+      }
     }
     next_output_ += count;
   }

@@ -71,8 +71,14 @@ class Resampler {
 
  private:
   void produce(std::vector<float>& output, std::int64_t last_output);
-  // The FFT path: whole blocks of outputs while streaming (total < 0), up to `total` at the end.
-  void produce_blocks(std::vector<float>& output, std::int64_t total);
+  // The FFT path: whole blocks of outputs while streaming (total < 0), up to `total` at the end;
+  // the stream is the history followed by `input`.
+  void produce_blocks(std::vector<float>& output, std::int64_t total, std::span<const float> input);
+  // Copies stream positions [from, from + count) (history, then input, then zeros) to `to`.
+  void copy_stream(std::int64_t from, std::size_t count, std::span<const float> input,
+                   float* to) const;
+  // Keeps the stream (history, then input) from `position` on as the new history.
+  void keep_history_from(std::int64_t position, std::span<const float> input);
 
   int input_rate_;
   int output_rate_;
