@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../core/fftw_planner.hpp"
+#include "mirkit/core/cpu_dispatch.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::dsp {
@@ -172,6 +173,28 @@ void Stft::magnitude(std::span<const float> signal, Matrix& result) {
   });
 }
 
+namespace {
+
+// The double transform's input: a frame times the window, in double.
+MIRKIT_TARGET_CLONES
+void window_frame_in_double(const float* x, const double* window, int n, double* out) {
+  for (int j = 0; j < n; ++j)
+    out[j] = static_cast<double>(x[j]) * window[j];
+}
+
+// |X| from the double spectrum: the power summed in double (where a float transform's rounding
+// would swamp the quiet bins), rounded to float once, its square root taken in float — within
+// an ulp of the double root, at a fraction of its cost.
+MIRKIT_TARGET_CLONES
+void magnitudes_from_double(const fftw_complex* spectrum, int bins, float* out) {
+  for (int k = 0; k < bins; ++k) {
+    out[k] = std::sqrt(
+        static_cast<float>(spectrum[k][0] * spectrum[k][0] + spectrum[k][1] * spectrum[k][1]));
+  }
+}
+
+}  // namespace
+
 void Stft::magnitude_in_double(std::span<const float> signal, Matrix& result) {
   if (!double_plan_) double_plan_ = std::make_unique<DoublePlan>(options_.n_fft);
   const int n_fft = options_.n_fft;
@@ -181,9 +204,7 @@ void Stft::magnitude_in_double(std::span<const float> signal, Matrix& result) {
     const long long start =
         static_cast<long long>(f) * options_.hop_length - (options_.center ? n_fft / 2 : 0);
     if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
-      const float* x = signal.data() + start;
-      for (int j = 0; j < n_fft; ++j)
-        in[j] = static_cast<double>(x[j]) * window_in_double_[static_cast<std::size_t>(j)];
+      window_frame_in_double(signal.data() + start, window_in_double_.data(), n_fft, in);
     } else {
       for (int j = 0; j < n_fft; ++j) {
         in[j] = static_cast<double>(padded_sample(signal, start + j, options_.pad_mode)) *
@@ -191,11 +212,7 @@ void Stft::magnitude_in_double(std::span<const float> signal, Matrix& result) {
       }
     }
     fftw_execute_dft_r2c(double_plan_->plan, in, double_plan_->out);
-    const fftw_complex* spectrum = double_plan_->out;
-    float* out = result.row(f).data();
-    for (int k = 0; k < bins(); ++k)
-      out[k] = static_cast<float>(
-          std::sqrt(spectrum[k][0] * spectrum[k][0] + spectrum[k][1] * spectrum[k][1]));
+    magnitudes_from_double(double_plan_->out, bins(), result.row(f).data());
   }
 }
 
