@@ -81,6 +81,34 @@ void BM_BareStft(benchmark::State& state) {
 }
 BENCHMARK(BM_BareStft)->Unit(benchmark::kMillisecond);
 
+// The transforms chroma_cqt's algorithm (librosa's: one STFT per octave, the signal halved
+// between octaves) cannot avoid: 36 bins per octave make filters up to 548 samples long at each
+// octave's rate, so n_fft 1024 in all 7 octaves, and 1292 frames in each (the hop halves with
+// the rate). Frames of the clip stand in for the octaves' signals: FFTW's cost does not depend
+// on the content. The floor BM_Feature/chroma_cqt and tonnetz are read against.
+void BM_BareFft_ChromaCqtOctaves(benchmark::State& state) {
+  constexpr int kFft = 1024, kOctaves = 7, kHop = 512;
+  const std::vector<float>& x = clip();
+  const int frames = 1 + static_cast<int>(x.size()) / kHop;
+  float* in = fftwf_alloc_real(kFft);
+  fftwf_complex* out = fftwf_alloc_complex(kFft / 2 + 1);
+  fftwf_plan plan = fftwf_plan_dft_r2c_1d(kFft, in, out, FFTW_ESTIMATE);
+  for (auto _ : state) {
+    for (int octave = 0; octave < kOctaves; ++octave) {
+      for (int f = 0; f + 1 < frames; ++f) {
+        std::copy_n(x.data() + static_cast<std::size_t>(f) * kHop, kFft, in);
+        fftwf_execute(plan);
+        benchmark::DoNotOptimize(out);
+      }
+    }
+  }
+  fftwf_destroy_plan(plan);
+  fftwf_free(in);
+  fftwf_free(out);
+  report_realtime(state);
+}
+BENCHMARK(BM_BareFft_ChromaCqtOctaves)->Unit(benchmark::kMillisecond);
+
 void BM_StftMagnitude(benchmark::State& state) {
   mirkit::dsp::Stft stft;
   for (auto _ : state)
