@@ -30,8 +30,13 @@ dsp::StftOptions AnalysisSettings::stft_options() const {
 }
 
 AnalysisContext::AnalysisContext(std::span<const float> signal, const AnalysisSettings& settings,
-                                 dsp::Stft& stft, AnalysisWorkspace& workspace)
-    : signal_(signal), settings_(settings), stft_(stft), workspace_(workspace) {}
+                                 dsp::Stft& stft, AnalysisWorkspace& workspace,
+                                 bool spectrum_in_double)
+    : signal_(signal),
+      settings_(settings),
+      stft_(stft),
+      workspace_(workspace),
+      spectrum_in_double_(spectrum_in_double) {}
 
 int AnalysisContext::frames() const {
   return dsp::stft_frames(signal_.size(), stft_.options());
@@ -39,7 +44,9 @@ int AnalysisContext::frames() const {
 
 const dsp::Matrix& AnalysisContext::magnitude() {
   if (!have_magnitude_) {
-    if (have_power_) {  // the power came first: one square root per bin, no second STFT
+    if (spectrum_in_double_) {  // comes first: power() squares it
+      stft_.magnitude_in_double(signal_, workspace_.magnitude);
+    } else if (have_power_) {  // the power came first: one square root per bin, no second STFT
       workspace_.magnitude.resize(workspace_.power.rows(), workspace_.power.cols());
       workspace_.magnitude.array() = workspace_.power.array().sqrt();
     } else {
@@ -51,6 +58,7 @@ const dsp::Matrix& AnalysisContext::magnitude() {
 }
 
 const dsp::Matrix& AnalysisContext::magnitude_in_double() {
+  if (spectrum_in_double_) return magnitude();
   return cached("magnitude:double", [&] {
     dsp::Matrix out;
     stft_.magnitude_in_double(signal_, out);
@@ -60,6 +68,7 @@ const dsp::Matrix& AnalysisContext::magnitude_in_double() {
 
 const dsp::Matrix& AnalysisContext::power() {
   if (!have_power_) {
+    if (spectrum_in_double_) magnitude();
     if (have_magnitude_) {
       workspace_.power.resize(workspace_.magnitude.rows(), workspace_.magnitude.cols());
       workspace_.power.array() = workspace_.magnitude.array().square();

@@ -160,6 +160,7 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
                           "give one of them \"as\": \"<prefix>\"");
       }
     }
+    spectrum_in_double_ = spectrum_in_double_ || feature->needs_spectrum_in_double();
     if (feature->is_global()) {
       pooled_names_.insert(pooled_names_.end(), names.begin(), names.end());  // appended below
       global_features_.push_back(std::move(feature));
@@ -232,7 +233,7 @@ io::LoadOptions FeatureExtractor::load_options() const {
 void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index keep_begin,
                                      Eigen::Index keep_end, ClipReferences* references,
                                      Gathered& gathered) {
-  AnalysisContext context(signal, settings_, *stft_, *workspace_);
+  AnalysisContext context(signal, settings_, *stft_, *workspace_, spectrum_in_double_);
   if (references) context.set_piece(keep_begin, keep_end, *references);
   const Eigen::Index kept = keep_end - keep_begin;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);

@@ -51,8 +51,10 @@ class AnalysisContext {
  public:
   // `stft` must have been made from settings.stft_options(); `stft` and `workspace` are reused
   // across clips by one thread.
+  // `spectrum_in_double`: magnitude() and power() come from the STFT in double (see
+  // Feature::needs_spectrum_in_double), and magnitude_in_double() is then magnitude().
   AnalysisContext(std::span<const float> signal, const AnalysisSettings& settings, dsp::Stft& stft,
-                  AnalysisWorkspace& workspace);
+                  AnalysisWorkspace& workspace, bool spectrum_in_double = false);
 
   std::span<const float> signal() const { return signal_; }
   const AnalysisSettings& settings() const { return settings_; }
@@ -80,6 +82,7 @@ class AnalysisContext {
   AnalysisSettings settings_;
   dsp::Stft& stft_;
   AnalysisWorkspace& workspace_;
+  bool spectrum_in_double_ = false;
   bool have_magnitude_ = false;
   bool have_power_ = false;
   std::map<std::string, dsp::Matrix> cache_;

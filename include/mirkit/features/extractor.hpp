@@ -136,6 +136,7 @@ class FeatureExtractor {
   std::unique_ptr<AnalysisWorkspace> workspace_;
   std::vector<std::unique_ptr<Feature>> frame_features_;
   std::vector<std::unique_ptr<Feature>> global_features_;
+  bool spectrum_in_double_ = false;  // some feature needs it (Feature::needs_spectrum_in_double)
   std::vector<Statistic> statistics_;
   AudioSettings audio_;
   PoolingSettings pooling_;

@@ -32,6 +32,11 @@ class Feature {
   // Whether the feature needs the whole clip at once, beyond what ClipReferences carry (chroma
   // with its tuning estimated from the whole clip): a long clip is then analysed whole.
   virtual bool needs_whole_clip() const { return false; }
+
+  // Whether the feature hangs on the quietest bins of the STFT, which a float transform's
+  // rounding swamps (spectral contrast's valleys): a recipe with one takes its one STFT in
+  // double, for every feature (rounded to float, as librosa's own), instead of two transforms.
+  virtual bool needs_spectrum_in_double() const { return false; }
 };
 
 struct FeatureDefinition {

@@ -25,10 +25,15 @@ class SpectralContrast final : public Feature {
     return numbered_names("spectral_contrast", options_.n_bands + 1, 0);
   }
 
+  bool needs_spectrum_in_double() const override {
+    return params_.at("source").get<std::string>() == "full";
+  }
+
   dsp::Matrix compute(AnalysisContext& context) const override {
     // A band's valley is its quietest 2 %: on tones, and in the top band of resampled audio,
     // the float FFT's rounding floor, up to 15 dB off librosa's double one (golden README). The
-    // whole clip's STFT is therefore taken in double here; HPSS parts are float as they are.
+    // whole clip's STFT is therefore taken in double (needs_spectrum_in_double); HPSS parts are
+    // float as they are.
     const std::string source = params_.at("source").get<std::string>();
     const ContrastBands bands = spectral_contrast_bands(
         source == "full" ? context.magnitude_in_double() : source_magnitude(context, source),
