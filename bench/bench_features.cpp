@@ -153,6 +153,20 @@ void BM_MfccFrames(benchmark::State& state) {
 }
 BENCHMARK(BM_MfccFrames)->Unit(benchmark::kMillisecond);
 
+// What a worker's set-up costs: building full.json's extractor (every filter bank, CQT kernel
+// and DCT basis) against copying a built one (its own STFT and buffers, the features shared), as
+// extract, predict and the augmentation copies now do once per worker.
+void BM_ExtractorSetup(benchmark::State& state, bool copy) {
+  const std::string path = std::string(MIRKIT_CONFIG_DIR) + "/features/full.json";
+  const auto built = mirkit::features::FeatureExtractor::from_file(path);
+  for (auto _ : state) {
+    auto extractor = copy ? built : mirkit::features::FeatureExtractor::from_file(path);
+    benchmark::DoNotOptimize(&extractor);
+  }
+}
+BENCHMARK_CAPTURE(BM_ExtractorSetup, build_full, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ExtractorSetup, copy_full, true)->Unit(benchmark::kMillisecond);
+
 void BM_Feature(benchmark::State& state, const std::string& name) {
   mirkit::features::FeatureExtractor extractor(
       mirkit::Json{{"features", mirkit::Json::array({mirkit::Json{{"name", name}}})},

@@ -113,6 +113,7 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
   settings_ = AnalysisSettings::schema().from_resolved(resolved["analysis"]);
   output_ = resolved["output"] == "frames" ? OutputKind::frames : OutputKind::pooled;
 
+  auto plan = std::make_shared<Plan>();
   const auto features = config.find("features");
   if (features == config.end() || !features->is_array() || features->empty()) {
     throw usage_error(where + ": 'features' must be a non-empty list of {\"name\": …} objects");
@@ -160,19 +161,19 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
                           "give one of them \"as\": \"<prefix>\"");
       }
     }
-    spectrum_in_double_ = spectrum_in_double_ || feature->needs_spectrum_in_double();
+    plan->spectrum_in_double = plan->spectrum_in_double || feature->needs_spectrum_in_double();
     if (feature->is_global()) {
       pooled_names_.insert(pooled_names_.end(), names.begin(), names.end());  // appended below
-      global_features_.push_back(std::move(feature));
+      plan->global_features.push_back(std::move(feature));
     } else {
       frame_names_.insert(frame_names_.end(), names.begin(), names.end());
-      frame_features_.push_back(std::move(feature));
+      plan->frame_features.push_back(std::move(feature));
     }
   }
-  if (output_ == OutputKind::frames && !global_features_.empty()) {
+  if (output_ == OutputKind::frames && !plan->global_features.empty()) {
     throw usage_error(where + ": output \"frames\" cannot hold a per-clip feature (tempo)");
   }
-  if (frame_features_.empty() && output_ == OutputKind::frames) {
+  if (plan->frame_features.empty() && output_ == OutputKind::frames) {
     throw usage_error(where + ": output \"frames\" needs at least one frame feature");
   }
 
@@ -183,7 +184,7 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
       throw usage_error(where + ": pooling: 'stats': " + error.cause());
     }
   }
-  if (statistics_.empty() && !frame_features_.empty() && output_ == OutputKind::pooled) {
+  if (statistics_.empty() && !plan->frame_features.empty() && output_ == OutputKind::pooled) {
     throw usage_error(where + ": pooling: 'stats' must name at least one statistic");
   }
   const std::vector<std::string> base = frame_names_;
@@ -206,8 +207,23 @@ FeatureExtractor::FeatureExtractor(const Json& config, const std::string& where)
 
   config_ = std::move(resolved);
   hash_ = to_hex(fnv1a64(config_.dump()));
-  stft_ = std::make_unique<dsp::Stft>(settings_.stft_options());
-  workspace_ = std::make_unique<AnalysisWorkspace>();
+  plan_ = std::move(plan);
+  worker_.emplace(settings_.stft_options());
+}
+
+FeatureExtractor::WorkerState::WorkerState(const dsp::StftOptions& options)
+    : stft(std::make_unique<dsp::Stft>(options)),
+      workspace(std::make_unique<AnalysisWorkspace>()) {}
+
+FeatureExtractor::WorkerState::WorkerState(const WorkerState& other)
+    : WorkerState(other.stft->options()) {}
+
+FeatureExtractor::WorkerState& FeatureExtractor::WorkerState::operator=(const WorkerState& other) {
+  if (this != &other) {
+    stft = std::make_unique<dsp::Stft>(other.stft->options());
+    workspace = std::make_unique<AnalysisWorkspace>();
+  }
+  return *this;
 }
 
 FeatureExtractor FeatureExtractor::from_file(const std::filesystem::path& path) {
@@ -223,6 +239,8 @@ FeatureExtractor FeatureExtractor::from_file(const std::filesystem::path& path) 
 }
 
 FeatureExtractor::~FeatureExtractor() = default;
+FeatureExtractor::FeatureExtractor(const FeatureExtractor&) = default;
+FeatureExtractor& FeatureExtractor::operator=(const FeatureExtractor&) = default;
 FeatureExtractor::FeatureExtractor(FeatureExtractor&&) noexcept = default;
 FeatureExtractor& FeatureExtractor::operator=(FeatureExtractor&&) noexcept = default;
 
@@ -233,21 +251,22 @@ io::LoadOptions FeatureExtractor::load_options() const {
 void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index keep_begin,
                                      Eigen::Index keep_end, ClipReferences* references,
                                      Gathered& gathered) {
-  AnalysisContext context(signal, settings_, *stft_, *workspace_, spectrum_in_double_);
+  AnalysisContext context(signal, settings_, *worker_->stft, *worker_->workspace,
+                          plan_->spectrum_in_double);
   if (references) context.set_piece(keep_begin, keep_end, *references);
   const Eigen::Index kept = keep_end - keep_begin;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);
   dsp::Matrix& frames = gathered.frames.emplace_back(kept, base_columns);
   Eigen::Index column = 0;
-  for (const auto& feature : frame_features_) {
+  for (const auto& feature : plan_->frame_features) {
     const dsp::Matrix values = feature->compute(context);
     frames.middleCols(column, values.cols()) = values.middleRows(keep_begin, kept);
     column += values.cols();
   }
-  gathered.global_values.resize(global_features_.size());
-  for (std::size_t g = 0; g < global_features_.size(); ++g) {
+  gathered.global_values.resize(plan_->global_features.size());
+  for (std::size_t g = 0; g < plan_->global_features.size(); ++g) {
     gathered.global_values[g].push_back(
-        global_features_[g]->frame_values(context).middleRows(keep_begin, kept));
+        plan_->global_features[g]->frame_values(context).middleRows(keep_begin, kept));
   }
   ++gathered.pieces;
 }
@@ -288,10 +307,10 @@ FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
     computed.frames.middleCols(base_columns * order, base_columns) =
         delta(computed.frames.leftCols(base_columns), pooling_.delta_width, order);
   }
-  for (std::size_t g = 0; g < global_features_.size(); ++g) {
+  for (std::size_t g = 0; g < plan_->global_features.size(); ++g) {
     const std::vector<dsp::Matrix>& parts = gathered.global_values[g];
-    const dsp::Matrix values =
-        global_features_[g]->summarize(stack_rows(parts, parts.empty() ? 0 : parts[0].cols()));
+    const dsp::Matrix values = plan_->global_features[g]->summarize(
+        stack_rows(parts, parts.empty() ? 0 : parts[0].cols()));
     computed.globals.insert(computed.globals.end(), values.data(), values.data() + values.size());
   }
   return computed;
@@ -299,7 +318,8 @@ FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
 
 FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
   Gathered gathered;
-  analyse_piece(signal, 0, dsp::stft_frames(signal.size(), stft_->options()), nullptr, gathered);
+  analyse_piece(signal, 0, dsp::stft_frames(signal.size(), worker_->stft->options()), nullptr,
+                gathered);
   return finish(std::move(gathered));
 }
 
@@ -358,8 +378,8 @@ bool FeatureExtractor::analyses_in_pieces(const io::LoadOptions& load) const {
     return false;
   }
   const auto whole = [](const auto& feature) { return feature->needs_whole_clip(); };
-  return std::none_of(frame_features_.begin(), frame_features_.end(), whole) &&
-         std::none_of(global_features_.begin(), global_features_.end(), whole);
+  return std::none_of(plan_->frame_features.begin(), plan_->frame_features.end(), whole) &&
+         std::none_of(plan_->global_features.begin(), plan_->global_features.end(), whole);
 }
 
 FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesystem::path& path,
@@ -418,7 +438,7 @@ std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& pa
     const auto offset = static_cast<std::size_t>(first * hop - buffer_start);
     if (ended && available <= wanted) {  // the last piece runs to the end of the signal
       const std::span<const float> piece = std::span<const float>(buffer).subspan(offset);
-      analyse_piece(piece, next - first, dsp::stft_frames(piece.size(), stft_->options()),
+      analyse_piece(piece, next - first, dsp::stft_frames(piece.size(), worker_->stft->options()),
                     &references, gathered);
       computed = finish(std::move(gathered));
       return available;

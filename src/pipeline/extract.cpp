@@ -209,13 +209,14 @@ bool recover_checkpoint(const ExtractOptions& options, const fs::path& journal_f
 
 // Analyses the inputs not yet done, on the run's threads, each record into the journal as it
 // finishes (in input order). Adds each worker's decode and feature time to the summary.
-void analyse_remaining(const ExtractOptions& options, const Json& config, const Reusable* reusable,
-                       BatchRun& run, Journal& journal, Records& records, ExtractSummary& summary) {
+void analyse_remaining(const ExtractOptions& options, const features::FeatureExtractor& prototype,
+                       const Reusable* reusable, BatchRun& run, Journal& journal, Records& records,
+                       ExtractSummary& summary) {
   std::vector<std::size_t> todo;
   for (const std::size_t index : run.selected())
     if (!records[index]) todo.push_back(index);
-  // Each worker builds its own extractor (filter banks, FFT plans) on its first input, so the
-  // set-up runs in parallel too.
+  // Each worker copies the prototype on its first input: the features (filter banks, kernels)
+  // are built once and shared, each worker's STFT and buffers are its own.
   std::vector<std::optional<Worker>> pool(static_cast<std::size_t>(run.workers_for(todo.size())));
   std::vector<char> reused(records.size(), 0);
   const Analyser analyser(options, reusable);
@@ -223,8 +224,7 @@ void analyse_remaining(const ExtractOptions& options, const Json& config, const 
       todo,
       [&](std::size_t index, int worker) {
         std::optional<Worker>& mine = pool[static_cast<std::size_t>(worker)];
-        if (!mine)
-          mine.emplace(Worker{features::FeatureExtractor(config, options.config.string())});
+        if (!mine) mine.emplace(Worker{prototype});
         bool was_reused = false;
         JournalRecord record = analyser.analyse(
             run.inputs()[index], static_cast<std::int64_t>(index), *mine, was_reused);
@@ -318,7 +318,7 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   Records records(run.inputs().size());
   const bool append = recover_checkpoint(options, journal_file, run_id, run, records, summary, log);
   Journal journal(journal_file, run_id, append);
-  analyse_remaining(options, config, reusable ? &*reusable : nullptr, run, journal, records,
+  analyse_remaining(options, prototype, reusable ? &*reusable : nullptr, run, journal, records,
                     summary);
 
   const FeatureFile file = assemble(prototype, layout, run, inputs_hash, records, summary);

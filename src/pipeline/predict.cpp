@@ -363,8 +363,11 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   }
   std::vector<features::FeatureExtractor> extractors;
   if (!todo.empty()) {
-    for (int w = 0; w < run.workers_for(todo.size()); ++w)
-      extractors.emplace_back(scorer->feature_config(), options.model.string());
+    // One extractor built, one copy per worker (sharing its features).
+    extractors.reserve(static_cast<std::size_t>(run.workers_for(todo.size())));
+    extractors.emplace_back(scorer->feature_config(), options.model.string());
+    for (int w = 1; w < run.workers_for(todo.size()); ++w)
+      extractors.push_back(extractors.front());
     if (extractors.front().config_hash() != scorer->feature_config_hash()) {
       throw usage_error("predict: " + options.model.string() +
                         ": its feature recipe no longer gives its recorded hash (a model from "

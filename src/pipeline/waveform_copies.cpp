@@ -54,13 +54,14 @@ WaveformCopies make_waveform_copies(const FeatureFile& features,
   const auto per_item = static_cast<std::size_t>(pitch_copies + stretch_copies);
   copies.frames.resize(items * per_item);
   const int threads = std::max(1, jobs);
-  std::vector<std::unique_ptr<features::FeatureExtractor>> extractors;
-  for (int w = 0; w < threads; ++w) {
-    extractors.push_back(
-        std::make_unique<features::FeatureExtractor>(features.config, features_path.string()));
-  }
+  // One extractor built, one copy per worker (sharing its features).
+  std::vector<features::FeatureExtractor> extractors(
+      1, features::FeatureExtractor(features.config, features_path.string()));
+  extractors.reserve(static_cast<std::size_t>(threads));
+  for (int w = 1; w < threads; ++w)
+    extractors.push_back(extractors.front());
   parallel_for(items, threads, [&](std::size_t i, int worker) {
-    features::FeatureExtractor& extractor = *extractors[static_cast<std::size_t>(worker)];
+    features::FeatureExtractor& extractor = extractors[static_cast<std::size_t>(worker)];
     const FeatureItem& item = features.items[i];
     const std::filesystem::path path = audio_of(item, features_path);
     io::LoadOptions load = extractor.load_options();

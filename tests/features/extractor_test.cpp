@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "mirkit/core/error.hpp"
 #include "support/golden.hpp"
 #include "support/signals.hpp"
@@ -59,6 +61,32 @@ TEST(GtzanRecipe, MatchesTheReferenceVectors) {
     }
     test::record_parity("gtzan_vector", signal, "max relative (" + worst_name + ")", worst, 1e-4);
   }
+}
+
+// Copies share the built features and have their own STFT and buffers: copies used at once on
+// two threads (full.json: every kind of intermediate) give the rows the original gives alone.
+TEST(FeatureExtractor, CopiesRunTogetherOnThreadsWithTheSameRows) {
+  const FeatureExtractor original = FeatureExtractor::from_file(kConfigs + "/features/full.json");
+  const auto a = test::log_sweep(100.0, 8000.0, 22050, 3 * 22050);
+  const auto b = test::sine(440.0, 22050, 4 * 22050, 0.3);
+  FeatureExtractor alone = original;
+  const std::vector<float> expected_a = alone.pooled(a);
+  const std::vector<float> expected_b = alone.pooled(b);
+
+  FeatureExtractor first = original, second = original;
+  std::vector<float> got_a, got_b;
+  std::thread one([&] {
+    for (int i = 0; i < 2; ++i)
+      got_a = first.pooled(a);
+  });
+  std::thread two([&] {
+    for (int i = 0; i < 2; ++i)
+      got_b = second.pooled(b);
+  });
+  one.join();
+  two.join();
+  EXPECT_EQ(got_a, expected_a);
+  EXPECT_EQ(got_b, expected_b);
 }
 
 TEST(FeatureExtractor, RecordsEveryDefault) {

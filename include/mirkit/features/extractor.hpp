@@ -58,6 +58,11 @@ class FeatureExtractor {
   explicit FeatureExtractor(const Json& config, const std::string& where = "config");
   static FeatureExtractor from_file(const std::filesystem::path& path);
   ~FeatureExtractor();
+  // A copy is another worker's extractor for the same recipe: the analysis plan (the features
+  // with their filter banks, kernels and bases) is shared, read-only; the STFT and the buffers
+  // reused clip after clip are its own. Build once, copy per thread.
+  FeatureExtractor(const FeatureExtractor&);
+  FeatureExtractor& operator=(const FeatureExtractor&);
   FeatureExtractor(FeatureExtractor&&) noexcept;
   FeatureExtractor& operator=(FeatureExtractor&&) noexcept;
 
@@ -74,7 +79,7 @@ class FeatureExtractor {
   const std::vector<std::string>& pooled_names() const { return pooled_names_; }
 
   // For audio already at analysis().sample_rate, mono. Not thread-safe: use one extractor per
-  // thread (they are cheap to copy from the same config).
+  // thread, copies of one built once.
   dsp::Matrix frames(std::span<const float> signal);
   std::vector<float> pooled(std::span<const float> signal);
   // One pooled row per texture window (texture_window_s seconds every texture_hop_s); a clip
@@ -128,15 +133,29 @@ class FeatureExtractor {
   std::vector<float> pool_segment(const dsp::Matrix& frames,
                                   const std::vector<float>& globals) const;
 
+  // The features, immutable once built: every copy of the extractor shares them.
+  struct Plan {
+    std::vector<std::unique_ptr<Feature>> frame_features;
+    std::vector<std::unique_ptr<Feature>> global_features;
+    bool spectrum_in_double = false;  // some feature needs it (Feature::needs_spectrum_in_double)
+  };
+  // What one worker reuses clip after clip; a copy starts its own.
+  struct WorkerState {
+    explicit WorkerState(const dsp::StftOptions& options);
+    WorkerState(const WorkerState& other);
+    WorkerState& operator=(const WorkerState& other);
+    WorkerState(WorkerState&&) noexcept = default;
+    WorkerState& operator=(WorkerState&&) noexcept = default;
+    std::unique_ptr<dsp::Stft> stft;
+    std::unique_ptr<AnalysisWorkspace> workspace;
+  };
+
   Json config_;
   std::string hash_;
   AnalysisSettings settings_;
   OutputKind output_ = OutputKind::pooled;
-  std::unique_ptr<dsp::Stft> stft_;
-  std::unique_ptr<AnalysisWorkspace> workspace_;
-  std::vector<std::unique_ptr<Feature>> frame_features_;
-  std::vector<std::unique_ptr<Feature>> global_features_;
-  bool spectrum_in_double_ = false;  // some feature needs it (Feature::needs_spectrum_in_double)
+  std::shared_ptr<const Plan> plan_;
+  std::optional<WorkerState> worker_;
   std::vector<Statistic> statistics_;
   AudioSettings audio_;
   PoolingSettings pooling_;
