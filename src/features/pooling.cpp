@@ -36,39 +36,45 @@ double percentile_of(std::vector<double>& sorted, double p) {
   return sorted[lo] + (rank - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-double statistic_of(const Statistic& statistic, const std::vector<double>& values,
-                    std::vector<double>& sorted) {
-  using Kind = Statistic::Kind;
-  const auto n = static_cast<double>(values.size());
-  double mean = 0.0;
-  for (double v : values)
-    mean += v;
-  mean /= n;
-  double m2 = 0.0, m3 = 0.0, m4 = 0.0;
-  for (double v : values) {
-    const double d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-    m4 += d * d * d * d;
+// One column's central moments, computed once for every statistic asked of it.
+struct Moments {
+  double mean = 0.0, m2 = 0.0, m3 = 0.0, m4 = 0.0;
+  bool constant = false;  // a spread this small relative to the mean is rounding noise
+
+  explicit Moments(const std::vector<double>& values) {
+    const auto n = static_cast<double>(values.size());
+    for (double v : values)
+      mean += v;
+    mean /= n;
+    for (double v : values) {
+      const double d = v - mean;
+      m2 += d * d;
+      m3 += d * d * d;
+      m4 += d * d * d * d;
+    }
+    m2 /= n, m3 /= n, m4 /= n;
+    constant = m2 <= 1e-24 * std::max(1.0, mean * mean);
   }
-  m2 /= n, m3 /= n, m4 /= n;
-  // A spread this small relative to the mean is rounding noise: treat the data as constant.
-  const bool constant = m2 <= 1e-24 * std::max(1.0, mean * mean);
+};
+
+double statistic_of(const Statistic& statistic, const std::vector<double>& values,
+                    const Moments& moments, std::vector<double>& sorted) {
+  using Kind = Statistic::Kind;
   switch (statistic.kind) {
     case Kind::mean:
-      return mean;
+      return moments.mean;
     case Kind::std:
-      return std::sqrt(m2);
+      return std::sqrt(moments.m2);
     case Kind::var:
-      return m2;
+      return moments.m2;
     case Kind::min:
       return *std::min_element(values.begin(), values.end());
     case Kind::max:
       return *std::max_element(values.begin(), values.end());
     case Kind::skew:
-      return constant ? 0.0 : m3 / std::pow(m2, 1.5);
+      return moments.constant ? 0.0 : moments.m3 / std::pow(moments.m2, 1.5);
     case Kind::kurtosis:
-      return constant ? 0.0 : m4 / (m2 * m2) - 3.0;
+      return moments.constant ? 0.0 : moments.m4 / (moments.m2 * moments.m2) - 3.0;
     case Kind::median:
     case Kind::percentile:
       if (sorted.empty()) {
@@ -91,9 +97,10 @@ std::vector<float> pool(const dsp::Matrix& frames, const std::vector<Statistic>&
     for (Eigen::Index f = 0; f < frames.rows(); ++f)
       values[static_cast<std::size_t>(f)] = frames(f, d);
     sorted.clear();
+    const Moments moments(values);
     for (std::size_t s = 0; s < statistics.size(); ++s) {
       out[s * static_cast<std::size_t>(dims) + static_cast<std::size_t>(d)] =
-          static_cast<float>(statistic_of(statistics[s], values, sorted));
+          static_cast<float>(statistic_of(statistics[s], values, moments, sorted));
     }
   }
   return out;
