@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "mirkit/dsp/stft.hpp"
+#include "mirkit/features/extractor.hpp"
 #include "mirkit/features/rhythm.hpp"
 #include "mirkit/features/spectral.hpp"
 #include "mirkit/features/temporal.hpp"
@@ -123,6 +125,33 @@ TEST(FastPaths, OnsetStrengthMatchesTheRunningSum) {
     }
     const double expected = sum / static_cast<double>(mel_db.cols());
     EXPECT_NEAR(ours(t), expected, 1e-6 * std::max(expected, 1e-3)) << "frame " << t;
+  }
+}
+
+// spectral_flux through a recipe against the plain per-bin sum over the same magnitudes.
+// Tolerance: 1e-6 relative — both sum in double, in a different order, then round to float.
+TEST(FastPaths, SpectralFluxMatchesTheDirectSum) {
+  std::mt19937 rng(23);
+  std::normal_distribution<float> noise(0.0f, 0.1f);
+  std::vector<float> y(3 * 22050);
+  for (std::size_t n = 0; n < y.size(); ++n)
+    y[n] = static_cast<float>(0.3 * std::sin(0.05 * static_cast<double>(n))) *
+               static_cast<float>((n / 5000) % 2) +
+           noise(rng);
+  FeatureExtractor extractor(
+      Json::parse(R"({"features": [{"name": "spectral_flux"}], "output": "frames"})"));
+  const dsp::Matrix ours = extractor.frames(y);
+  dsp::Stft stft(extractor.analysis().stft_options());
+  const dsp::Matrix m = stft.magnitude(y);
+  ASSERT_EQ(ours.rows(), m.rows());
+  EXPECT_EQ(ours(0, 0), 0.0f);
+  for (Eigen::Index f = 1; f < m.rows(); ++f) {
+    double sum = 0.0;
+    for (Eigen::Index k = 0; k < m.cols(); ++k) {
+      const double rise = std::max(0.0f, m(f, k) - m(f - 1, k));
+      sum += rise * rise;
+    }
+    EXPECT_NEAR(ours(f, 0), std::sqrt(sum), 1e-6 * std::sqrt(sum)) << "frame " << f;
   }
 }
 
