@@ -100,12 +100,25 @@ void AudioReader::decode_block(std::vector<float>& out) {
   const auto wanted = static_cast<std::size_t>(
       std::min<std::int64_t>(frames_left_, static_cast<std::int64_t>(options_.block_frames)));
   std::size_t got = 0;
-  decoded_.clear();
+  if (resamplers_.empty() && (channels == 1 || !options_.mono)) {
+    // Nothing to mix or resample: decode straight into the caller's buffer.
+    const std::size_t at = out.size();
+    out.resize(at + wanted * channels);
+    if (wanted > 0) got = source_->read(std::span(out).subspan(at, wanted * channels));
+    out.resize(at + got * channels);
+    check_finite(std::span(out).subspan(at));
+    frames_left_ -= static_cast<std::int64_t>(got);
+    frames_decoded_ += static_cast<std::int64_t>(got);
+    finished_ = got == 0;
+    return;
+  }
+  // The buffer only grows (no zero-filling of every block): `decoded` is this block's part.
+  if (decoded_.size() < wanted * channels) decoded_.resize(wanted * channels);
+  std::span<const float> decoded;
   if (wanted > 0) {
-    decoded_.resize(wanted * channels);
-    got = source_->read(decoded_);
-    decoded_.resize(got * channels);
-    check_finite(decoded_);
+    got = source_->read(std::span(decoded_).first(wanted * channels));
+    decoded = std::span(decoded_).first(got * channels);
+    check_finite(decoded);
     frames_left_ -= static_cast<std::int64_t>(got);
     frames_decoded_ += static_cast<std::int64_t>(got);
   }
@@ -113,9 +126,9 @@ void AudioReader::decode_block(std::vector<float>& out) {
 
   if (resamplers_.empty()) {
     if (options_.mono) {
-      append_downmix(decoded_, info.channels, out);
+      append_downmix(decoded, info.channels, out);
     } else {
-      out.insert(out.end(), decoded_.begin(), decoded_.end());
+      out.insert(out.end(), decoded.begin(), decoded.end());
     }
     finished_ = at_end;
     return;
@@ -123,14 +136,14 @@ void AudioReader::decode_block(std::vector<float>& out) {
 
   // Resample each output channel as its own stream, then interleave what came out.
   const auto out_channels = static_cast<std::size_t>(output_channels_);
-  std::vector<float> input;
+  std::vector<float>& input = channel_;
   for (std::size_t c = 0; c < out_channels; ++c) {
     input.clear();
     if (options_.mono) {
-      append_downmix(decoded_, info.channels, input);
+      append_downmix(decoded, info.channels, input);
     } else {
       for (std::size_t f = 0; f < got; ++f)
-        input.push_back(decoded_[f * channels + c]);
+        input.push_back(decoded[f * channels + c]);
     }
     planes_[c].clear();
     resamplers_[c].process(input, planes_[c]);

@@ -54,7 +54,8 @@ class AudioReader {
   std::int64_t frames_left_ = 0;       // of the file's frames, within the requested range
   std::int64_t frames_decoded_ = 0;    // since the offset
   std::vector<Resampler> resamplers_;  // one per output channel, when resampling
-  std::vector<float> decoded_;
+  std::vector<float> decoded_;         // the last block, interleaved; only grows
+  std::vector<float> channel_;         // one channel of it (or the mix), on its way to a resampler
   std::vector<std::vector<float>> planes_;
   bool finished_ = false;
 };
