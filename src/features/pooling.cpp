@@ -28,12 +28,53 @@ Statistic parse_statistic(const std::string& name) {
 
 namespace {
 
-double percentile_of(std::vector<double>& sorted, double p) {
-  // numpy.percentile, linear: the value at rank p/100 · (n − 1).
-  const double rank = p / 100.0 * static_cast<double>(sorted.size() - 1);
+// numpy.percentile, linear: the value at rank p/100 · (n − 1), between the order statistics
+// `lo` and `hi`.
+struct PercentileRank {
+  std::size_t lo, hi;
+  double fraction;
+};
+
+PercentileRank percentile_rank(double p, std::size_t n) {
+  const double rank = p / 100.0 * static_cast<double>(n - 1);
   const auto lo = static_cast<std::size_t>(std::floor(rank));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (rank - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+  return {lo, std::min(lo + 1, n - 1), rank - static_cast<double>(lo)};
+}
+
+double percentile_p(const Statistic& statistic) {
+  return statistic.kind == Statistic::Kind::median ? 50.0 : statistic.percentile;
+}
+
+// `ordered` holds at each rank a percentile reads the value a full sort would put there.
+double percentile_of(const std::vector<double>& ordered, double p) {
+  const PercentileRank r = percentile_rank(p, ordered.size());
+  return ordered[r.lo] + r.fraction * (ordered[r.hi] - ordered[r.lo]);
+}
+
+// The ranks the statistics' percentiles read, lowest first, without repeats.
+std::vector<std::size_t> percentile_ranks(const std::vector<Statistic>& statistics, std::size_t n) {
+  std::vector<std::size_t> ranks;
+  for (const Statistic& statistic : statistics) {
+    if (statistic.kind != Statistic::Kind::median && statistic.kind != Statistic::Kind::percentile)
+      continue;
+    const PercentileRank r = percentile_rank(percentile_p(statistic), n);
+    ranks.push_back(r.lo);
+    ranks.push_back(r.hi);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  return ranks;
+}
+
+// Puts at each of `ranks` (lowest first) the value a full sort would put there: a selection per
+// rank, each over what lies above the previous one — a few passes instead of a sort.
+void select_ranks(std::vector<double>& values, const std::vector<std::size_t>& ranks) {
+  auto from = values.begin();
+  for (const std::size_t rank : ranks) {
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank);
+    std::nth_element(from, at, values.end());
+    from = at + 1;
+  }
 }
 
 // One column's central moments, computed once for every statistic asked of it.
@@ -58,7 +99,7 @@ struct Moments {
 };
 
 double statistic_of(const Statistic& statistic, const std::vector<double>& values,
-                    const Moments& moments, std::vector<double>& sorted) {
+                    const Moments& moments, const std::vector<double>& ordered) {
   using Kind = Statistic::Kind;
   switch (statistic.kind) {
     case Kind::mean:
@@ -77,11 +118,7 @@ double statistic_of(const Statistic& statistic, const std::vector<double>& value
       return moments.constant ? 0.0 : moments.m4 / (moments.m2 * moments.m2) - 3.0;
     case Kind::median:
     case Kind::percentile:
-      if (sorted.empty()) {
-        sorted = values;
-        std::sort(sorted.begin(), sorted.end());
-      }
-      return percentile_of(sorted, statistic.kind == Kind::median ? 50.0 : statistic.percentile);
+      return percentile_of(ordered, percentile_p(statistic));
   }
   return 0.0;
 }
@@ -92,15 +129,19 @@ std::vector<float> pool(const dsp::Matrix& frames, const std::vector<Statistic>&
   const Eigen::Index dims = frames.cols();
   std::vector<float> out(statistics.size() * static_cast<std::size_t>(dims), 0.0f);
   if (frames.rows() == 0) return out;
-  std::vector<double> values(static_cast<std::size_t>(frames.rows())), sorted;
+  std::vector<double> values(static_cast<std::size_t>(frames.rows())), ordered;
+  const std::vector<std::size_t> ranks = percentile_ranks(statistics, values.size());
   for (Eigen::Index d = 0; d < dims; ++d) {
     for (Eigen::Index f = 0; f < frames.rows(); ++f)
       values[static_cast<std::size_t>(f)] = frames(f, d);
-    sorted.clear();
+    if (!ranks.empty()) {
+      ordered = values;
+      select_ranks(ordered, ranks);
+    }
     const Moments moments(values);
     for (std::size_t s = 0; s < statistics.size(); ++s) {
       out[s * static_cast<std::size_t>(dims) + static_cast<std::size_t>(d)] =
-          static_cast<float>(statistic_of(statistics[s], values, moments, sorted));
+          static_cast<float>(statistic_of(statistics[s], values, moments, ordered));
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "lane_sums.hpp"
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::features {
@@ -75,11 +76,8 @@ dsp::Vector rms(std::span<const float> y, int frame_length, int hop) {
   for (int f = 0; f < frames; ++f) {
     const long long start = static_cast<long long>(f) * hop - half;
     const long long lo = std::max(start, 0LL), hi = std::min(start + frame_length, n);
-    double energy = 0.0;
-    for (long long i = lo; i < hi; ++i) {
-      energy +=
-          static_cast<double>(y[static_cast<std::size_t>(i)]) * y[static_cast<std::size_t>(i)];
-    }
+    const double energy =
+        hi > lo ? sum_of_squares(y.data() + lo, static_cast<std::size_t>(hi - lo)) : 0.0;
     out(f) = static_cast<float>(std::sqrt(energy / frame_length));
   }
   return out;

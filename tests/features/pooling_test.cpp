@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+
 #include "mirkit/core/error.hpp"
 
 namespace mirkit::features {
@@ -30,6 +34,37 @@ TEST(Pooling, ComputesEachStatisticLikeNumpyAndScipy) {
   // (81+16+1+0+1296)/5
   EXPECT_NEAR(v[7], 36.0 / std::pow(10.0, 1.5), 1e-5);
   EXPECT_NEAR(v[8], (1394.0 / 5) / 100.0 - 3.0, 1e-5);
+}
+
+// Percentiles are read from order statistics selected, not from a full sort: several at once,
+// on columns with ties, of every length up to 40, equal numpy.percentile (linear) computed from
+// a sorted copy — exactly, as both take the same two values and the same interpolation.
+TEST(Pooling, PercentilesEqualThoseOfASortedColumn) {
+  std::mt19937 rng(31);
+  std::uniform_int_distribution<int> value(-20, 20);  // small range: many ties
+  const std::vector<double> ps = {0, 10, 25, 50, 50, 90, 99, 100};
+  const auto statistics = stats({"p0", "p10", "p25", "median", "p50", "p90", "p99", "p100"});
+  for (Eigen::Index n = 1; n <= 40; ++n) {
+    dsp::Matrix x(n, 3);
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+      x.data()[i] = static_cast<float>(value(rng)) * 0.5f;
+    const std::vector<float> ours = pool(x, statistics);
+    for (Eigen::Index d = 0; d < 3; ++d) {
+      std::vector<double> sorted;
+      for (Eigen::Index f = 0; f < n; ++f)
+        sorted.push_back(x(f, d));
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t s = 0; s < ps.size(); ++s) {
+        const double rank = ps[s] / 100.0 * static_cast<double>(n - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(rank));
+        const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+        const double expected =
+            sorted[lo] + (rank - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+        EXPECT_EQ(ours[s * 3 + static_cast<std::size_t>(d)], static_cast<float>(expected))
+            << "n " << n << " column " << d << " p" << ps[s];
+      }
+    }
+  }
 }
 
 TEST(Pooling, IsStatisticMajor) {
