@@ -50,6 +50,11 @@ for source in wav22 wav44 ogg44 mp344; do
   files=("$data/$source"/clip*)
   decode=$("${pin[@]}" "$build/bench/bench_decode" read "${files[@]}" 2>/dev/null)
   decode_ms=$(awk -v s="$decode" -v n="${#files[@]}" 'BEGIN { printf "%.2f", 1000 * s / n }')
+  # mirkit's own reader on the same files (the file's rate, mono), against the bare decode.
+  ours=$("${pin[@]}" "$build/bench/bench_decode" mirkit "${files[@]}" 2>/dev/null)
+  awk -v source="$source" -v ours="$ours" -v bare="$decode" -v n="${#files[@]}" 'BEGIN {
+    printf "%-8s %-15s %11s %11s %11.2f %9.2f   (mirkit decode ms, ÷ bare)\n", source, "(decode)", "", "",
+      1000 * ours / n, ours / bare }'
   for recipe in "${recipes[@]}"; do
     config=configs/features/$recipe.json
     read -r one_s one_faults < <(measure "$mirkit" extract "${files[0]}" -c "$config" -o "$work/one.safetensors" -j 1)
