@@ -56,9 +56,16 @@ class Mpg123Source final : public AudioSource {
     if (mpg123_getformat(handle_.get(), &rate, &channels, &encoding) != MPG123_OK) {
       fail("cannot decode: no MPEG audio frame found");
     }
-    // The exact length needs a scan of the frame headers (no decoding); without it mpg123
-    // only estimates from the bit rate.
-    mpg123_scan(handle_.get());
+    // The exact length: from the LAME/Xing header when the file has one (its Info tag gives the
+    // encoder delay, which mpg123 reports), otherwise by a scan of the frame headers — no
+    // decoding, but a second read of the whole file; without either mpg123 only estimates from
+    // the first frame's bit rate.
+    long encoder_delay = -1;
+    double unused = 0.0;
+    if (mpg123_getstate(handle_.get(), MPG123_ENC_DELAY, &encoder_delay, &unused) != MPG123_OK ||
+        encoder_delay < 0) {
+      mpg123_scan(handle_.get());
+    }
     mpg123_frameinfo frame{};
     mpg123_info(handle_.get(), &frame);
 

@@ -99,6 +99,39 @@ INSTANTIATE_TEST_SUITE_P(Formats, AudioSourceFormatTest, ::testing::ValuesIn(kFo
                            return name + "_" + param_info.param.subtype;
                          });
 
+// An MP3's stated length is what decoding it gives: from the LAME/Xing header when it has one,
+// by a scan of the frames when it has none (the header frame cut off here) — the reader reads
+// exactly that many frames, so a wrong length would cut the audio short.
+TEST(AudioSource, Mp3LengthIsWhatDecodingGivesWithAndWithoutItsLameHeader) {
+  test::TempDir dir;
+  const auto tagged = dir / "tagged.mp3";
+  test::write_audio(tagged, test::sine(440.0, 44100, 3 * 44100, 0.5), 44100, 1, FileFormat::mp3);
+  std::ifstream in(tagged, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The first MPEG-1 Layer III frame (the LAME/Xing "Info" frame of an encoder that writes one):
+  // 144 · bit rate / sample rate + padding bytes.
+  const auto header = [&](std::size_t at) { return static_cast<unsigned char>(bytes[at]); };
+  ASSERT_GE(bytes.size(), 4u);
+  ASSERT_EQ(header(0), 0xFF) << "the file starts with an MPEG frame, no ID3 tag";
+  constexpr int kKbps[] = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
+  const int kbps = kKbps[std::min(header(2) >> 4, 14)];
+  const std::size_t first_frame = 144 * kbps * 1000 / 44100 + ((header(2) >> 1) & 1);
+  ASSERT_GT(kbps, 0);
+  ASSERT_EQ(header(first_frame), 0xFF) << "a second frame follows the first";
+  const auto untagged = dir / "untagged.mp3";
+  test::write_bytes(untagged, bytes.substr(first_frame));
+
+  for (const auto& path : {tagged, untagged}) {
+    auto source = open_audio_source(path);
+    std::vector<float> block(4096);
+    std::int64_t decoded = 0;
+    while (const std::size_t got = source->read(block))
+      decoded += static_cast<std::int64_t>(got);
+    EXPECT_EQ(source->info().frames, decoded) << path;
+    EXPECT_NEAR(static_cast<double>(decoded), 3 * 44100, 0.05 * 44100) << path;
+  }
+}
+
 // Each bad file must give an Error naming the file, with the cause in words.
 void expect_open_error(const std::filesystem::path& path, const std::string& cause_part) {
   try {
@@ -176,8 +209,8 @@ TEST(AudioSourceErrors, UnreadableFile) {
   // Root reads files whatever their mode: the check runs in a child that has dropped to nobody
   // (65534), which may walk into the folder but not read the file. The child reports by its exit
   // code: 0 the right error, 1 no error, 2 another error, 3 it could not drop privileges.
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
-                                               std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
