@@ -4,7 +4,8 @@
 //
 //   bench_decode write DIR COUNT SECONDS   clips of music-like sound (tones, chords, noise bursts):
 //                                          DIR/wav22/ (22.05 kHz mono WAV), DIR/wav44/ (44.1 kHz
-//                                          stereo WAV), DIR/ogg44/ (Ogg Vorbis), DIR/mp344/ (MP3)
+//                                          stereo WAV), DIR/ogg44/ (Ogg Vorbis), DIR/mp344/ (MP3),
+//                                          DIR/aiff44/, DIR/flac44/ (16-bit stereo), DIR/opus48/
 //   bench_decode read FILE…                decodes each file whole; prints the CPU seconds
 //   bench_decode mirkit FILE…              the same through mirkit's reader (io::AudioReader at the
 //                                          file's own rate, downmixed to mono, blocks appended to
@@ -84,6 +85,9 @@ int write_clips(const std::filesystem::path& dir, int count, double seconds) {
       {"wav44", "wav", 44100, 2, SF_FORMAT_WAV | SF_FORMAT_PCM_16},
       {"ogg44", "ogg", 44100, 2, SF_FORMAT_OGG | SF_FORMAT_VORBIS},
       {"mp344", "mp3", 44100, 2, SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III},
+      {"aiff44", "aiff", 44100, 2, SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
+      {"flac44", "flac", 44100, 2, SF_FORMAT_FLAC | SF_FORMAT_PCM_16},
+      {"opus48", "opus", 48000, 2, SF_FORMAT_OGG | SF_FORMAT_OPUS},
   };
   for (const Kind& kind : kinds) {
     std::filesystem::create_directories(dir / kind.folder);

@@ -7,8 +7,9 @@
 #   bench/extract_throughput.sh [CLIPS] [CORE]     (default 100 clips of 30 s, core 1)
 #
 # Clips (made once, by bench_decode write): 22.05 kHz mono WAV, 44.1 kHz stereo WAV, Ogg Vorbis and
-# MP3. Times are CPU seconds (user + system) of the whole process, startup included; page faults
-# per clip are the difference between a run over all clips and a run over one. Needs the release
+# MP3 with every shipped recipe; AIFF, FLAC and Opus (48 kHz) with gtzan. Times are CPU seconds
+# (user + system) of the whole process, startup included; page faults per clip are the difference
+# between a run over all clips and a run over one. Needs the release
 # build with benches (cmake --build --preset release) and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +47,7 @@ done < <("${pin[@]}" "$build/bench/bench_features" --benchmark_filter="BM_Recipe
 
 echo "# $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $clips clips of 30 s, core $core"
 printf '%-8s %-15s %11s %11s %11s %9s %13s\n' source recipe extract_ms inprocess_ms decode_ms ratio faults/clip
-for source in wav22 wav44 ogg44 mp344; do
+for source in wav22 wav44 ogg44 mp344 aiff44 flac44 opus48; do
   files=("$data/$source"/clip*)
   decode=$("${pin[@]}" "$build/bench/bench_decode" read "${files[@]}" 2>/dev/null)
   decode_ms=$(awk -v s="$decode" -v n="${#files[@]}" 'BEGIN { printf "%.2f", 1000 * s / n }')
@@ -55,7 +56,10 @@ for source in wav22 wav44 ogg44 mp344; do
   awk -v source="$source" -v ours="$ours" -v bare="$decode" -v n="${#files[@]}" 'BEGIN {
     printf "%-8s %-15s %11s %11s %11.2f %9.2f   (mirkit decode ms, ÷ bare)\n", source, "(decode)", "", "",
       1000 * ours / n, ours / bare }'
-  for recipe in "${recipes[@]}"; do
+  # Every recipe from the four main sources; from the other formats, gtzan beside their decode.
+  source_recipes=("${recipes[@]}")
+  [[ $source == aiff44 || $source == flac44 || $source == opus48 ]] && source_recipes=(gtzan)
+  for recipe in "${source_recipes[@]}"; do
     config=configs/features/$recipe.json
     read -r one_s one_faults < <(measure "$mirkit" extract "${files[0]}" -c "$config" -o "$work/one.safetensors" -j 1)
     read -r all_s all_faults < <(measure "$mirkit" extract "$data/$source" -c "$config" -o "$work/all.safetensors" -j 1)
