@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include "../core/fftw_planner.hpp"
 #include "mirkit/core/cpu_dispatch.hpp"
@@ -24,46 +25,75 @@ int stft_frames(std::size_t samples, const StftOptions& options) {
   return static_cast<int>(1 + (n - options.n_fft) / options.hop_length);
 }
 
-struct Stft::Plan {
-  float* in = nullptr;
-  fftwf_complex* out = nullptr;
-  fftwf_plan plan = nullptr;
+namespace {
 
-  explicit Plan(int n) {
-    std::lock_guard lock(fftw_planner_mutex());
-    in = fftwf_alloc_real(static_cast<std::size_t>(n));
-    out = fftwf_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
-    plan = fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+// FFTW's single- and double-precision APIs side by side, for the one plan holder below.
+template <class Real>
+struct Fftw;
+template <>
+struct Fftw<float> {
+  using Complex = fftwf_complex;
+  using PlanHandle = fftwf_plan;
+  static float* alloc_real(std::size_t n) { return fftwf_alloc_real(n); }
+  static Complex* alloc_complex(std::size_t n) { return fftwf_alloc_complex(n); }
+  static PlanHandle plan_r2c(int n, float* in, Complex* out) {
+    return fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
   }
-  ~Plan() {
-    std::lock_guard lock(fftw_planner_mutex());
-    fftwf_destroy_plan(plan);
-    fftwf_free(in);
-    fftwf_free(out);
+  static void execute(PlanHandle plan, float* in, Complex* out) {
+    fftwf_execute_dft_r2c(plan, in, out);
   }
-  Plan(const Plan&) = delete;
-  Plan& operator=(const Plan&) = delete;
+  static void destroy(PlanHandle plan) { fftwf_destroy_plan(plan); }
+  static void free(void* p) { fftwf_free(p); }
+};
+template <>
+struct Fftw<double> {
+  using Complex = fftw_complex;
+  using PlanHandle = fftw_plan;
+  static double* alloc_real(std::size_t n) { return fftw_alloc_real(n); }
+  static Complex* alloc_complex(std::size_t n) { return fftw_alloc_complex(n); }
+  static PlanHandle plan_r2c(int n, double* in, Complex* out) {
+    return fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+  }
+  static void execute(PlanHandle plan, double* in, Complex* out) {
+    fftw_execute_dft_r2c(plan, in, out);
+  }
+  static void destroy(PlanHandle plan) { fftw_destroy_plan(plan); }
+  static void free(void* p) { fftw_free(p); }
 };
 
-struct Stft::DoublePlan {
-  double* in = nullptr;
-  fftw_complex* out = nullptr;
-  fftw_plan plan = nullptr;
+// An r2c plan of n points with its own aligned buffers, made and destroyed under the planner lock.
+template <class Real>
+struct RealPlan {
+  using Api = Fftw<Real>;
+  Real* in = nullptr;
+  typename Api::Complex* out = nullptr;
+  typename Api::PlanHandle plan = nullptr;
 
-  explicit DoublePlan(int n) {
+  explicit RealPlan(int n) {
     std::lock_guard lock(fftw_planner_mutex());
-    in = fftw_alloc_real(static_cast<std::size_t>(n));
-    out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
-    plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+    in = Api::alloc_real(static_cast<std::size_t>(n));
+    out = Api::alloc_complex(static_cast<std::size_t>(n / 2 + 1));
+    plan = Api::plan_r2c(n, in, out);
   }
-  ~DoublePlan() {
+  ~RealPlan() {
     std::lock_guard lock(fftw_planner_mutex());
-    fftw_destroy_plan(plan);
-    fftw_free(in);
-    fftw_free(out);
+    Api::destroy(plan);
+    Api::free(in);
+    Api::free(out);
   }
-  DoublePlan(const DoublePlan&) = delete;
-  DoublePlan& operator=(const DoublePlan&) = delete;
+  RealPlan(const RealPlan&) = delete;
+  RealPlan& operator=(const RealPlan&) = delete;
+
+  void execute() { Api::execute(plan, in, out); }
+};
+
+}  // namespace
+
+struct Stft::Plan : RealPlan<float> {
+  using RealPlan::RealPlan;
+};
+struct Stft::DoublePlan : RealPlan<double> {
+  using RealPlan::RealPlan;
 };
 
 namespace {
@@ -89,6 +119,37 @@ float padded_sample(std::span<const float> x, long long i, PadMode mode) {
   return x[static_cast<std::size_t>(j < n ? j : period - j)];
 }
 
+// The double transform's input: a frame times the window, in double.
+MIRKIT_TARGET_CLONES
+void window_frame_in_double(const float* x, const double* window, int n, double* out) {
+  for (int j = 0; j < n; ++j)
+    out[j] = static_cast<double>(x[j]) * window[j];
+}
+
+// Frame `frame` of the signal times the window, into `in` (n_fft values): straight from the
+// signal where the frame lies inside it, through the padding rule at its edges.
+template <class Real>
+void fill_frame(std::span<const float> signal, int frame, const StftOptions& options,
+                const std::vector<Real>& window, Real* in) {
+  const int n_fft = options.n_fft;
+  const long long start =
+      static_cast<long long>(frame) * options.hop_length - (options.center ? n_fft / 2 : 0);
+  if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
+    const float* x = signal.data() + start;
+    if constexpr (std::is_same_v<Real, double>) {
+      window_frame_in_double(x, window.data(), n_fft, in);
+    } else {
+      for (int j = 0; j < n_fft; ++j)
+        in[j] = x[j] * window[static_cast<std::size_t>(j)];
+    }
+    return;
+  }
+  for (int j = 0; j < n_fft; ++j) {
+    in[j] = static_cast<Real>(padded_sample(signal, start + j, options.pad_mode)) *
+            window[static_cast<std::size_t>(j)];
+  }
+}
+
 }  // namespace
 
 Stft::Stft(const StftOptions& options) : options_(options) {
@@ -109,21 +170,8 @@ Stft::Stft(Stft&&) noexcept = default;
 Stft& Stft::operator=(Stft&&) noexcept = default;
 
 void Stft::transform_frame(std::span<const float> signal, int frame) {
-  const int n_fft = options_.n_fft;
-  const long long start =
-      static_cast<long long>(frame) * options_.hop_length - (options_.center ? n_fft / 2 : 0);
-  float* in = plan_->in;
-  if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
-    const float* x = signal.data() + start;
-    for (int j = 0; j < n_fft; ++j)
-      in[j] = x[j] * window_[static_cast<std::size_t>(j)];
-  } else {
-    for (int j = 0; j < n_fft; ++j) {
-      in[j] = padded_sample(signal, start + j, options_.pad_mode) *
-              window_[static_cast<std::size_t>(j)];
-    }
-  }
-  fftwf_execute_dft_r2c(plan_->plan, in, plan_->out);
+  fill_frame(signal, frame, options_, window_, plan_->in);
+  plan_->execute();
 }
 
 const std::complex<float>* Stft::spectrum() const {
@@ -175,13 +223,6 @@ void Stft::magnitude(std::span<const float> signal, Matrix& result) {
 
 namespace {
 
-// The double transform's input: a frame times the window, in double.
-MIRKIT_TARGET_CLONES
-void window_frame_in_double(const float* x, const double* window, int n, double* out) {
-  for (int j = 0; j < n; ++j)
-    out[j] = static_cast<double>(x[j]) * window[j];
-}
-
 // |X| from the double spectrum: the power summed in double (where a float transform's rounding
 // would swamp the quiet bins), rounded to float once, its square root taken in float — within
 // an ulp of the double root, at a fraction of its cost.
@@ -197,21 +238,10 @@ void magnitudes_from_double(const fftw_complex* spectrum, int bins, float* out) 
 
 void Stft::magnitude_in_double(std::span<const float> signal, Matrix& result) {
   if (!double_plan_) double_plan_ = std::make_unique<DoublePlan>(options_.n_fft);
-  const int n_fft = options_.n_fft;
   result.resize(stft_frames(signal.size(), options_), bins());
-  double* in = double_plan_->in;
   for (int f = 0; f < result.rows(); ++f) {
-    const long long start =
-        static_cast<long long>(f) * options_.hop_length - (options_.center ? n_fft / 2 : 0);
-    if (start >= 0 && start + n_fft <= static_cast<long long>(signal.size())) {
-      window_frame_in_double(signal.data() + start, window_in_double_.data(), n_fft, in);
-    } else {
-      for (int j = 0; j < n_fft; ++j) {
-        in[j] = static_cast<double>(padded_sample(signal, start + j, options_.pad_mode)) *
-                window_in_double_[static_cast<std::size_t>(j)];
-      }
-    }
-    fftw_execute_dft_r2c(double_plan_->plan, in, double_plan_->out);
+    fill_frame(signal, f, options_, window_in_double_, double_plan_->in);
+    double_plan_->execute();
     magnitudes_from_double(double_plan_->out, bins(), result.row(f).data());
   }
 }
