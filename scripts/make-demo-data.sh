@@ -24,18 +24,9 @@ readonly CLASSES=(
   "flute   73 60 93"
 )
 
-die() { echo "make-demo-data.sh: $*" >&2; exit 2; }
-
-[[ $# -eq 1 ]] || die "usage: scripts/make-demo-data.sh OUTDIR"
 # shellcheck source=scripts/midi.sh
 source "$(dirname "${BASH_SOURCE[0]}")/midi.sh"
-require_renderers
-
-outdir=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-mkdir -p "$outdir"
+begin_rendering make-demo-data.sh "$@"
 clips=0
 for entry in "${CLASSES[@]}"; do
   read -r class program low high <<<"$entry"

@@ -30,17 +30,9 @@ readonly FAMILIES=(
   "pipe      60 93  72 73 74 75 76 77"
 )
 
-die() { echo "make-dev-data.sh: $*" >&2; exit 2; }
-
-[[ $# -eq 1 ]] || die "usage: scripts/make-dev-data.sh OUTDIR"
 # shellcheck source=scripts/midi.sh
 source "$(dirname "${BASH_SOURCE[0]}")/midi.sh"
-require_renderers
-
-outdir=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$outdir"
+begin_rendering make-dev-data.sh "$@"
 
 rows=()
 clips=0

@@ -2,10 +2,25 @@
 # Shared by make-demo-data.sh and make-dev-data.sh (sourced): MIDI phrases written as Standard
 # MIDI Files and rendered by fluidsynth through the FluidR3 General MIDI soundfont, so that the
 # data sets are real instrument sounds made only from Debian packages, the same bytes every run.
-# The caller defines die() and $work (a scratch folder).
+# The caller starts with `begin_rendering NAME "$@"`.
 
 readonly SOUNDFONT=/usr/share/sounds/sf2/FluidR3_GM.sf2
 readonly TICKS_PER_BEAT=480  # at 120 BPM: 480 ticks = 0.5 s
+
+die() { echo "$rendering_script: $*" >&2; exit 2; }
+
+# The head both scripts share: their one argument OUTDIR (created), the renderers, and a scratch
+# folder $work removed on exit. Sets outdir and work for the caller.
+begin_rendering() {
+  rendering_script=$1
+  shift
+  [[ $# -eq 1 ]] || die "usage: scripts/$rendering_script OUTDIR"
+  require_renderers
+  outdir=$1
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$outdir"
+}
 
 require_renderers() {
   command -v fluidsynth >/dev/null || die "fluidsynth is missing (apt-get install fluidsynth)"
