@@ -99,8 +99,9 @@ Hdf5File::Array Hdf5File::read(const std::string& dataset) const {
   return array;
 }
 
-std::string Hdf5File::read_field(const std::string& dataset, const std::string& field,
-                                 std::uint64_t row) const {
+std::variant<std::string, double> Hdf5File::read_cell(const std::string& dataset,
+                                                      const std::string& field,
+                                                      std::uint64_t row) const {
   const Id data(H5Dopen2(handle_->file.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (!data.valid()) throw bad(path_, "no table " + dataset);
   const Id type(H5Dget_type(data.get()), H5Tclose);
@@ -138,15 +139,31 @@ std::string Hdf5File::read_field(const std::string& dataset, const std::string& 
   if (!text) {
     double number = 0;
     std::memcpy(&number, at, sizeof number);
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.17g", number);
-    return shown;
+    return number;
   }
   std::string value(at, width);
   value.erase(std::min(value.find('\0'), value.size()));
   while (!value.empty() && value.back() == ' ')
     value.pop_back();
   return value;
+}
+
+std::string Hdf5File::read_field(const std::string& dataset, const std::string& field,
+                                 std::uint64_t row) const {
+  std::variant<std::string, double> cell = read_cell(dataset, field, row);
+  if (const double* number = std::get_if<double>(&cell)) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.17g", *number);
+    return shown;
+  }
+  return std::get<std::string>(std::move(cell));
+}
+
+double Hdf5File::read_number(const std::string& dataset, const std::string& field,
+                             std::uint64_t row) const {
+  const std::variant<std::string, double> cell = read_cell(dataset, field, row);
+  if (const double* number = std::get_if<double>(&cell)) return *number;
+  throw bad(path_, dataset + "." + field + " is text, not a number");
 }
 
 }  // namespace mirkit::io

@@ -29,6 +29,7 @@ TEST(Hdf5File, ReadsArraysAndTheFieldsOfATable) {
   EXPECT_EQ(file.read_field("/analysis/songs", "track_id"), "TRAAAAW128F429D538");
   EXPECT_EQ(file.read_field("/metadata/songs", "artist_id"), "ARD7TVE1187B99BFB1");
   EXPECT_EQ(std::stod(file.read_field("/analysis/songs", "duration")), 218.93);
+  EXPECT_EQ(file.read_number("/analysis/songs", "duration"), 218.93);
   EXPECT_TRUE(file.has("/analysis/segments_start"));
   EXPECT_FALSE(file.has("/analysis/nothing"));
   EXPECT_FALSE(file.has("/nowhere/nothing"));
@@ -47,6 +48,7 @@ TEST(Hdf5File, FailuresNameTheFileAndWhatWasMissing) {
     EXPECT_EQ(error.cause(), "no dataset /analysis/bars_start");
   }
   EXPECT_THROW(file.read_field("/analysis/songs", "no_such_field"), Error);
+  EXPECT_THROW(file.read_number("/analysis/songs", "track_id"), Error) << "text, not a number";
   EXPECT_THROW(file.read_field("/analysis/songs", "track_id", 1), Error) << "one row only";
   test::write_bytes(dir / "junk.h5", "not HDF5");
   EXPECT_THROW(Hdf5File(dir / "junk.h5"), Error);

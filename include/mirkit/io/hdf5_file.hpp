@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mirkit::io {
@@ -29,10 +30,17 @@ class Hdf5File {
   // stored (a fixed-length string, its padding removed); a number is written as text.
   std::string read_field(const std::string& dataset, const std::string& field,
                          std::uint64_t row = 0) const;
+  // The same field as a number; a text field is an input Error naming it.
+  double read_number(const std::string& dataset, const std::string& field,
+                     std::uint64_t row = 0) const;
   bool has(const std::string& dataset) const;
 
  private:
   struct Handle;
+  // One field of one row as stored: text, or a number (converted to double).
+  std::variant<std::string, double> read_cell(const std::string& dataset, const std::string& field,
+                                              std::uint64_t row) const;
+
   std::unique_ptr<Handle> handle_;
   std::string path_;
 };

@@ -111,7 +111,7 @@ Track read_track(const fs::path& path, double hop_s) {
                 ErrorKind::input, path.string());
   }
   const double last_start = starts.values.back();
-  track.duration_s = std::stod(file.read_field("/analysis/songs", "duration"));
+  track.duration_s = file.read_number("/analysis/songs", "duration");
   if (!std::isfinite(track.duration_s) || track.duration_s <= last_start)
     track.duration_s = last_start + hop_s;  // a track whose table lacks it: up to the last segment
   const auto rows = static_cast<Eigen::Index>(std::max(1.0, std::floor(track.duration_s / hop_s)));
@@ -212,8 +212,8 @@ FeatureFile read_msd(const DatasetOptions& options, DatasetDefinition::FeatureRe
   if (unlabelled > 0) {
     const std::size_t read = files.size() - report.errors.size();
     report.notes.push_back(std::to_string(unlabelled) + " of " + std::to_string(read) +
-                           " tracks read " + (unlabelled == 1 ? "has" : "have") +
-                           " no label in " + options.labels.string() + ", left out");
+                           " tracks read " + (unlabelled == 1 ? "has" : "have") + " no label in " +
+                           options.labels.string() + ", left out");
   }
   const std::size_t found = seen.size();
   if (found < labels.size()) {
