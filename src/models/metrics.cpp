@@ -244,41 +244,44 @@ TagDecisionMetrics tag_decision_metrics(const dsp::Matrix& truth, const dsp::Mat
   if (truth.rows() != decisions.rows() || truth.cols() != decisions.cols()) {
     throw usage_error("metrics: truth and decisions differ in shape");
   }
-  TagDecisionMetrics m;
-  std::int64_t all_tp = 0, all_predicted = 0, all_support = 0, wrong = 0;
-  double f1_sum = 0;
-  int present_either = 0;
-  for (Eigen::Index t = 0; t < truth.cols(); ++t) {
+  // One pass over the matrix counts both ways: per tag (columns) and per item (rows).
+  struct Counts {
     std::int64_t tp = 0, predicted = 0, support = 0;
-    for (Eigen::Index i = 0; i < truth.rows(); ++i) {
-      const bool is = truth(i, t) > 0.5f, said = decisions(i, t) > 0.5f;
+    void add(bool is, bool said) {
       tp += is && said;
       predicted += said;
       support += is;
+    }
+  };
+  std::vector<Counts> by_tag(static_cast<std::size_t>(truth.cols()));
+  std::int64_t wrong = 0;
+  double sample_sum = 0;
+  for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+    Counts item;
+    for (Eigen::Index t = 0; t < truth.cols(); ++t) {
+      const bool is = truth(i, t) > 0.5f, said = decisions(i, t) > 0.5f;
+      by_tag[static_cast<std::size_t>(t)].add(is, said);
+      item.add(is, said);
       wrong += is != said;
     }
-    m.per_tag.push_back(class_metrics(tp, predicted, support));
-    if (support > 0 || predicted > 0) {
+    sample_sum += class_metrics(item.tp, item.predicted, item.support).f1;
+  }
+  TagDecisionMetrics m;
+  Counts all;
+  double f1_sum = 0;
+  int present_either = 0;
+  for (const Counts& tag : by_tag) {
+    m.per_tag.push_back(class_metrics(tag.tp, tag.predicted, tag.support));
+    if (tag.support > 0 || tag.predicted > 0) {
       f1_sum += m.per_tag.back().f1;
       ++present_either;
     }
-    all_tp += tp;
-    all_predicted += predicted;
-    all_support += support;
+    all.tp += tag.tp;
+    all.predicted += tag.predicted;
+    all.support += tag.support;
   }
   m.macro_f1 = present_either ? f1_sum / present_either : 0.0;
-  m.micro_f1 = class_metrics(all_tp, all_predicted, all_support).f1;
-  double sample_sum = 0;
-  for (Eigen::Index i = 0; i < truth.rows(); ++i) {
-    std::int64_t tp = 0, predicted = 0, support = 0;
-    for (Eigen::Index t = 0; t < truth.cols(); ++t) {
-      const bool is = truth(i, t) > 0.5f, said = decisions(i, t) > 0.5f;
-      tp += is && said;
-      predicted += said;
-      support += is;
-    }
-    sample_sum += class_metrics(tp, predicted, support).f1;
-  }
+  m.micro_f1 = class_metrics(all.tp, all.predicted, all.support).f1;
   const double items = static_cast<double>(truth.rows());
   m.sample_f1 = truth.rows() ? sample_sum / items : kNaN;
   m.hamming_loss =

@@ -192,47 +192,74 @@ LabelSet select_labels(const LabelSet& labels, const std::vector<int>& rows) {
 }
 
 // Each fold's figures, then their mean and standard deviation (over the folds, as numpy's std).
+// A figure's mean and (population) standard deviation over the folds that have it.
+struct Spread {
+  double mean = std::nan("");
+  double deviation = std::nan("");
+};
+
+Spread spread_of(const std::vector<Json>& folds, const std::string& figure) {
+  std::vector<double> values;
+  for (const Json& fold : folds)
+    if (fold[figure].is_number()) values.push_back(fold[figure].get<double>());
+  if (values.empty()) return {};
+  double sum = 0, squares = 0;
+  for (double v : values)
+    sum += v;
+  const double mean = sum / static_cast<double>(values.size());
+  for (double v : values)
+    squares += std::pow(v - mean, 2);
+  return {mean, std::sqrt(squares / static_cast<double>(values.size()))};
+}
+
+Json finite_or_null(double value) {
+  return std::isfinite(value) ? Json(value) : Json();
+}
+
+// Each fold's figures and their spread: into the metrics' "cross_validation" and as a table.
 void add_fold_spread(Evaluation& evaluation, const std::vector<Json>& folds, bool multi_label) {
+  const std::vector<std::string>& figures = fold_figures(multi_label);
+  std::vector<Spread> spreads;
+  for (const std::string& figure : figures)
+    spreads.push_back(spread_of(folds, figure));
+
   Json per_fold = Json::array(), spread = Json::object();
-  std::ostringstream out;
-  out << "\n" << pad("fold", 6);
-  for (const std::string& figure : fold_figures(multi_label))
-    out << pad(figure, std::max<std::size_t>(figure.size() + 2, 10));
-  out << "\n";
   for (std::size_t f = 0; f < folds.size(); ++f) {
     Json row = {{"fold", f + 1}, {"items", folds[f]["items"]}};
-    out << pad(std::to_string(f + 1), 6);
-    for (const std::string& figure : fold_figures(multi_label)) {
+    for (const std::string& figure : figures)
       row[figure] = folds[f][figure];
-      out << pad(folds[f][figure].is_number() ? fixed(folds[f][figure].get<double>()) : "-",
-                 std::max<std::size_t>(figure.size() + 2, 10));
-    }
-    out << "\n";
     per_fold.push_back(row);
   }
-  out << pad("mean", 6);
-  std::string deviations;
-  for (const std::string& figure : fold_figures(multi_label)) {
-    double sum = 0, squares = 0;
-    int count = 0;
-    for (const Json& fold : folds) {
-      if (!fold[figure].is_number()) continue;
-      sum += fold[figure].get<double>();
-      ++count;
-    }
-    const double mean = count ? sum / count : std::nan("");
-    for (const Json& fold : folds)
-      if (fold[figure].is_number()) squares += std::pow(fold[figure].get<double>() - mean, 2);
-    const double deviation = count ? std::sqrt(squares / count) : std::nan("");
-    spread[figure] = {{"mean", std::isfinite(mean) ? Json(mean) : Json()},
-                      {"std", std::isfinite(deviation) ? Json(deviation) : Json()}};
-    const std::size_t width = std::max<std::size_t>(figure.size() + 2, 10);
-    out << pad(fixed(mean), width);
-    deviations += pad(fixed(deviation), width);
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    spread[figures[k]] = {{"mean", finite_or_null(spreads[k].mean)},
+                          {"std", finite_or_null(spreads[k].deviation)}};
   }
-  out << "\n" << pad("std", 6) << deviations << "\n";
   evaluation.metrics["cross_validation"]["per_fold"] = per_fold;
   evaluation.metrics["cross_validation"]["spread"] = spread;
+
+  const auto width = [](const std::string& figure) {
+    return std::max<std::size_t>(figure.size() + 2, 10);
+  };
+  std::ostringstream out;
+  out << "\n" << pad("fold", 6);
+  for (const std::string& figure : figures)
+    out << pad(figure, width(figure));
+  out << "\n";
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    out << pad(std::to_string(f + 1), 6);
+    for (const std::string& figure : figures) {
+      const Json& value = folds[f][figure];
+      out << pad(value.is_number() ? fixed(value.get<double>()) : "-", width(figure));
+    }
+    out << "\n";
+  }
+  out << pad("mean", 6);
+  for (std::size_t k = 0; k < figures.size(); ++k)
+    out << pad(fixed(spreads[k].mean), width(figures[k]));
+  out << "\n" << pad("std", 6);
+  for (std::size_t k = 0; k < figures.size(); ++k)
+    out << pad(fixed(spreads[k].deviation), width(figures[k]));
+  out << "\n";
   // The last column is padded like the others: the lines end without it.
   std::string block = out.str();
   for (std::size_t at; (at = block.find(" \n")) != std::string::npos;)

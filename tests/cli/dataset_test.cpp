@@ -201,6 +201,29 @@ TEST(DatasetCommand, AManifestFolderThatIsNotTheDataSetNamesTheAnnotationsItExpe
             std::string::npos);
 }
 
+// A data set's manifest through extract → train (k-NN, k = 1) → evaluate, unchanged: training
+// takes the train and validation items and leaves the test ones, which alone are scored. The
+// evaluation's metrics (null when a stage failed, which the expectations here report).
+Json extract_train_evaluate(const fs::path& folder, const fs::path& manifest, int trained,
+                            int tested) {
+  const fs::path features = folder / "e2e.safetensors", model = folder / "e2e-model.safetensors";
+  auto run = mirkit({"extract", manifest.string(), "-c", kMfccRecipe, "-o", features.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  run = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(
+      run.err.find("training on the " + std::to_string(trained) +
+                   " train and validation items; the " + std::to_string(tested) + " test items"),
+      std::string::npos)
+      << run.err;
+  run = mirkit({"evaluate", model.string(), features.string(), "-o", "-"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  if (run.exit_code != 0) return Json();
+  const Json metrics = Json::parse(run.out);
+  EXPECT_EQ(metrics["items"], tested);
+  return metrics;
+}
+
 // FMA as distributed: fma_metadata/tracks.csv (two header rows, then pandas' "track_id" row; an
 // artist's bio quoted over several lines), genres.csv, and the clips as fma_small/NNN/NNNNNN.mp3.
 // Real MP3s of a low tone (Rock) and a high one (Hip-Hop), so the manifest can be extracted,
@@ -290,18 +313,7 @@ TEST(DatasetCommand, FmaSmallFromTracksCsvThroughExtractTrainAndEvaluate) {
 
   // The manifest goes through extract, train and evaluate unchanged; the test split is only
   // ever scored.
-  const fs::path features = dir / "f.safetensors", model = dir / "m.safetensors";
-  result = mirkit({"extract", manifest_path.string(), "-c", kMfccRecipe, "-o", features.string()});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  result = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("training on the 8 train and validation items; the 4 test items"),
-            std::string::npos)
-      << result.err;
-  result = mirkit({"evaluate", model.string(), features.string(), "-o", "-"});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  const Json metrics = Json::parse(result.out);
-  EXPECT_EQ(metrics["items"], 4);
+  const Json metrics = extract_train_evaluate(dir.path(), manifest_path, 8, 4);
   EXPECT_EQ(metrics["accuracy"], 1.0) << "a low and a high tone, told apart";
 
   // genres_all as tags, named by genres.csv; the odd title kept whole.
@@ -384,20 +396,8 @@ TEST(DatasetCommand, MtgJamendoSplitFilesWithTheArtistAsGroup) {
   }
   // The tags manifest goes through extract, train and evaluate unchanged; the test clip is only
   // scored, and its tag found.
-  const fs::path features = dir / "j.safetensors", model = dir / "m.safetensors";
-  auto run =
-      mirkit({"extract", (dir / "j.csv").string(), "-c", kMfccRecipe, "-o", features.string()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  run = mirkit({"train", features.string(), "-m", "knn", "--set", "k=1", "-o", model.string()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.err.find("training on the 3 train and validation items; the 1 test items"),
-            std::string::npos)
-      << run.err;
-  run = mirkit({"evaluate", model.string(), features.string(), "-o", "-"});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const Json metrics = Json::parse(run.out);
-  EXPECT_EQ(metrics["items"], 1);
-  EXPECT_EQ(metrics["per_tag"]["mood/theme---happy"]["recall"], 1.0) << run.out;
+  const Json metrics = extract_train_evaluate(dir.path(), dir / "j.csv", 3, 1);
+  EXPECT_EQ(metrics["per_tag"]["mood/theme---happy"]["recall"], 1.0) << metrics.dump();
 
   const auto other = mirkit({"dataset", "mtg-jamendo", root.string(), "--split", "split-3", "-o",
                              (dir / "k.csv").string()});
