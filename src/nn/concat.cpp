@@ -30,6 +30,33 @@ Shape concatenated_shape(const std::vector<Shape>& parts, int axis_given) {
   return out;
 }
 
+ConcatLayout::ConcatLayout(const Shape& out, int axis_given) {
+  const int rank = static_cast<int>(out.size());
+  const int axis = axis_given < 0 ? axis_given + rank : axis_given;
+  std::int64_t whole = 1;
+  for (int a = 0; a < rank; ++a) {
+    whole *= out[static_cast<std::size_t>(a)];
+    if (a < axis) outer_ *= out[static_cast<std::size_t>(a)];
+  }
+  run_ = outer_ > 0 ? whole / outer_ : 0;
+}
+
+std::int64_t ConcatLayout::place(const float* part, std::int64_t part_size, float* whole,
+                                 std::int64_t offset) const {
+  const std::int64_t block = outer_ > 0 ? part_size / outer_ : 0;
+  for (std::int64_t o = 0; o < outer_; ++o)
+    std::copy_n(part + o * block, block, whole + o * run_ + offset);
+  return offset + block;
+}
+
+std::int64_t ConcatLayout::take(const float* whole, std::int64_t offset, float* part,
+                                std::int64_t part_size) const {
+  const std::int64_t block = outer_ > 0 ? part_size / outer_ : 0;
+  for (std::int64_t o = 0; o < outer_; ++o)
+    std::copy_n(whole + o * run_ + offset, block, part + o * block);
+  return offset + block;
+}
+
 Shape Concat::output_shape(const Shape& input) const {
   std::vector<Shape> parts;
   for (const auto& branch : branches_)
@@ -39,20 +66,12 @@ Shape Concat::output_shape(const Shape& input) const {
 
 void Concat::forward(const Tensor& in, Tensor& out) const {
   out.resize(output_shape(in.shape()));
-  const int axis = axis_ < 0 ? axis_ + out.rank() : axis_;
-  std::int64_t outer = 1;
-  for (int a = 0; a < axis; ++a)
-    outer *= out.dim(a);
-  const std::int64_t out_block = out.size() / outer;
+  const ConcatLayout layout(out.shape(), axis_);
   std::int64_t offset = 0;
   Tensor part;
   for (const auto& branch : branches_) {
     branch->forward(in, part);
-    const std::int64_t block = part.size() / outer;
-    for (std::int64_t o = 0; o < outer; ++o) {
-      std::copy_n(part.data() + o * block, block, out.data() + o * out_block + offset);
-    }
-    offset += block;
+    offset = layout.place(part.data(), part.size(), out.data(), offset);
   }
 }
 

@@ -2,8 +2,6 @@
 // input's gradient is the sum of the branches' (branch order, so the same bits on any thread).
 #include "mirkit/nn/concat.hpp"
 
-#include <algorithm>
-
 #include "factories.hpp"
 #include "layers.hpp"
 #include "mirkit/core/error.hpp"
@@ -21,41 +19,26 @@ Shape Concat::output_shape(const Shape& input) const {
   }
 }
 
-std::int64_t Concat::outer_size(const Shape& out) const {
-  const int rank = static_cast<int>(out.size());
-  const int axis = axis_ < 0 ? axis_ + rank : axis_;
-  std::int64_t outer = 1;
-  for (int a = 0; a < axis; ++a)
-    outer *= out[static_cast<std::size_t>(a)];
-  return outer;
-}
-
 void Concat::forward(const Tensor& in, Tensor& out, const Pass& pass) {
   out.resize(output_shape(in.shape()));
-  const std::int64_t outer = outer_size(out.shape()), out_block = out.size() / outer;
+  const ConcatLayout layout(out.shape(), axis_);
   parts_.resize(branches_.size());
   std::int64_t offset = 0;
   for (std::size_t b = 0; b < branches_.size(); ++b) {
     branches_[b]->forward(in, parts_[b], pass);
-    const std::int64_t block = parts_[b].size() / outer;
-    for (std::int64_t o = 0; o < outer; ++o)
-      std::copy_n(parts_[b].data() + o * block, block, out.data() + o * out_block + offset);
-    offset += block;
+    offset = layout.place(parts_[b].data(), parts_[b].size(), out.data(), offset);
   }
 }
 
 void Concat::backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
                       Tensor& grad_in) {
-  const std::int64_t outer = outer_size(out.shape()), out_block = out.size() / outer;
+  const ConcatLayout layout(out.shape(), axis_);
   part_grads_.resize(branches_.size());
   std::int64_t offset = 0;
   for (std::size_t b = 0; b < branches_.size(); ++b) {
     Tensor& part_grad = part_grads_[b];
     part_grad.resize(parts_[b].shape());
-    const std::int64_t block = parts_[b].size() / outer;
-    for (std::int64_t o = 0; o < outer; ++o)
-      std::copy_n(grad_out.data() + o * out_block + offset, block, part_grad.data() + o * block);
-    offset += block;
+    offset = layout.take(grad_out.data(), offset, part_grad.data(), part_grad.size());
     branches_[b]->backward(in, parts_[b], part_grad, b == 0 ? grad_in : through_);
     if (b > 0) grad_in.matrix(1, grad_in.size()) += through_.matrix(1, through_.size());
   }

@@ -420,8 +420,6 @@ class Concat : public TrainLayer {
 
  private:
   // Rows of the output before the axis (`outer`) and each branch's block within one of them.
-  std::int64_t outer_size(const Shape& out) const;
-
   std::vector<std::unique_ptr<Sequence>> branches_;
   int axis_;
   std::vector<Tensor> parts_, part_grads_;

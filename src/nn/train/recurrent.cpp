@@ -123,6 +123,9 @@ void Recurrent::back_direction(const Matrix& input, const Matrix& grad_output, s
   MatrixMap dw_hh = w.weight_hh.grad.matrix(gates, h);
   Matrix grad_projected(batch * steps, gates);
   Matrix dh = Matrix::Zero(batch, h), dc = Matrix::Zero(batch, h), dgh(batch, gates);
+  // Per-step intermediates, allocated once: GRU's candidate gradient, LSTM's tanh of the cell.
+  Matrix step_scratch(batch, h);
+  const Matrix zero_cell = Matrix::Zero(batch, h);  // the LSTM cell before the first step
   for (std::int64_t s = steps - 1; s >= 0; --s) {
     const std::int64_t t = reverse ? steps - 1 - s : s;
     const auto k = static_cast<std::size_t>(s);
@@ -132,7 +135,8 @@ void Recurrent::back_direction(const Matrix& input, const Matrix& grad_output, s
     if (cell_ == Cell::gru) {
       const auto r = g.leftCols(h).array(), z = g.middleCols(h, h).array();
       const auto n = g.rightCols(h).array();
-      const Matrix da_n = (dh.array() * (1.0f - z) * (1.0f - n * n)).matrix();
+      Matrix& da_n = step_scratch;
+      da_n = (dh.array() * (1.0f - z) * (1.0f - n * n)).matrix();
       dgi.leftCols(h) = (da_n.array() * trace.extra[k].array() * r * (1.0f - r)).matrix();
       dgi.middleCols(h, h) =
           (dh.array() * (trace.previous[k].array() - n) * z * (1.0f - z)).matrix();
@@ -143,11 +147,10 @@ void Recurrent::back_direction(const Matrix& input, const Matrix& grad_output, s
     } else {
       const auto i = g.leftCols(h).array(), f = g.middleCols(h, h).array();
       const auto gg = g.middleCols(2 * h, h).array(), o = g.rightCols(h).array();
-      const Matrix tc_matrix = trace.extra[k].array().tanh().matrix();
-      const auto tc = tc_matrix.array();
+      step_scratch = trace.extra[k].array().tanh().matrix();
+      const auto tc = step_scratch.array();
       dc.array() += dh.array() * o * (1.0f - tc * tc);
-      const Matrix previous_cell_matrix = s > 0 ? trace.extra[k - 1] : Matrix::Zero(batch, h);
-      const auto previous_cell = previous_cell_matrix.array();
+      const auto previous_cell = (s > 0 ? trace.extra[k - 1] : zero_cell).array();
       dgh.leftCols(h) = (dc.array() * gg * i * (1.0f - i)).matrix();
       dgh.middleCols(h, h) = (dc.array() * previous_cell * f * (1.0f - f)).matrix();
       dgh.middleCols(2 * h, h) = (dc.array() * i * (1.0f - gg * gg)).matrix();
