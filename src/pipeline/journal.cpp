@@ -52,34 +52,36 @@ class Reader {
   std::string_view bytes_;
 };
 
-std::string frame(const std::string& payload) {
-  std::string out;
-  put(out, static_cast<std::uint64_t>(payload.size()));
-  put(out, fnv1a64(payload));
-  return out + payload;
+// Appends one framed record to `out`: its length and checksum, then the payload `write_payload`
+// appends — written in place, not built apart and copied (a frames record is the clip's rows).
+template <class WritePayload>
+void append_framed(std::string& out, WritePayload&& write_payload) {
+  const std::size_t head = out.size();
+  out.append(16, '\0');
+  write_payload(out);
+  const std::string_view payload(out.data() + head + 16, out.size() - head - 16);
+  const std::uint64_t length = payload.size(), checksum = fnv1a64(payload);
+  std::memcpy(out.data() + head, &length, sizeof length);
+  std::memcpy(out.data() + head + 8, &checksum, sizeof checksum);
 }
 
-std::string header_payload(const std::string& run_id) {
-  std::string payload;
+void append_header_payload(std::string& payload, const std::string& run_id) {
   put(payload, RecordType::header);
   put_text(payload, to_json_line(Json{{"journal", 1}, {"run", run_id}}));
-  return payload;
 }
 
-std::string record_payload(const JournalRecord& record) {
-  std::string payload;
+void append_record_payload(std::string& payload, const JournalRecord& record) {
   put(payload, record.failed ? RecordType::failed : RecordType::done);
   put(payload, record.index);
   if (record.failed) {
     put_text(payload, to_json_line(Json{{"stage", record.stage}, {"error", record.error}}));
-    return payload;
+    return;
   }
   put_text(payload, to_json_line(record.item.to_json()));
   put(payload, static_cast<std::int64_t>(record.rows.rows()));
   put(payload, static_cast<std::int64_t>(record.rows.cols()));
   payload.append(reinterpret_cast<const char*>(record.rows.data()),
                  static_cast<std::size_t>(record.rows.size()) * sizeof(float));
-  return payload;
 }
 
 JournalRecord parse_record(std::string_view payload, const std::string& where) {
@@ -120,7 +122,7 @@ Journal::Journal(const std::filesystem::path& path, const std::string& run_id, b
                : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd_ < 0) fail(path, "cannot open");
   if (!append) {
-    buffer_ = frame(header_payload(run_id));
+    append_framed(buffer_, [&](std::string& out) { append_header_payload(out, run_id); });
     flush();
   }
 }
@@ -130,7 +132,7 @@ Journal::~Journal() {
 }
 
 void Journal::add(const JournalRecord& record) {
-  buffer_ += frame(record_payload(record));
+  append_framed(buffer_, [&](std::string& out) { append_record_payload(out, record); });
 }
 
 void Journal::flush() {
