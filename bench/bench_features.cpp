@@ -49,6 +49,25 @@ void report_realtime(benchmark::State& state) {
       kSeconds * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// A bare FFTW r2c plan of n points with its buffers, for the floors below.
+struct BarePlan {
+  explicit BarePlan(int n)
+      : in(fftwf_alloc_real(static_cast<std::size_t>(n))),
+        out(fftwf_alloc_complex(static_cast<std::size_t>(n / 2 + 1))),
+        plan(fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE)) {}
+  ~BarePlan() {
+    fftwf_destroy_plan(plan);
+    fftwf_free(in);
+    fftwf_free(out);
+  }
+  BarePlan(const BarePlan&) = delete;
+  BarePlan& operator=(const BarePlan&) = delete;
+
+  float* in;
+  fftwf_complex* out;
+  fftwf_plan plan;
+};
+
 void BM_BareStft(benchmark::State& state) {
   constexpr int kFft = 2048, kHop = 512;
   const std::vector<float>& x = clip();
@@ -57,9 +76,7 @@ void BM_BareStft(benchmark::State& state) {
   // the floor, windowing and one r2c transform per frame, results left in FFTW's buffer.
   std::vector<float> padded(x.size() + kFft, 0.0f);
   std::copy(x.begin(), x.end(), padded.begin() + kFft / 2);
-  float* in = fftwf_alloc_real(kFft);
-  fftwf_complex* out = fftwf_alloc_complex(kFft / 2 + 1);
-  fftwf_plan plan = fftwf_plan_dft_r2c_1d(kFft, in, out, FFTW_ESTIMATE);
+  BarePlan bare(kFft);
   std::vector<float> window(kFft);
   for (int i = 0; i < kFft; ++i) {
     window[static_cast<std::size_t>(i)] =
@@ -69,14 +86,11 @@ void BM_BareStft(benchmark::State& state) {
     for (int f = 0; f < frames; ++f) {
       const float* frame = padded.data() + static_cast<std::size_t>(f) * kHop;
       for (int i = 0; i < kFft; ++i)
-        in[i] = frame[i] * window[static_cast<std::size_t>(i)];
-      fftwf_execute(plan);
-      benchmark::DoNotOptimize(out);
+        bare.in[i] = frame[i] * window[static_cast<std::size_t>(i)];
+      fftwf_execute(bare.plan);
+      benchmark::DoNotOptimize(bare.out);
     }
   }
-  fftwf_destroy_plan(plan);
-  fftwf_free(in);
-  fftwf_free(out);
   report_realtime(state);
 }
 BENCHMARK(BM_BareStft)->Unit(benchmark::kMillisecond);
@@ -90,21 +104,16 @@ void BM_BareFft_ChromaCqtOctaves(benchmark::State& state) {
   constexpr int kFft = 1024, kOctaves = 7, kHop = 512;
   const std::vector<float>& x = clip();
   const int frames = 1 + static_cast<int>(x.size()) / kHop;
-  float* in = fftwf_alloc_real(kFft);
-  fftwf_complex* out = fftwf_alloc_complex(kFft / 2 + 1);
-  fftwf_plan plan = fftwf_plan_dft_r2c_1d(kFft, in, out, FFTW_ESTIMATE);
+  BarePlan bare(kFft);
   for (auto _ : state) {
     for (int octave = 0; octave < kOctaves; ++octave) {
       for (int f = 0; f + 1 < frames; ++f) {
-        std::copy_n(x.data() + static_cast<std::size_t>(f) * kHop, kFft, in);
-        fftwf_execute(plan);
-        benchmark::DoNotOptimize(out);
+        std::copy_n(x.data() + static_cast<std::size_t>(f) * kHop, kFft, bare.in);
+        fftwf_execute(bare.plan);
+        benchmark::DoNotOptimize(bare.out);
       }
     }
   }
-  fftwf_destroy_plan(plan);
-  fftwf_free(in);
-  fftwf_free(out);
   report_realtime(state);
 }
 BENCHMARK(BM_BareFft_ChromaCqtOctaves)->Unit(benchmark::kMillisecond);
