@@ -27,26 +27,29 @@ for recipe in gtzan logmel-patches waveform; do
     --seed 1 -o "$work/$recipe-train.safetensors" "$work/$recipe-test.safetensors"
 done
 
-row() {  # recipe features
-  local name=$1 features=$2 model="$work/$1.safetensors" start end
+row() {  # stem recipe features [train options]: the model is WORKDIR/stem.safetensors
+  local stem=$1 name=$2 features=$3 model="$work/$1.safetensors" start end
   start=$(date +%s.%N)
   "$mirkit" -q train "$work/$features-train.safetensors" -m "configs/models/$name.json" \
-    -o "$model" -j 2 "${@:3}"
+    -o "$model" -j 2 "${@:4}"
   end=$(date +%s.%N)
-  "$mirkit" -q evaluate "$model" "$work/$features-test.safetensors" -o "$work/$name.metrics.json"
-  python3 - "$name" "$features" "$work/$name.metrics.json" "$model" "$start" "$end" <<'PY'
+  "$mirkit" -q evaluate "$model" "$work/$features-test.safetensors" -o "$work/$stem.metrics.json"
+  python3 - "$stem" "$name" "$features" "$work/$stem.metrics.json" "$model" "$start" "$end" <<'PY'
 import json, os, sys
-name, features, metrics, model, start, end = sys.argv[1:]
+stem, name, features, metrics, model, start, end = sys.argv[1:]
 m = json.load(open(metrics))
-print(f"| `{name}.json` | {features} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
+label = f"`{name}.json`" + ("" if stem == name else f" ({stem})")
+print(f"| {label} | {features} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | "
       f"{float(end) - float(start):.0f} s | {os.path.getsize(model) / 1024:.0f} KiB |")
 PY
 }
 
 echo "| recipe | features | accuracy | macro F1 | training (wall, -j 2) | model size |"
 echo "|---|---|---|---|---|---|"
-for name in svm random_forest gradient_boosting knn; do row "$name" gtzan; done
-for name in cnn crnn crnn_lstm resnet densenet tcn transformer; do
-  row "$name" logmel-patches "$@"
+for name in svm random_forest gradient_boosting knn; do row "$name" "$name" gtzan; done
+for name in cnn cnn_small crnn crnn_lstm resnet densenet tcn transformer; do
+  row "$name" "$name" logmel-patches "$@"
 done
-row samplecnn waveform "$@"
+# The small CNN again, distilled from the CNN above (knowledge distillation).
+row distilled-from-cnn cnn_small logmel-patches --teacher "$work/cnn.safetensors" "$@"
+row samplecnn samplecnn waveform "$@"

@@ -98,6 +98,9 @@ void add_train_command(CLI::App& app, Runner& runner) {
       ->check(CLI::Range(0, 1024));
   sub->add_flag("--multi-label", options.multi_label,
                 "Tags: one-vs-rest even if no item has two labels");
+  sub->add_option("--teacher", options.teacher,
+                  "Network recipes: distil this trained network (same features and classes) into "
+                  "the recipe's; the recipe's \"distill\" section sets temperature and weight");
   sub->footer(
       "The model file holds the classes, the fitted preprocessing and parameters, the whole\n"
       "extraction recipe of the features (so predict reads raw audio), the seed, a hash of the\n"
@@ -110,6 +113,10 @@ void add_train_command(CLI::App& app, Runner& runner) {
       "(training, augment, fine_tune) are in docs/training.md; --set epochs=5 or\n"
       "--set augment.mixup_alpha=0.2 overrides one. The same seed gives the same file on any "
       "-j.\n\n"
+      "--teacher BIG.safetensors trains the recipe's (smaller) network on a mix of the labels\n"
+      "and the teacher's outputs softened by a temperature (knowledge distillation):\n"
+      "\"distill\": {\"temperature\": 4, \"weight\": 0.5} in the recipe, or --set\n"
+      "distill.weight=0.7. The teacher reads the very windows the student reads.\n\n"
       "--plot-curves FILE draws what gradient boosting measured after each round: the mean log\n"
       "loss on its training rows and on its early-stopping hold-out (validation_fraction), and\n"
       "the hold-out accuracy; for tags, each tag's validation log loss. For a network: the\n"
@@ -122,7 +129,9 @@ void add_train_command(CLI::App& app, Runner& runner) {
       "  mirkit train train.safetensors -m gradient_boosting -o gb.safetensors --plot-curves "
       "gb.png\n"
       "  mirkit train logmel-train.safetensors -m configs/models/cnn.json -o cnn.safetensors -j 2 "
-      "--plot-curves cnn-curves.png");
+      "--plot-curves cnn-curves.png\n"
+      "  mirkit train logmel-train.safetensors -m configs/models/cnn_small.json --teacher "
+      "cnn.safetensors -o small.safetensors");
   sub->final_callback(
       [command, &runner] { runner = [command](Log& log) { return run_train(*command, log); }; });
 }

@@ -226,6 +226,23 @@ Tensor Network::predict(const Tensor& input) const {
   return out;
 }
 
+Shape Network::window_shape(std::int64_t window, std::int64_t dims) const {
+  const std::int64_t per_item = window * dims;
+  Shape item = input_shape_;
+  std::int64_t known = 1;
+  for (const std::int64_t d : item)
+    known *= d == -1 ? 1 : d;
+  for (std::int64_t& d : item) {
+    if (d == -1) d = per_item / known;
+  }
+  if (element_count(item) != per_item) {
+    throw usage_error(where_ + ": a window of " + std::to_string(window) + " frames × " +
+                      std::to_string(dims) + " values does not fit the input shape " +
+                      to_string(input_shape_));
+  }
+  return item;
+}
+
 WindowPredictions Network::predict_windows(std::span<const float> samples, std::int64_t window,
                                            std::int64_t hop, Aggregate aggregate,
                                            std::int64_t batch_size) const {
@@ -240,18 +257,7 @@ WindowPredictions Network::predict_windows(const Eigen::Ref<const Matrix>& frame
     throw usage_error("window, hop and batch size must be positive");
   }
   const std::int64_t dims = frames.cols(), per_item = window * dims;
-  Shape item = input_shape_;
-  std::int64_t known = 1;
-  for (const std::int64_t d : item)
-    known *= d == -1 ? 1 : d;
-  for (std::int64_t& d : item) {
-    if (d == -1) d = per_item / known;
-  }
-  if (element_count(item) != per_item) {
-    throw usage_error(where_ + ": a window of " + std::to_string(window) + " frames × " +
-                      std::to_string(dims) + " values does not fit the input shape " +
-                      to_string(input_shape_));
-  }
+  const Shape item = window_shape(window, dims);
 
   WindowPredictions result;
   const std::int64_t length = frames.rows();

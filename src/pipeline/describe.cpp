@@ -74,6 +74,12 @@ Json describe_artifact(const std::filesystem::path& path) {
         const int best = t.value("best_epoch", 0);
         if (best > 0 && static_cast<std::size_t>(best) <= t["epochs"].size())
           summary["at_best_epoch"] = t["epochs"][static_cast<std::size_t>(best - 1)];
+        // Knowledge distillation: from which teacher (the file as named, and its bytes' hash).
+        const Json distill = t.value("recipe", Json::object()).value("distill", Json::object());
+        if (distill.contains("teacher")) {
+          summary["distilled"] = distill;
+          summary["distilled"]["teacher_fnv1a64"] = t.value("teacher_fnv1a64", Json());
+        }
         out["training"] = summary;
       }
     }

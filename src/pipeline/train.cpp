@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/hash.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
 #include "mirkit/pipeline/model_file.hpp"
@@ -31,8 +32,16 @@ std::string data_hash(const FeatureFile& features) {
 TrainSummary train(const TrainOptions& options, Log& log) {
   const auto start = std::chrono::steady_clock::now();
   std::string where;
-  const Json recipe = load_model_recipe(options.model, options.overrides, where);
+  Json recipe = load_model_recipe(options.model, options.overrides, where);
   const bool network = is_network_recipe(recipe);
+  if (options.teacher) {
+    if (!network) {
+      throw usage_error("train: --teacher distils a network into a network; " + where +
+                        " is a classical model");
+    }
+    require_existing_input(*options.teacher);
+    recipe["distill"]["teacher"] = options.teacher->string();
+  }
   models::ModelConfig config;
   if (!network) config = models::read_model_config(recipe, where);
   if (options.seed) config.seed = *options.seed;

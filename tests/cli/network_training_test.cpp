@@ -154,7 +154,8 @@ TEST_F(NetworkTraining, SameSeedSameBytesAndSetOverrides) {
 // gradients — over the spectrogram, or over time for the waveform network.
 TEST_F(NetworkTraining, ShippedRecipesTrainPredictAndExplain) {
   const std::map<std::string, std::vector<std::string>> recipes = {
-      {"logmel-patches", {"cnn", "crnn", "resnet", "densenet", "crnn_lstm", "tcn", "transformer"}},
+      {"logmel-patches",
+       {"cnn", "cnn_small", "crnn", "resnet", "densenet", "crnn_lstm", "tcn", "transformer"}},
       {"waveform", {"samplecnn"}}};
   const std::string clip = (dir_ / "test" / "low" / "low0.wav").string();
   for (const auto& [features, names] : recipes) {
@@ -185,15 +186,73 @@ TEST_F(NetworkTraining, ShippedRecipesTrainPredictAndExplain) {
     }
   }
   // Gain and noise act on decibels, not on samples.
-  const auto gain = mirkit({"train", (dir_ / "waveform.safetensors").string(), "-m",
-                            kConfigs + "/models/samplecnn.json", "-o",
-                            (dir_ / "gain.safetensors").string(), "--set",
-                            "augment.gain_probability=0.5"});
+  const auto gain = mirkit(
+      {"train", (dir_ / "waveform.safetensors").string(), "-m", kConfigs + "/models/samplecnn.json",
+       "-o", (dir_ / "gain.safetensors").string(), "--set", "augment.gain_probability=0.5"});
   EXPECT_EQ(gain.exit_code, 2);
   EXPECT_NE(gain.err.find("holds waveform samples, but augment.gain_probability"),
             std::string::npos)
       << gain.err;
   EXPECT_FALSE(fs::exists(dir_ / "gain.safetensors"));
+}
+
+// mirkit train --teacher: a student of two channels learns from the six-channel network, the
+// model records its teacher, and a teacher that cannot teach it is refused before training, with
+// nothing written.
+TEST_F(NetworkTraining, DistilsATeacherIntoAStudent) {
+  const std::string teacher = (dir_ / "teacher.safetensors").string();
+  ASSERT_EQ(train((dir_ / "cnn.json").string(), teacher).exit_code, 0);
+  Json small = Json::parse(kSmallCnn);
+  small["network"]["layers"][1]["out_channels"] = 2;
+  small["network"]["layers"][2]["num_features"] = 2;
+  small["network"]["layers"][6]["in_features"] = 128;
+  small["distill"] = {{"temperature", 3}, {"weight", 0.8}};
+  test::write_bytes(dir_ / "small.json", small.dump());
+  const std::string student = (dir_ / "student.safetensors").string();
+  const auto r = train((dir_ / "small.json").string(), student, {"--teacher", teacher, "-j", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json described = Json::parse(mirkit({"info", student}).out);
+  const Json distilled = described["training"]["distilled"];
+  EXPECT_EQ(distilled["teacher"], teacher) << described.dump();
+  EXPECT_EQ(distilled["temperature"], 3);
+  EXPECT_EQ(distilled["weight"], 0.8);
+  EXPECT_EQ(distilled["teacher_fnv1a64"].get<std::string>().size(), 16u);
+  const std::string metrics = (dir_ / "metrics.json").string();
+  const auto evaluated = mirkit({"evaluate", student, test_, "-o", metrics});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_GE(Json::parse(read_all(metrics))["accuracy"].get<double>(), 0.99)
+      << "three tones far apart";
+
+  const std::string refused = (dir_ / "refused.safetensors").string();
+  const auto classical = train("svm", refused, {"--teacher", teacher});
+  EXPECT_EQ(classical.exit_code, 2);
+  EXPECT_NE(classical.err.find("--teacher distils a network into a network"), std::string::npos)
+      << classical.err;
+  const auto missing = train((dir_ / "small.json").string(), refused,
+                             {"--teacher", (dir_ / "no.safetensors").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no.safetensors"), std::string::npos) << missing.err;
+  // A teacher of other features: 32 bands, but of a mel spectrogram without decibels.
+  Json linear = Json::parse(kSmallMel);
+  linear["features"][0]["decibels"] = false;
+  test::write_bytes(dir_ / "linear.json", linear.dump());
+  const std::string other = (dir_ / "linear.safetensors").string();
+  ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c", (dir_ / "linear.json").string(),
+                    "-o", other})
+                .exit_code,
+            0);
+  const std::string other_teacher = (dir_ / "other-teacher.safetensors").string();
+  ASSERT_EQ(mirkit({"train", other, "-m", (dir_ / "cnn.json").string(), "-o", other_teacher,
+                    "--set", "epochs=1"})
+                .exit_code,
+            0);
+  const auto mismatched =
+      train((dir_ / "small.json").string(), refused, {"--teacher", other_teacher});
+  EXPECT_EQ(mismatched.exit_code, 2);
+  EXPECT_NE(mismatched.err.find("a teacher must have been trained on features of the same recipe"),
+            std::string::npos)
+      << mismatched.err;
+  EXPECT_FALSE(fs::exists(refused));
 }
 
 TEST_F(NetworkTraining, RefusesPooledFeaturesAndCrossValidation) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "../../src/core/random.hpp"
 #include "../../src/nn/definitions.hpp"
@@ -142,28 +143,48 @@ TEST(TrainExport, TransformerOnPatches) {
                         {2, 1, 8, 12}, 2);
 }
 
-// Finite differences of the losses, computed in double: a five-point stencil with h = 2⁻⁸, so
-// that the perturbed float logits are exact and the truncation error (h⁴ ≈ 2e-10) negligible;
-// 1e-4 relative is then the float rounding of the gradient's own computation, with margin.
-void expect_loss_gradient(const LossOptions& options, const Matrix& targets) {
-  Matrix logits = Matrix::Random(targets.rows(), targets.cols()) * 3.0f;
+// Finite differences of a loss of the logits, computed in double: a five-point stencil with
+// h = 2⁻⁸, so that the perturbed float logits are exact and the truncation error (h⁴ ≈ 2e-10)
+// negligible; 1e-4 relative is then the float rounding of the gradient's own computation, with
+// margin.
+using LossOfLogits = std::function<double(const ConstMatrixMap& logits, Matrix& grad)>;
+
+void expect_gradient(const LossOfLogits& loss, Eigen::Index rows, Eigen::Index cols) {
+  Matrix logits = Matrix::Random(rows, cols) * 3.0f;
   Matrix grad;
-  loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
-                    ConstMatrixMap(targets.data(), targets.rows(), targets.cols()), grad);
+  loss(ConstMatrixMap(logits.data(), rows, cols), grad);
   const double h = 1.0 / 256;  // a power of two: saved ± h and ± 2h are exact in float
   for (Eigen::Index i = 0; i < logits.size(); ++i) {
     const float saved = logits.data()[i];
     const auto at = [&](double offset) {
       logits.data()[i] = static_cast<float>(saved + offset);
       Matrix unused;
-      return loss_and_gradient(options, ConstMatrixMap(logits.data(), logits.rows(), logits.cols()),
-                               ConstMatrixMap(targets.data(), targets.rows(), targets.cols()),
-                               unused);
+      return loss(ConstMatrixMap(logits.data(), rows, cols), unused);
     };
     const double numeric = (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
     logits.data()[i] = saved;
     EXPECT_NEAR(grad.data()[i], numeric, 1e-4 * std::max(1.0, std::abs(numeric))) << i;
   }
+}
+
+void expect_loss_gradient(const LossOptions& options, const Matrix& targets) {
+  expect_gradient(
+      [&](const ConstMatrixMap& logits, Matrix& grad) {
+        return loss_and_gradient(
+            options, logits, ConstMatrixMap(targets.data(), targets.rows(), targets.cols()), grad);
+      },
+      targets.rows(), targets.cols());
+}
+
+void expect_distillation_gradient(const LossOptions& options, const Matrix& teacher,
+                                  double temperature) {
+  expect_gradient(
+      [&](const ConstMatrixMap& logits, Matrix& grad) {
+        return distillation_loss_and_gradient(
+            options, logits, ConstMatrixMap(teacher.data(), teacher.rows(), teacher.cols()),
+            temperature, grad);
+      },
+      teacher.rows(), teacher.cols());
 }
 
 // The trainable types come from the layer registry (each definition's create_trainable), not
@@ -230,6 +251,65 @@ TEST(TrainLoss, FocalWithGammaZeroIsCrossEntropy) {
   const ConstMatrixMap z(logits.data(), 4, 5), t(targets.data(), 4, 5);
   EXPECT_NEAR(loss_and_gradient(ce, z, t, g1), loss_and_gradient(focal, z, t, g2), 1e-9);
   EXPECT_TRUE(g1.isApprox(g2, 1e-6f));
+}
+
+TEST(TrainLoss, DistillationGradientsMatchFiniteDifferences) {
+  const Matrix teacher = Matrix::Random(3, 4) * 4.0f;
+  LossOptions ce, bce, tasks;
+  bce.kind = LossKind::binary_cross_entropy;
+  tasks.groups = {{0, 2}, {2, 4}};
+  for (const double temperature : {0.5, 1.0, 4.0}) {
+    expect_distillation_gradient(ce, teacher, temperature);
+    expect_distillation_gradient(bce, teacher, temperature);
+    expect_distillation_gradient(tasks, teacher, temperature);
+  }
+}
+
+// At T = 1 the softmax term is the cross-entropy against the teacher's probabilities less their
+// entropy (a constant), so loss_and_gradient with those soft targets checks it independently;
+// the logits then agree to float rounding (1e-6) and the sums to double rounding (1e-9).
+TEST(TrainLoss, DistillationAtTemperatureOneIsCrossEntropyOnTheTeachersProbabilities) {
+  const Matrix student = Matrix::Random(4, 5) * 3.0f, teacher = Matrix::Random(4, 5) * 3.0f;
+  Matrix soft(4, 5);
+  double entropy = 0.0;
+  for (int i = 0; i < 4; ++i) {
+    const Eigen::ArrayXd e = teacher.row(i).cast<double>().array().exp();
+    const Eigen::ArrayXd p = e / e.sum();
+    entropy -= (p * p.log()).sum();
+    soft.row(i) = p.cast<float>().matrix().transpose();
+  }
+  LossOptions ce;
+  Matrix g_ce, g_kd;
+  const ConstMatrixMap z(student.data(), 4, 5);
+  const double cross = loss_and_gradient(ce, z, ConstMatrixMap(soft.data(), 4, 5), g_ce);
+  const double kd =
+      distillation_loss_and_gradient(ce, z, ConstMatrixMap(teacher.data(), 4, 5), 1.0, g_kd);
+  EXPECT_NEAR(kd, cross - entropy, 1e-6);  // soft targets rounded to float: 1e-7 per term
+  EXPECT_TRUE(g_kd.isApprox(g_ce, 1e-5f));
+  EXPECT_GT(kd, 0.0);
+}
+
+// A student that gives the teacher's logits (or, per softmax, the same shifted by a constant)
+// has nothing left to learn from it: loss and gradient zero, at any temperature.
+TEST(TrainLoss, DistillationVanishesWhereTheStudentAgreesWithTheTeacher) {
+  const Matrix teacher = Matrix::Random(3, 6) * 5.0f;
+  Matrix shifted = teacher;
+  shifted.array() += 2.0f;
+  LossOptions ce, bce;
+  bce.kind = LossKind::binary_cross_entropy;
+  const ConstMatrixMap t(teacher.data(), 3, 6);
+  for (const double temperature : {1.0, 3.0}) {
+    Matrix grad;
+    EXPECT_NEAR(distillation_loss_and_gradient(ce, t, t, temperature, grad), 0.0, 1e-12);
+    EXPECT_LT(grad.cwiseAbs().maxCoeff(), 1e-6f);
+    EXPECT_NEAR(distillation_loss_and_gradient(bce, t, t, temperature, grad), 0.0, 1e-9);
+    EXPECT_LT(grad.cwiseAbs().maxCoeff(), 1e-6f);
+    // Shifted logits: a shift of 2 in float moves each by up to 2⁻²² relative.
+    EXPECT_NEAR(distillation_loss_and_gradient(ce, ConstMatrixMap(shifted.data(), 3, 6), t,
+                                               temperature, grad),
+                0.0, 1e-10);
+    EXPECT_LT(grad.cwiseAbs().maxCoeff(), 1e-5f);
+  }
 }
 
 TEST(TrainOptimizer, SgdMomentumFollowsPyTorchsRule) {

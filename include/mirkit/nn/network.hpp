@@ -78,6 +78,9 @@ class Network {
 
   // One item's shape (no batch axis); -1 marks an axis of any length.
   const Shape& input_shape() const { return input_shape_; }
+  // The shape one window of `window` frames × `dims` values takes (input_shape with its -1
+  // filled in); a usage Error naming the file if the window does not fit.
+  Shape window_shape(std::int64_t window, std::int64_t dims) const;
   const std::vector<std::string>& classes() const { return classes_; }
   OutputKind output() const { return output_; }
   // Multi-task heads ("output": "softmax_per_task"): each task's class range [begin, end),

@@ -128,6 +128,18 @@ struct FineTuneSettings {
   static const Schema<FineTuneSettings>& schema();
 };
 
+// The "distill" section: knowledge distillation (Hinton et al. 2015). With a teacher, each window
+// is also run through the teacher and the loss is (1 − weight) · the loss on the labels +
+// weight · T² · the divergence between the teacher's and the student's outputs softened by the
+// temperature T (a softmax per task, or a sigmoid per tag). `mirkit train --teacher` sets it.
+struct DistillSettings {
+  std::optional<std::string> teacher;  // a network model file on the same features and classes
+  double temperature = 4.0;
+  double weight = 0.5;
+
+  static const Schema<DistillSettings>& schema();
+};
+
 // A network recipe read and checked: the whole recipe with every default filled in (what the
 // model file records) and its settings, typed. Usage Errors name the key and `where`.
 struct NetworkRecipe {
@@ -135,11 +147,13 @@ struct NetworkRecipe {
   TrainingSettings training;
   AugmentSettings augment;
   FineTuneSettings fine_tune;
+  DistillSettings distill;
 
   static NetworkRecipe read(const Json& recipe, const std::string& where);
 };
 
-// The sections of a network recipe that hold settings ("training", "augment", "fine_tune"): each
+// The sections of a network recipe that hold settings ("training", "augment", "fine_tune",
+// "distill"): each
 // one's schema, and how its resolved JSON becomes the typed member of NetworkRecipe.
 struct NetworkRecipeSection {
   std::string name;

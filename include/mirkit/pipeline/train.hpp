@@ -23,7 +23,8 @@ struct TrainOptions {
   bool by_group = false;
   std::optional<std::uint64_t> seed;  // overrides the recipe's
   int jobs = 1;
-  bool multi_label = false;  // treat as tags even if no item has two labels
+  bool multi_label = false;                      // treat as tags even if no item has two labels
+  std::optional<std::filesystem::path> teacher;  // network recipes: distill.teacher
 };
 
 struct TrainSummary {

@@ -27,6 +27,21 @@ double softplus(double z) {
   return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
 }
 
+double sigmoid(double z) {
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+// log Σ_c exp(z_c / T) over [begin, end), from the largest term so that it stays finite.
+double log_sum_exp(const float* z, int begin, int end, double temperature) {
+  double top = z[begin] / temperature;
+  for (int c = begin; c < end; ++c)
+    top = std::max(top, z[c] / temperature);
+  double sum = 0.0;
+  for (int c = begin; c < end; ++c)
+    sum += std::exp(z[c] / temperature - top);
+  return top + std::log(sum);
+}
+
 }  // namespace
 
 LossKind parse_loss(const std::string& name) {
@@ -63,18 +78,12 @@ double loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logit
       for (int c = 0; c < classes; ++c) {
         const double w = weight_of(options, c);
         total += w * (softplus(z[c]) - t[c] * static_cast<double>(z[c]));
-        g[c] = static_cast<float>(w * (1.0 / (1.0 + std::exp(-static_cast<double>(z[c]))) - t[c]));
+        g[c] = static_cast<float>(w * (sigmoid(z[c]) - t[c]));
       }
       continue;
     }
     for (const auto& [begin, end] : groups_of(options, classes)) {
-      double top = z[begin];
-      for (int c = begin; c < end; ++c)
-        top = std::max(top, static_cast<double>(z[c]));
-      double sum = 0.0;
-      for (int c = begin; c < end; ++c)
-        sum += std::exp(z[c] - top);
-      const double log_sum = top + std::log(sum);
+      const double log_sum = log_sum_exp(z, begin, end, 1.0);
       if (options.kind == LossKind::cross_entropy) {
         double mass = 0.0;
         for (int c = begin; c < end; ++c) {
@@ -107,6 +116,41 @@ double loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logit
       for (int c = begin; c < end; ++c) {
         const double p = std::exp(z[c] - log_sum);
         g[c] = static_cast<float>(gp[static_cast<std::size_t>(c - begin)] - p * weighted);
+      }
+    }
+  }
+  return total;
+}
+
+double distillation_loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logits,
+                                      const ConstMatrixMap& teacher_logits, double temperature,
+                                      Matrix& grad) {
+  const auto classes = static_cast<int>(logits.cols());
+  const double T = temperature;
+  grad.resize(logits.rows(), logits.cols());
+  double total = 0.0;
+  for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+    const float* z = logits.row(i).data();
+    const float* t = teacher_logits.row(i).data();
+    float* g = grad.row(i).data();
+    if (options.kind == LossKind::binary_cross_entropy) {
+      // KL(Bernoulli(p) ‖ Bernoulli(q)) = softplus(u) − p·u − H(p), u = z/T, q = σ(u).
+      for (int c = 0; c < classes; ++c) {
+        const double u = z[c] / T, v = t[c] / T, p = sigmoid(v);
+        const double entropy = softplus(v) - p * v;  // −p log p − (1−p) log(1−p)
+        total += T * T * (softplus(u) - p * u - entropy);
+        g[c] = static_cast<float>(T * (sigmoid(u) - p));
+      }
+      continue;
+    }
+    for (const auto& [begin, end] : groups_of(options, classes)) {
+      const double student = log_sum_exp(z, begin, end, T);
+      const double teacher = log_sum_exp(t, begin, end, T);
+      for (int c = begin; c < end; ++c) {
+        const double log_q = z[c] / T - student, log_p = t[c] / T - teacher;
+        const double p = std::exp(log_p);
+        total += T * T * p * (log_p - log_q);
+        g[c] = static_cast<float>(T * (std::exp(log_q) - p));
       }
     }
   }

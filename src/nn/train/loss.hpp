@@ -32,4 +32,13 @@ double item_weight(const LossOptions& options, const float* target, int classes)
 double loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logits,
                          const ConstMatrixMap& targets, Matrix& grad);
 
+// Knowledge distillation's soft term, Σ over items of T² · KL(teacher ‖ student) on the outputs
+// softened by the temperature T: per softmax group KL of softmax(t/T) and softmax(z/T), or (binary
+// cross-entropy) per tag KL of the Bernoullis σ(t/T) and σ(z/T). Zero where the logits agree.
+// `grad` (items × classes) receives its gradient with respect to the student's logits z,
+// T · (q_student − q_teacher): the T² keeps its size independent of T (Hinton et al. 2015).
+double distillation_loss_and_gradient(const LossOptions& options, const ConstMatrixMap& logits,
+                                      const ConstMatrixMap& teacher_logits, double temperature,
+                                      Matrix& grad);
+
 }  // namespace mirkit::nn::train

@@ -119,6 +119,23 @@ const Schema<FineTuneSettings>& FineTuneSettings::schema() {
   return schema;
 }
 
+const Schema<DistillSettings>& DistillSettings::schema() {
+  using S = DistillSettings;
+  static const Schema<S> schema =
+      Schema<S>()
+          .field("teacher", &S::teacher,
+                 "a trained network model file whose outputs the student also learns from "
+                 "(same features and classes; `mirkit train --teacher FILE`)")
+          .field("temperature", &S::temperature,
+                 "softens both outputs (logits / T) so that the teacher's small probabilities "
+                 "count",
+                 {.min = 1e-3})
+          .field("weight", &S::weight,
+                 "the teacher's share of the loss (0: labels only, 1: teacher only)",
+                 {.min = 0, .max = 1});
+  return schema;
+}
+
 const std::vector<NetworkRecipeSection>& network_recipe_sections() {
   // Each section resolved against its schema, then read into its typed member.
   const auto section = [](const char* name, const auto& schema, auto member) {
@@ -130,7 +147,8 @@ const std::vector<NetworkRecipeSection>& network_recipe_sections() {
   static const std::vector<NetworkRecipeSection> sections = {
       section("training", TrainingSettings::schema(), &NetworkRecipe::training),
       section("augment", AugmentSettings::schema(), &NetworkRecipe::augment),
-      section("fine_tune", FineTuneSettings::schema(), &NetworkRecipe::fine_tune)};
+      section("fine_tune", FineTuneSettings::schema(), &NetworkRecipe::fine_tune),
+      section("distill", DistillSettings::schema(), &NetworkRecipe::distill)};
   return sections;
 }
 

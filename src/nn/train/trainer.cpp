@@ -16,7 +16,10 @@
 #include "builder.hpp"
 #include "loss.hpp"
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
+#include "mirkit/core/hash.hpp"
 #include "mirkit/core/parallel.hpp"
+#include "mirkit/core/text.hpp"
 #include "mirkit/nn/network.hpp"
 #include "mirkit/nn/training.hpp"
 #include "optimizer.hpp"
@@ -195,7 +198,16 @@ struct Settings {
   train::PatchAugmentation patch;
   double mixup = 0.0;
   std::int64_t window = 0;
-  Shape item;  // one input's shape, the window's length filled in
+  Shape item;                   // one input's shape, the window's length filled in
+  double distill_weight = 0.0;  // the teacher's share of the loss (with a teacher)
+  double temperature = 1.0;
+};
+
+// The teacher of knowledge distillation: a trained network run on the student's windows.
+struct Teacher {
+  Network network;
+  Shape item;        // one window in the teacher's input shape
+  std::string hash;  // of the file's bytes, for the report
 };
 
 class Trainer {
@@ -211,6 +223,10 @@ class Trainer {
   // its frozen layers frozen.
   void build_network(const NetworkRecipe& recipe);
   void check_output();
+  // The teacher of recipe.distill, checked against the data: same classes, output kind and
+  // tasks, and a window of the student's length fits it (the caller checks that it reads the
+  // same features).
+  void load_teacher(const NetworkRecipe& recipe);
   // One replica of the network per micro-batch of a batch, sharing the parameters' values.
   void make_replicas(std::size_t batch_size, std::size_t micro);
   train::Optimizer make_optimizer() const;
@@ -234,6 +250,7 @@ class Trainer {
   Settings s_;
   std::uint64_t seed_ = 0;
   TrainableNetwork net_;
+  std::optional<Teacher> teacher_;
   std::vector<std::unique_ptr<train::TrainLayer>> replicas_;
   std::vector<std::vector<Parameter*>> replica_parameters_;
   std::vector<double> micro_losses_;
@@ -387,8 +404,23 @@ double Trainer::run_micro_batch(std::size_t m, const std::vector<Example>& examp
   Tensor logits, grad_in;
   replica.forward(input, logits, train::Pass{true, &random});
   Matrix grad;
-  const double loss = train::loss_and_gradient(s_.loss, std::as_const(logits).matrix(n, classes),
-                                               ConstMatrixMap(targets.data(), n, classes), grad);
+  double loss = train::loss_and_gradient(s_.loss, std::as_const(logits).matrix(n, classes),
+                                         ConstMatrixMap(targets.data(), n, classes), grad);
+  if (teacher_) {
+    // The teacher sees the very window the student sees, augmentation and mixup included.
+    Tensor teacher_input = input;
+    Shape teacher_shape = {n};
+    teacher_shape.insert(teacher_shape.end(), teacher_->item.begin(), teacher_->item.end());
+    teacher_input.reshape(teacher_shape);
+    const Tensor teacher_logits = teacher_->network.forward(teacher_input);
+    Matrix soft_grad;
+    const double soft = train::distillation_loss_and_gradient(
+        s_.loss, std::as_const(logits).matrix(n, classes), teacher_logits.matrix(n, classes),
+        s_.temperature, soft_grad);
+    const double w = s_.distill_weight;
+    loss = (1 - w) * loss + w * soft;
+    grad = (1 - w) * grad + w * soft_grad;
+  }
   grad /= static_cast<float>(normaliser);
   Tensor grad_out(logits.shape(), std::vector<float>(grad.data(), grad.data() + grad.size()));
   replica.backward(input, logits, grad_out, grad_in);
@@ -467,6 +499,47 @@ void Trainer::build_network(const NetworkRecipe& recipe) {
       p->frozen = top_layer(p->name) < prepared.frozen_layers;
   }
   check_output();
+}
+
+void Trainer::load_teacher(const NetworkRecipe& recipe) {
+  const DistillSettings& d = recipe.distill;
+  if (!d.teacher) return;
+  const std::string where = options_.where + ": distill.teacher: ";
+  std::string bytes;
+  try {
+    bytes = read_file(*d.teacher);
+  } catch (const Error& error) {
+    throw usage_error(where + error.what());
+  }
+  Teacher teacher{
+      Network::from_bytes(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+                          *d.teacher),
+      {},
+      to_hex(fnv1a64(bytes))};
+  const Network& network = teacher.network;
+  const std::string& file = *d.teacher;
+  if (network.classes() != options_.classes) {
+    throw usage_error(where + file + " has the classes " + join(network.classes(), ", ") +
+                      " but the data has " + join(options_.classes, ", ") +
+                      ": a teacher must be trained on the same labels");
+  }
+  const bool teacher_tags = network.output() == OutputKind::multi_label;
+  const bool student_tags = s_.loss.kind == train::LossKind::binary_cross_entropy;
+  if (teacher_tags != student_tags || network.tasks() != s_.loss.groups) {
+    throw usage_error(where + file + " gives " + (teacher_tags ? "tags (sigmoid)" : "a softmax") +
+                      (network.tasks().empty() ? "" : " per task") + " but the student learns " +
+                      (student_tags ? "tags (sigmoid)" : "a softmax") +
+                      (s_.loss.groups.empty() ? "" : " per task") +
+                      ": distillation compares the same kind of output");
+  }
+  try {
+    teacher.item = network.window_shape(s_.window, data_.dims);
+  } catch (const Error& error) {
+    throw usage_error(where + error.cause() + " (the student's window)");
+  }
+  s_.distill_weight = d.weight;
+  s_.temperature = d.temperature;
+  teacher_ = std::move(teacher);
 }
 
 void Trainer::make_replicas(std::size_t batch_size, std::size_t micro) {
@@ -553,6 +626,7 @@ NetworkTrainingResult Trainer::run() {
   seed_ = options_.seed.value_or(t.seed);
   if (data_.clips.empty()) throw usage_error(options_.where + ": no clips to train on");
   build_network(recipe);
+  load_teacher(recipe);
 
   const Split split = split_clips(data_, t.validation_fraction, seed_);
   if (split.training.empty()) throw usage_error(options_.where + ": no clips left to train on");
@@ -572,6 +646,7 @@ NetworkTrainingResult Trainer::run() {
                  {"training_clips", result.training_clips},
                  {"validation_clips", result.validation_clips},
                  {"window_frames", s_.window}};
+  if (teacher_) report["teacher_fnv1a64"] = teacher_->hash;
   std::optional<double> best_score;
   int since_best = 0;
   for (int epoch = 0; epoch < epochs; ++epoch) {
