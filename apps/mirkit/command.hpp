@@ -55,6 +55,7 @@ void add_list_command(CLI::App& app, Runner& runner);
 void add_merge_command(CLI::App& app, Runner& runner);
 void add_plot_command(CLI::App& app, Runner& runner);
 void add_predict_command(CLI::App& app, Runner& runner);
+void add_prune_command(CLI::App& app, Runner& runner);
 void add_split_command(CLI::App& app, Runner& runner);
 void add_train_command(CLI::App& app, Runner& runner);
 

@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   mirkit::cli::add_dataset_command(app, runner);
   mirkit::cli::add_plot_command(app, runner);
   mirkit::cli::add_explain_command(app, runner);
+  mirkit::cli::add_prune_command(app, runner);
 
   // `mirkit` alone and `mirkit help [COMMAND]` print usage.
   if (argc == 1) {

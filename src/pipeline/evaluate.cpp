@@ -463,8 +463,12 @@ Json load_model_recipe(const std::string& model, const std::vector<std::string>&
   } else {
     recipe = {{"model", model}};
   }
+  return apply_overrides(std::move(recipe), overrides);
+}
+
+Json apply_overrides(Json recipe, const std::vector<std::string>& overrides) {
   for (const std::string& assignment : overrides)
-    recipe = apply_override(recipe, assignment);
+    recipe = apply_override(std::move(recipe), assignment);
   return recipe;
 }
 

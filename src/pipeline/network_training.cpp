@@ -51,28 +51,25 @@ void refuse_decibel_augmentations(const nn::AugmentSettings& augment, const Feat
   }
 }
 
-// A teacher reads the student's windows, so it must have been trained on the same features: the
-// same extraction recipe, by its hash, as evaluate checks a model against a feature file.
-void require_teacher_features(const std::string& teacher, const FeatureFile& features,
-                              const NetworkFit& fit) {
-  const std::string where = fit.where + ": distill.teacher: ";
+}  // namespace
+
+void require_model_features(const std::string& model, const FeatureFile& features,
+                            const std::filesystem::path& features_path, const std::string& prefix,
+                            const std::string& why) {
   Json recorded;
   try {
-    recorded = Json::parse(nn::Network::load(teacher).features_json());
+    recorded = Json::parse(nn::Network::load(model).features_json());
   } catch (const Error& error) {
-    throw usage_error(where + error.what());
+    throw usage_error(prefix + error.what());
   }
   if (!recorded.is_object()) return;  // exported elsewhere without one: the shapes decide
-  const std::string hash = features::FeatureExtractor(recorded, teacher).config_hash();
+  const std::string hash = features::FeatureExtractor(recorded, model).config_hash();
   if (hash != features.config_hash) {
-    throw usage_error(where + teacher + " reads features of config hash " + hash + ", but " +
-                      fit.features_path.string() + " was extracted with config hash " +
-                      features.config_hash +
-                      ": a teacher must have been trained on features of the same recipe");
+    throw usage_error(prefix + model + " reads features of config hash " + hash + ", but " +
+                      features_path.string() + " was extracted with config hash " +
+                      features.config_hash + ": " + why);
   }
 }
-
-}  // namespace
 
 nn::NetworkTrainingResult fit_network(const NetworkFit& fit, const FeatureFile& features,
                                       const LabelSet& labels, Log& log) {
@@ -100,7 +97,12 @@ nn::NetworkTrainingResult fit_network(const NetworkFit& fit, const FeatureFile& 
 
   const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(fit.recipe, fit.where);
   refuse_decibel_augmentations(resolved.augment, features, fit);
-  if (resolved.distill.teacher) require_teacher_features(*resolved.distill.teacher, features, fit);
+  // A teacher reads the student's windows, so it must read the same features.
+  if (resolved.distill.teacher) {
+    require_model_features(*resolved.distill.teacher, features, fit.features_path,
+                           fit.where + ": distill.teacher: ",
+                           "a teacher must have been trained on features of the same recipe");
+  }
   const std::uint64_t seed = fit.seed.value_or(resolved.training.seed);
   const WaveformCopies copies =
       make_waveform_copies(features, fit.features_path, fit.jobs, resolved.augment, seed, log);

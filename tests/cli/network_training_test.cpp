@@ -255,6 +255,51 @@ TEST_F(NetworkTraining, DistilsATeacherIntoAStudent) {
   EXPECT_FALSE(fs::exists(refused));
 }
 
+// mirkit prune: half the convolution's channels go (the linear layer after flatten loses their
+// blocks of inputs), the file shrinks and still evaluates; fine-tuning brings the accuracy back,
+// the same bytes on any -j; refusals name the cause and leave nothing behind.
+TEST_F(NetworkTraining, PrunesAndFineTunes) {
+  const std::string model = (dir_ / "cnn.safetensors").string();
+  ASSERT_EQ(train((dir_ / "cnn.json").string(), model).exit_code, 0);
+  const std::string cut = (dir_ / "cut.safetensors").string();
+  const auto pruned = mirkit({"prune", model, "--channels", "0.5", "-o", cut});
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
+  EXPECT_NE(pruned.err.find("layer 1: 6 → 3 channels (by batch_norm_scale)"), std::string::npos)
+      << pruned.err;
+  const Json described = Json::parse(mirkit({"info", cut}).out);
+  EXPECT_EQ(described["tensors"]["1.weight"]["shape"], Json::parse("[3, 1, 3, 3]"));
+  EXPECT_EQ(described["tensors"]["6.weight"]["shape"], Json::parse("[3, 192]"));
+  EXPECT_LT(fs::file_size(cut), fs::file_size(model));
+  const std::string metrics = (dir_ / "metrics.json").string();
+  ASSERT_EQ(mirkit({"evaluate", cut, test_, "-o", metrics}).exit_code, 0);
+
+  const std::string one = (dir_ / "tuned-1.safetensors").string();
+  const std::string two = (dir_ / "tuned-2.safetensors").string();
+  for (const auto& [out, jobs] : {std::pair{one, "1"}, std::pair{two, "2"}}) {
+    const auto tuned =
+        mirkit({"prune", model, "--channels", "0.5", "--features", train_, "--fine-tune-epochs",
+                "4", "--set", "learning_rate=0.01", "-o", out, "-j", jobs});
+    ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+    EXPECT_NE(tuned.err.find("epoch 4/4"), std::string::npos) << tuned.err;
+  }
+  EXPECT_EQ(read_all(one), read_all(two)) << "-j 1 and -j 2 differ";
+  ASSERT_EQ(mirkit({"evaluate", one, test_, "-o", metrics}).exit_code, 0);
+  EXPECT_GE(Json::parse(read_all(metrics))["accuracy"].get<double>(), 0.99)
+      << "three tones far apart";
+  EXPECT_FALSE(fs::exists(one + ".pruned.tmp"));
+
+  const std::string refused = (dir_ / "refused.safetensors").string();
+  const auto no_data = mirkit({"prune", model, "--fine-tune-epochs", "3", "-o", refused});
+  EXPECT_EQ(no_data.exit_code, 2);
+  EXPECT_NE(no_data.err.find("--fine-tune-epochs needs the training data"), std::string::npos)
+      << no_data.err;
+  const auto classical = mirkit({"prune", train_, "-o", refused});  // a feature file
+  EXPECT_EQ(classical.exit_code, 2);
+  EXPECT_NE(classical.err.find("is not a neural-network model file"), std::string::npos)
+      << classical.err;
+  EXPECT_FALSE(fs::exists(refused));
+}
+
 TEST_F(NetworkTraining, RefusesPooledFeaturesAndCrossValidation) {
   const std::string pooled = (dir_ / "pooled.safetensors").string();
   ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c", kConfigs + "/features/mfcc.json",

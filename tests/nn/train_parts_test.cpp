@@ -15,17 +15,12 @@
 #include "../../src/nn/train/optimizer.hpp"
 #include "mirkit/core/error.hpp"
 #include "mirkit/nn/network.hpp"
+#include "random_network.hpp"
 
 namespace mirkit::nn::train {
 namespace {
 
-Tensor noise(const Shape& shape, std::uint64_t seed) {
-  Tensor t(shape);
-  Random random(seed);
-  for (float& v : t.values())
-    v = static_cast<float>(random.normal());
-  return t;
-}
+using test::normal_tensor;
 
 // Export, then load with the inference engine (which folds batch norms into convolutions and
 // fuses activations): the same outputs as the trainable network in inference mode, within
@@ -36,12 +31,7 @@ void expect_export_matches(const Json& layers, const Shape& input_shape, int cla
   WeightStore store{"case", {}, {}};
   Random init(4);
   TrainableNetwork net = build_trainable(description, store, init);
-  Random stats(8);
-  for (Buffer& b : net.buffers) {
-    for (float& v : b.value->values())
-      v = b.name.ends_with("running_var") ? static_cast<float>(0.5 + stats.uniform())
-                                          : static_cast<float>(stats.normal() * 0.3);
-  }
+  test::randomise_statistics(net);
   std::vector<std::string> names;
   for (int c = 0; c < classes; ++c)
     names.push_back("c" + std::to_string(c));
@@ -49,7 +39,7 @@ void expect_export_matches(const Json& layers, const Shape& input_shape, int cla
       export_network(net, {{"classes", names}, {"output", "softmax"}, {"features", nullptr}}));
   const Network loaded = Network::from_bytes(
       std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()), "exported");
-  const Tensor input = noise(input_shape, 2);
+  const Tensor input = normal_tensor(input_shape, 2);
   Tensor trained;
   net.root->forward(input, trained, Pass{false, nullptr});
   const Tensor inferred = loaded.forward(input);

@@ -73,6 +73,8 @@ models::ModelConfig resolve_model_config(const std::string& model,
 // receives the name to use in errors.
 Json load_model_recipe(const std::string& model, const std::vector<std::string>& overrides,
                        std::string& where);
+// The "key=value" overrides alone, on a recipe already read.
+Json apply_overrides(Json recipe, const std::vector<std::string>& overrides);
 bool is_network_recipe(const Json& recipe);
 // `train --plot-curves` needs a model that records per-iteration figures: a classifier that
 // declares it (ClassifierDefinition::records_learning_curves) or a network (per epoch). A usage

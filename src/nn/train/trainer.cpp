@@ -107,9 +107,16 @@ Prepared prepare_network(const NetworkRecipe& recipe, const std::string& where) 
                    {"layers", Json::array()}};
   for (int i = 0; i < keep; ++i)
     p.description["layers"].push_back(base_layers[static_cast<std::size_t>(i)]);
+  // No new head with every layer kept: the whole network trains on from the file's weights (as
+  // `mirkit prune` fine-tunes a pruned network).
   const Json head = recipe.resolved["network"].value("layers", Json::array());
-  if (!head.is_array() || head.empty()) {
+  if (!head.is_array() || (head.empty() && keep < count)) {
     throw usage_error(where + ": fine-tuning needs the new head as \"network\": {\"layers\": […]}");
+  }
+  if (head.empty() && fine.freeze) {
+    throw usage_error(where + ": fine_tune keeps every layer of " + from +
+                      " frozen and adds none: nothing would train (set \"freeze\": false to "
+                      "train them all on)");
   }
   for (const Json& layer : head)
     p.description["layers"].push_back(layer);
