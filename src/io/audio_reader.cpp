@@ -34,36 +34,52 @@ AudioReader::AudioReader(const std::filesystem::path& path, const DecodeOptions&
   try {
     check_options(options);
     source_ = open_audio_source(path);
-    const AudioInfo& info = source_->info();
-    output_rate_ = options.sample_rate == 0 ? info.sample_rate : options.sample_rate;
-    output_channels_ = options.mono ? 1 : info.channels;
-
-    const std::int64_t start = seconds_to_frames(options.offset_s, info.sample_rate);
-    frames_left_ =
-        options.duration_s ? seconds_to_frames(*options.duration_s, info.sample_rate) : INT64_MAX;
-    if (start > 0) {
-      if (info.frames > 0 && start >= info.frames) {
-        frames_left_ = 0;  // past the end: an empty signal, as librosa gives
-      } else {
-        source_->seek(start);
-      }
-    }
-    if (output_rate_ != info.sample_rate) {
-      // The file's rate is data, not the caller's choice: out of range, it fails this input.
-      if (info.sample_rate < kMinResampleRate || info.sample_rate > kMaxResampleRate) {
-        throw Error("its sample rate, " + std::to_string(info.sample_rate) +
-                        " Hz, cannot be resampled (mirkit resamples " +
-                        std::to_string(kMinResampleRate) + "–" + std::to_string(kMaxResampleRate) +
-                        " Hz)",
-                    ErrorKind::input);
-      }
-      for (int c = 0; c < output_channels_; ++c) {
-        resamplers_.emplace_back(info.sample_rate, output_rate_, options.quality);
-      }
-      planes_.resize(static_cast<std::size_t>(output_channels_));
-    }
+    start();
   } catch (const Error& error) {
     throw error.with_file(path.string()).with_stage("decode");
+  }
+}
+
+AudioReader::AudioReader(std::unique_ptr<AudioSource> source, const DecodeOptions& options)
+    : source_(std::move(source)), options_(options) {
+  try {
+    check_options(options);
+    if (options.offset_s > 0.0) throw usage_error("a stream starts where it is: no offset");
+    start();
+  } catch (const Error& error) {
+    throw error.with_file(source_->info().path).with_stage("decode");
+  }
+}
+
+void AudioReader::start() {
+  const DecodeOptions& options = options_;
+  const AudioInfo& info = source_->info();
+  output_rate_ = options.sample_rate == 0 ? info.sample_rate : options.sample_rate;
+  output_channels_ = options.mono ? 1 : info.channels;
+
+  const std::int64_t start = seconds_to_frames(options.offset_s, info.sample_rate);
+  frames_left_ =
+      options.duration_s ? seconds_to_frames(*options.duration_s, info.sample_rate) : INT64_MAX;
+  if (start > 0) {
+    if (info.frames > 0 && start >= info.frames) {
+      frames_left_ = 0;  // past the end: an empty signal, as librosa gives
+    } else {
+      source_->seek(start);
+    }
+  }
+  if (output_rate_ != info.sample_rate) {
+    // The file's rate is data, not the caller's choice: out of range, it fails this input.
+    if (info.sample_rate < kMinResampleRate || info.sample_rate > kMaxResampleRate) {
+      throw Error("its sample rate, " + std::to_string(info.sample_rate) +
+                      " Hz, cannot be resampled (mirkit resamples " +
+                      std::to_string(kMinResampleRate) + "–" + std::to_string(kMaxResampleRate) +
+                      " Hz)",
+                  ErrorKind::input);
+    }
+    for (int c = 0; c < output_channels_; ++c) {
+      resamplers_.emplace_back(info.sample_rate, output_rate_, options.quality);
+    }
+    planes_.resize(static_cast<std::size_t>(output_channels_));
   }
 }
 

@@ -84,4 +84,9 @@ std::unique_ptr<AudioSource> open_audio_source(const fs::path& path) {
   }
 }
 
+std::unique_ptr<AudioSource> open_audio_stream(int fd, const std::string& name,
+                                               const std::optional<RawFormat>& raw) {
+  return open_sndfile_stream(fd, name, raw);
+}
+
 }  // namespace mirkit::io

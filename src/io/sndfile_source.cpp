@@ -2,10 +2,12 @@
 
 #include <sndfile.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/text.hpp"
 
 namespace mirkit::io {
 namespace {
@@ -123,32 +125,82 @@ class SndfileSource final : public AudioSource {
   AudioInfo info_;
 };
 
-}  // namespace
-
-std::unique_ptr<AudioSource> open_sndfile_source(const std::filesystem::path& path) {
-  SF_INFO sf_info{};
-  SNDFILE* file = nullptr;
-  std::string failure;
-  {
-    std::lock_guard lock(open_mutex());
-    file = sf_open(path.c_str(), SFM_READ, &sf_info);
-    if (file == nullptr) failure = sf_strerror(nullptr);
+// The libsndfile format of a raw encoding.
+int raw_sndfile_format(const std::string& encoding) {
+  static const std::map<std::string, int> formats = {{"s16le", SF_FORMAT_PCM_16},
+                                                     {"s24le", SF_FORMAT_PCM_24},
+                                                     {"s32le", SF_FORMAT_PCM_32},
+                                                     {"f32le", SF_FORMAT_FLOAT},
+                                                     {"u8", SF_FORMAT_PCM_U8}};
+  const auto found = formats.find(encoding);
+  if (found == formats.end()) {
+    throw usage_error("raw PCM encoding '" + encoding + "' is unknown; choose " +
+                      join(raw_encodings(), ", "));
   }
-  if (file == nullptr) throw Error("cannot decode (libsndfile: " + failure + ")");
+  return SF_FORMAT_RAW | found->second | SF_ENDIAN_LITTLE;
+}
 
+// `stream`: read from a pipe, whose length the header cannot know (a recorder writes a
+// placeholder), so the frame count is left unknown (0).
+std::unique_ptr<AudioSource> source_of(SNDFILE* file, const SF_INFO& sf_info,
+                                       const std::string& name, bool stream) {
   if (sf_info.channels <= 0 || sf_info.samplerate <= 0) {
     sf_close(file);
     throw Error("invalid header: " + std::to_string(sf_info.channels) + " channels at " +
                 std::to_string(sf_info.samplerate) + " Hz");
   }
   AudioInfo info;
-  info.path = path.string();
+  info.path = name;
   info.format = container_name(sf_info.format);
   info.subtype = encoding_name(sf_info.format);
   info.sample_rate = sf_info.samplerate;
   info.channels = sf_info.channels;
-  info.frames = sf_info.frames;
+  info.frames = stream ? 0 : sf_info.frames;
   return std::make_unique<SndfileSource>(file, std::move(info));
+}
+
+// Opens with `open` under the lock that guards libsndfile's error slot.
+template <typename Open>
+SNDFILE* open_guarded(Open open) {
+  std::string failure;
+  SNDFILE* file = nullptr;
+  {
+    std::lock_guard lock(open_mutex());
+    file = open();
+    if (file == nullptr) failure = sf_strerror(nullptr);
+  }
+  if (file == nullptr) throw Error("cannot decode (libsndfile: " + failure + ")");
+  return file;
+}
+
+}  // namespace
+
+const std::vector<std::string>& raw_encodings() {
+  static const std::vector<std::string> names = {"s16le", "s24le", "s32le", "f32le", "u8"};
+  return names;
+}
+
+std::unique_ptr<AudioSource> open_sndfile_source(const std::filesystem::path& path) {
+  SF_INFO sf_info{};
+  SNDFILE* file = open_guarded([&] { return sf_open(path.c_str(), SFM_READ, &sf_info); });
+  return source_of(file, sf_info, path.string(), false);
+}
+
+std::unique_ptr<AudioSource> open_sndfile_stream(int fd, const std::string& name,
+                                                 const std::optional<RawFormat>& raw) {
+  SF_INFO sf_info{};
+  if (raw) {
+    sf_info.format = raw_sndfile_format(raw->encoding);
+    sf_info.samplerate = raw->sample_rate;
+    sf_info.channels = raw->channels;
+  }
+  try {
+    SNDFILE* file = open_guarded([&] { return sf_open_fd(fd, SFM_READ, &sf_info, SF_FALSE); });
+    return source_of(file, sf_info, name, true);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::usage) throw;
+    throw error.with_file(name);
+  }
 }
 
 }  // namespace mirkit::io

@@ -43,6 +43,18 @@ std::vector<float> aggregate_segments(const dsp::Matrix& scores, const std::stri
   return {out.data(), out.data() + out.size()};
 }
 
+// Calls visit(piece, first sample) for each segment of `length` samples of `signal`; a last piece
+// shorter than half a segment is dropped unless it is all there is.
+void for_each_segment_of(std::span<const float> signal, std::int64_t length,
+                         const std::function<void(std::span<const float>, std::int64_t)>& visit) {
+  const auto segment = static_cast<std::size_t>(length);
+  std::size_t begin = 0;
+  for (; signal.size() - begin >= segment; begin += segment)
+    visit(signal.subspan(begin, segment), static_cast<std::int64_t>(begin));
+  if (begin == 0 || signal.size() - begin >= segment / 2)
+    visit(signal.subspan(begin), static_cast<std::int64_t>(begin));
+}
+
 // Calls visit(piece, first sample) for each segment of `length` samples of the file's decoded
 // signal; a last piece shorter than half a segment is dropped unless it is all there is. Holds
 // about one segment of audio at a time where the recipe allows, else the whole signal.
@@ -53,12 +65,7 @@ void for_each_segment(const features::FeatureExtractor& extractor,
   const auto segment = static_cast<std::size_t>(length);
   if (!extractor.analyses_in_pieces(load)) {
     const io::Audio audio = io::load_audio(path, load);
-    const std::span<const float> signal = audio.samples;
-    std::size_t begin = 0;
-    for (; signal.size() - begin >= segment; begin += segment)
-      visit(signal.subspan(begin, segment), static_cast<std::int64_t>(begin));
-    if (begin == 0 || signal.size() - begin >= segment / 2)
-      visit(signal.subspan(begin), static_cast<std::int64_t>(begin));
+    for_each_segment_of(audio.samples, length, visit);
     return;
   }
   io::AudioReader reader(path, load.decode);
@@ -89,40 +96,32 @@ class ClassicalScorer final : public ClipScorer {
 
   ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
                    const io::LoadOptions& load, const Windowing& windowing) const override {
-    refuse_hop(windowing);
-    const std::optional<double>& segment_s = windowing.segment_s;
-    FeatureFile segments;
-    segments.layout = file_.layout;
-    segments.names = file_.feature_names;
-    segments.offsets = {0};
-    std::vector<dsp::Matrix> parts;
-    ClipScores scores;
-    const auto add = [&](dsp::Matrix part, double start_s) {
-      if (!part.allFinite()) {
-        throw Error("features are not finite (NaN or Inf)", ErrorKind::input, {}, "features");
+    return score_segments(windowing, [&](const AddSegment& add) {
+      if (windowing.segment_s) {
+        const int rate = extractor.analysis().sample_rate;
+        for_each_segment(extractor, path, load, segment_length(extractor, windowing),
+                         [&](std::span<const float> piece, std::int64_t start) {
+                           add(features_of(extractor, piece), static_cast<double>(start) / rate);
+                         });
+      } else {
+        add(extractor.analyse_file(path, load).rows, 0.0);
       }
-      segments.offsets.push_back(segments.offsets.back() + part.rows());
-      segments.items.emplace_back();
-      parts.push_back(std::move(part));
-      scores.starts.push_back(start_s);
-    };
-    if (segment_s) {
-      const int rate = extractor.analysis().sample_rate;
-      const std::int64_t length = std::max<std::int64_t>(1, std::llround(*segment_s * rate));
-      for_each_segment(extractor, path, load, length,
-                       [&](std::span<const float> piece, std::int64_t start) {
-                         add(features_of(extractor, piece), static_cast<double>(start) / rate);
-                       });
-    } else {
-      add(extractor.analyse_file(path, load).rows, 0.0);
-    }
-    segments.values.resize(segments.offsets.back(),
-                           static_cast<Eigen::Index>(file_.feature_names.size()));
-    for (std::size_t s = 0; s < parts.size(); ++s)
-      segments.values.middleRows(segments.offsets[s], parts[s].rows()) = parts[s];
-    scores.segments = model_.scores(segments);
-    scores.clip = aggregate_segments(scores.segments, windowing.aggregate, multi_label_);
-    return scores;
+    });
+  }
+
+  ClipScores score_signal(features::FeatureExtractor& extractor, std::span<const float> signal,
+                          const Windowing& windowing) const override {
+    return score_segments(windowing, [&](const AddSegment& add) {
+      if (windowing.segment_s) {
+        const int rate = extractor.analysis().sample_rate;
+        for_each_segment_of(signal, segment_length(extractor, windowing),
+                            [&](std::span<const float> piece, std::int64_t start) {
+                              add(features_of(extractor, piece), static_cast<double>(start) / rate);
+                            });
+      } else {
+        add(features_of(extractor, signal), 0.0);
+      }
+    });
   }
 
   dsp::Matrix score_items(const FeatureFile& features, const Windowing& windowing) const override {
@@ -137,6 +136,42 @@ class ClassicalScorer final : public ClipScorer {
           "--hop spaces a network's overlapping windows; a classical model's segments "
           "(--segment) follow one another");
     }
+  }
+
+  using AddSegment = std::function<void(dsp::Matrix, double)>;
+
+  static std::int64_t segment_length(const features::FeatureExtractor& extractor,
+                                     const Windowing& windowing) {
+    return std::max<std::int64_t>(
+        1, std::llround(*windowing.segment_s * extractor.analysis().sample_rate));
+  }
+
+  // The segments `visit` adds (each one's feature rows and start), scored and aggregated.
+  ClipScores score_segments(const Windowing& windowing,
+                            const std::function<void(const AddSegment&)>& visit) const {
+    refuse_hop(windowing);
+    FeatureFile segments;
+    segments.layout = file_.layout;
+    segments.names = file_.feature_names;
+    segments.offsets = {0};
+    std::vector<dsp::Matrix> parts;
+    ClipScores scores;
+    visit([&](dsp::Matrix part, double start_s) {
+      if (!part.allFinite()) {
+        throw Error("features are not finite (NaN or Inf)", ErrorKind::input, {}, "features");
+      }
+      segments.offsets.push_back(segments.offsets.back() + part.rows());
+      segments.items.emplace_back();
+      parts.push_back(std::move(part));
+      scores.starts.push_back(start_s);
+    });
+    segments.values.resize(segments.offsets.back(),
+                           static_cast<Eigen::Index>(file_.feature_names.size()));
+    for (std::size_t s = 0; s < parts.size(); ++s)
+      segments.values.middleRows(segments.offsets[s], parts[s].rows()) = parts[s];
+    scores.segments = model_.scores(segments);
+    scores.clip = aggregate_segments(scores.segments, windowing.aggregate, multi_label_);
+    return scores;
   }
 
   dsp::Matrix features_of(features::FeatureExtractor& extractor,
@@ -194,6 +229,11 @@ class NetworkScorer final : public ClipScorer {
   ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
                    const io::LoadOptions& load, const Windowing& windowing) const override {
     return score_frames(extractor.analyse_file(path, load).rows, windowing);
+  }
+
+  ClipScores score_signal(features::FeatureExtractor& extractor, std::span<const float> signal,
+                          const Windowing& windowing) const override {
+    return score_frames(extractor.frames(signal), windowing);
   }
 
   dsp::Matrix score_items(const FeatureFile& features, const Windowing& windowing) const override {

@@ -17,135 +17,11 @@
 #include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/dataset.hpp"
 #include "mirkit/version.hpp"
+#include "row_writer.hpp"
 
 namespace mirkit::pipeline {
 namespace fs = std::filesystem;
 namespace {
-
-// One output row before it is written: the file (its key), the segment start ("" for the file's
-// own row) and the scores.
-struct Prediction {
-  std::string path;
-  std::string segment;
-  std::vector<float> scores;
-};
-
-class RowWriter {
- public:
-  RowWriter(const ClipScorer& model, bool jsonl, const PredictOptions& options,
-            std::string model_hash)
-      : model_(model),
-        model_hash_(std::move(model_hash)),
-        jsonl_(jsonl),
-        top_k_(options.top_k),
-        segments_(options.windowing.segment_s.has_value()),
-        min_prob_(options.min_prob),
-        unknown_label_(options.unknown_label) {}
-
-  std::string header() const {
-    if (jsonl_) return {};
-    std::string line = "path";
-    if (segments_) line += ",segment";
-    line += ",label";
-    if (top_k_ > 0) {
-      for (int k = 1; k <= top_k_; ++k)
-        line += ",top" + std::to_string(k) + ",p" + std::to_string(k);
-    } else {
-      for (const std::string& name : model_.classes())
-        line += "," + csv_field(name);
-    }
-    return line + "\n";
-  }
-
-  std::string row(const Prediction& p) const {
-    const std::vector<std::size_t> order = ranked(p.scores);
-    const std::vector<std::string> labels = chosen(p.scores, order);
-    const std::size_t shown =
-        top_k_ > 0 ? std::min<std::size_t>(static_cast<std::size_t>(top_k_), order.size())
-                   : order.size();
-    if (jsonl_) {
-      Json line = {{"path", p.path}};
-      if (segments_) line["segment"] = p.segment.empty() ? Json("all") : Json(std::stod(p.segment));
-      line["label"] =
-          model_.multi_label() && !unknown(p.scores, order) ? Json(labels) : Json(labels.front());
-      if (top_k_ > 0) {
-        Json top = Json::array();
-        for (std::size_t k = 0; k < shown; ++k)
-          top.push_back({model_.classes()[order[k]], float_for_json(p.scores[order[k]])});
-        line["top"] = top;
-      } else {
-        Json probabilities = Json::object();
-        for (std::size_t c = 0; c < model_.classes().size(); ++c)
-          probabilities[model_.classes()[c]] = float_for_json(p.scores[c]);
-        line["probabilities"] = probabilities;
-      }
-      // Provenance in every row (CSV keeps it in the sidecar): what labelled it, from what.
-      line["model_hash"] = model_hash_;
-      line["recipe_hash"] = model_.feature_config_hash();
-      line["mirkit_version"] = kVersion;
-      return to_json_line(line) + "\n";
-    }
-    std::string label;
-    for (std::size_t i = 0; i < labels.size(); ++i)
-      label += (i ? ";" : "") + labels[i];
-    std::string line = csv_field(p.path);
-    if (segments_) line += "," + (p.segment.empty() ? std::string("all") : p.segment);
-    line += "," + csv_field(label);
-    if (top_k_ > 0) {
-      for (std::size_t k = 0; k < static_cast<std::size_t>(top_k_); ++k) {
-        line += k < shown ? "," + csv_field(model_.classes()[order[k]]) + "," +
-                                float_text(p.scores[order[k]])
-                          : std::string(",,");
-      }
-    } else {
-      for (const float score : p.scores)
-        line += "," + float_text(score);
-    }
-    return line + "\n";
-  }
-
- private:
-  std::vector<std::size_t> ranked(const std::vector<float>& scores) const {
-    std::vector<std::size_t> order(scores.size());
-    for (std::size_t c = 0; c < order.size(); ++c)
-      order[c] = c;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-    return order;
-  }
-
-  // Open set: the most probable class is below --min-prob, so the model does not know this one.
-  bool unknown(const std::vector<float>& scores, const std::vector<std::size_t>& order) const {
-    return min_prob_ && !order.empty() && scores[order.front()] < *min_prob_;
-  }
-
-  // Single-label: the most probable class. Multi-label: every tag at or above its threshold.
-  // Either way the unknown label when the open-set threshold says so.
-  std::vector<std::string> chosen(const std::vector<float>& scores,
-                                  const std::vector<std::size_t>& order) const {
-    if (unknown(scores, order)) return {unknown_label_};
-    if (!model_.multi_label()) return {model_.classes()[order.front()]};
-    std::vector<std::string> tags;
-    for (std::size_t t = 0; t < scores.size(); ++t) {
-      if (scores[t] >= model_.thresholds()[t]) tags.push_back(model_.classes()[t]);
-    }
-    return tags;
-  }
-
-  const ClipScorer& model_;
-  std::string model_hash_;
-  bool jsonl_;
-  int top_k_;
-  bool segments_;
-  std::optional<double> min_prob_;
-  std::string unknown_label_;
-};
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f", seconds);
-  return text;
-}
 
 // Size and modification time, or -1 when the file cannot be stat'ed (its error comes later).
 InputFacts facts_or_unknown(const fs::path& path) {
@@ -225,14 +101,6 @@ std::map<std::string, LabelRow> keepable_rows(const PredictOptions& options, con
   return rows;
 }
 
-std::string hash_of_file(const fs::path& path) {
-  try {
-    return to_hex(fnv1a64(read_file(path)));
-  } catch (const Error& error) {
-    throw usage_error("predict: " + std::string(error.what()));
-  }
-}
-
 }  // namespace
 
 PredictSummary predict(const PredictOptions& options, Log& log, std::istream& stdin_stream,
@@ -269,8 +137,14 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
   const std::unique_ptr<ClipScorer> scorer = ClipScorer::load(options.model);
   LabelRun label_run;
   label_run.model_file = escape_invalid_utf8(options.model.string());
-  label_run.model_hash = hash_of_file(options.model);
-  const RowWriter writer(*scorer, jsonl, options, label_run.model_hash);
+  label_run.model_hash = model_file_hash(options.model);
+  RowFormat format{jsonl, options.top_k, options.min_prob, options.unknown_label, {"path"}};
+  if (windowing.segment_s) format.keys.push_back("segment");
+  const RowWriter writer(*scorer, format, label_run.model_hash);
+  // A file's own row: its path, and "all" for the segment when there are segment rows.
+  const auto file_keys = [&](const std::string& path) {
+    return windowing.segment_s ? std::vector<Json>{path, "all"} : std::vector<Json>{path};
+  };
   label_run.recipe_hash = scorer->feature_config_hash();
   label_run.settings = row_settings(options, jsonl, scorer->is_network());
   label_run.header = writer.header();
@@ -301,7 +175,7 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
       LabelRow label_row;
       label_row.key = features.items[i].path;
       label_row.text =
-          writer.row({features.items[i].path, "", {row.data(), row.data() + row.size()}});
+          writer.row(file_keys(features.items[i].path), {row.data(), row.data() + row.size()});
       rows.push_back(std::move(label_row));
       ++summary.predicted;
     }
@@ -384,14 +258,13 @@ PredictSummary predict(const PredictOptions& options, Log& log, std::istream& st
         if (input.start_s) load.decode.offset_s = *input.start_s;
         if (input.duration_s) load.decode.duration_s = *input.duration_s;
         const ClipScores scores = scorer->score(extractor, input.path, load, windowing);
-        std::string text = writer.row({input.key, "", scores.clip});
+        std::string text = writer.row(file_keys(input.key), scores.clip);
         if (options.per_segment && windowing.segment_s) {
           for (Eigen::Index s = 0; s < scores.segments.rows(); ++s) {
             const Eigen::RowVectorXf row = scores.segments.row(s);
             const double start_s =
                 scores.starts[static_cast<std::size_t>(s)] + load.decode.offset_s;
-            text += writer.row(
-                {input.key, seconds_text(start_s), {row.data(), row.data() + row.size()}});
+            text += writer.row({input.key, start_s}, {row.data(), row.data() + row.size()});
           }
         }
         texts[index] = std::move(text);  // this worker's slot alone

@@ -28,6 +28,9 @@ class AudioReader {
  public:
   // Opens the file and checks the options. Throws mirkit::Error naming the file.
   AudioReader(const std::filesystem::path& path, const DecodeOptions& options = {});
+  // A stream already open (open_audio_stream: standard input), read front to back; its
+  // offset must be 0. Errors name the stream.
+  AudioReader(std::unique_ptr<AudioSource> source, const DecodeOptions& options);
   ~AudioReader();
   AudioReader(AudioReader&&) noexcept;
   AudioReader& operator=(AudioReader&&) noexcept;
@@ -44,6 +47,7 @@ class AudioReader {
   bool read(std::vector<float>& out);
 
  private:
+  void start();  // the rates, the range and the resamplers, from the source's header
   void decode_block(std::vector<float>& out);
   void check_finite(std::span<const float> block) const;
 

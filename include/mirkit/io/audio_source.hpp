@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace mirkit::io {
 
@@ -44,5 +46,22 @@ class AudioSource {
 // the file and the cause: missing, a directory, empty, a format no backend reads (M4A/AAC, WMA:
 // the message says what would read it), or the decoder's own complaint.
 std::unique_ptr<AudioSource> open_audio_source(const std::filesystem::path& path);
+
+// Raw PCM, with no header to say how to read it: "s16le", "s24le", "s32le", "f32le" or "u8"
+// (little-endian, interleaved), at `sample_rate` Hz, `channels` channels.
+struct RawFormat {
+  std::string encoding = "s16le";
+  int sample_rate = 0;
+  int channels = 1;
+};
+// The encodings RawFormat takes, for help texts and errors.
+const std::vector<std::string>& raw_encodings();
+
+// A stream already open as a file descriptor, read front to back without seeking: standard
+// input fed by a pipe (arecord, sox, ffmpeg) or a file. With a header (WAV, AIFF, AU, FLAC, Ogg)
+// unless `raw` says how to read headerless PCM. `name` ("standard input") names it in errors,
+// which are mirkit::Errors (kind input). The descriptor is not closed.
+std::unique_ptr<AudioSource> open_audio_stream(int fd, const std::string& name,
+                                               const std::optional<RawFormat>& raw);
 
 }  // namespace mirkit::io

@@ -54,6 +54,11 @@ class ClipScorer {
   // (FeatureExtractor::analyses_in_pieces): memory does not grow with the file's length.
   virtual ClipScores score(features::FeatureExtractor& extractor, const std::filesystem::path& path,
                            const io::LoadOptions& load, const Windowing& windowing) const = 0;
+  // The same for audio already decoded: mono, at the extractor's analysis().sample_rate, held
+  // in memory (a live stream's last seconds, a program's own buffer).
+  virtual ClipScores score_signal(features::FeatureExtractor& extractor,
+                                  std::span<const float> signal,
+                                  const Windowing& windowing) const = 0;
   // items × classes for a feature file of feature_config_hash(); a network's windows over each
   // item's frames as `windowing` asks (its segment_s is not used).
   virtual dsp::Matrix score_items(const FeatureFile& features,
