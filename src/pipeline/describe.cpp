@@ -64,6 +64,7 @@ Json describe_artifact(const std::filesystem::path& path) {
                         {"layers", meta["network"].value("layers", Json::array()).size()},
                         {"output", meta.value("output", Json())}};
       if (meta.contains("tasks")) out["network"]["tasks"] = meta["tasks"];
+      if (meta.contains("pruning")) out["pruning"] = meta["pruning"];  // mirkit prune
       if (meta.contains("training") && meta["training"].is_object()) {
         const Json& t = meta["training"];
         Json summary = {{"seed", t.value("seed", Json())},

@@ -242,6 +242,8 @@ TEST_F(NetworkTraining, PrunesAndFineTunes) {
   EXPECT_EQ(described["tensors"]["1.weight"]["shape"], Json::parse("[3, 1, 3, 3]"));
   EXPECT_EQ(described["tensors"]["6.weight"]["shape"], Json::parse("[3, 192]"));
   EXPECT_LT(fs::file_size(cut), fs::file_size(model));
+  EXPECT_EQ(described["pruning"]["pruned"][0]["channels_after"], 3) << described.dump();
+  EXPECT_EQ(described["pruning"]["from"], model);
   const std::string metrics = (dir_ / "metrics.json").string();
   ASSERT_EQ(mirkit({"evaluate", cut, test_, "-o", metrics}).exit_code, 0);
 
@@ -259,6 +261,9 @@ TEST_F(NetworkTraining, PrunesAndFineTunes) {
   EXPECT_GE(Json::parse(read_all(metrics))["accuracy"].get<double>(), 0.99)
       << "three tones far apart";
   EXPECT_FALSE(fs::exists(one + ".pruned.tmp"));
+  const Json tuned = Json::parse(mirkit({"info", one}).out);
+  EXPECT_EQ(tuned["pruning"]["fine_tune_epochs"], 4) << tuned.dump();
+  EXPECT_EQ(tuned["training"]["epochs_run"], 4);
 
   const std::string refused = (dir_ / "refused.safetensors").string();
   const auto no_data = mirkit({"prune", model, "--fine-tune-epochs", "3", "-o", refused});

@@ -67,14 +67,15 @@ class Stream : public ::testing::Test {
     }
   }
 
-  // The row predict writes for a file holding signal_[begin, end) (its probabilities).
-  std::string file_row(double begin_s, double end_s) {
+  // The row predict writes with `model` for a file holding signal_[begin, end) (its
+  // probabilities).
+  std::string file_row(double begin_s, double end_s, const std::string& model) {
     const auto begin = static_cast<std::ptrdiff_t>(std::llround(begin_s * kRate));
     const auto end = static_cast<std::ptrdiff_t>(std::llround(end_s * kRate));
     const fs::path clip = dir_ / "excerpt.wav";
     test::write_audio(clip, std::vector<float>(signal_.begin() + begin, signal_.begin() + end),
                       kRate, 1, test::FileFormat::wav_float);
-    const auto r = mirkit({"predict", model_, clip.string()});
+    const auto r = mirkit({"predict", model, clip.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return probabilities(test::split_lines(r.out).at(1), 1);
   }
@@ -121,7 +122,7 @@ TEST_F(Stream, RowsComeAsTheAudioArrivesAndEqualPredictOnTheSameSeconds) {
     char keys[64];
     std::snprintf(keys, sizeof(keys), "%.3f,%.3f,", begin, end);
     ASSERT_EQ(row.rfind(keys, 0), 0u) << row;
-    EXPECT_EQ(probabilities(row, 2), file_row(begin, end)) << row;
+    EXPECT_EQ(probabilities(row, 2), file_row(begin, end, model_)) << row;
   }
   // The tone heard last decides the row once the window has moved onto it.
   EXPECT_NE(lines[3].find(",high,"), std::string::npos) << lines[3];   // 0.0–1.5 s: mostly high
@@ -146,6 +147,30 @@ TEST_F(Stream, RawPcmWithoutStepsIsOneClip) {
   const auto file = mirkit({"predict", model_, whole.string()});
   ASSERT_EQ(file.exit_code, 0) << file.err;
   EXPECT_EQ(probabilities(lines[1], 2), probabilities(test::split_lines(file.out).at(1), 1));
+}
+
+// A classical model (k-NN on pooled MFCCs) streams the same way: each row pools the last
+// seconds as predict pools a file of them.
+TEST_F(Stream, ClassicalModelsStreamToo) {
+  const std::string features = (dir_ / "mfcc.safetensors").string();
+  ASSERT_EQ(mirkit({"extract", (dir_ / "train").string(), "-c",
+                    std::string(MIRKIT_CONFIG_DIR) + "/features/mfcc.json", "-o", features})
+                .exit_code,
+            0);
+  const std::string knn = (dir_ / "knn.safetensors").string();
+  ASSERT_EQ(mirkit({"train", features, "-m", "knn", "-o", knn}).exit_code, 0);
+  const fs::path wav = dir_ / "stream.wav";
+  test::write_audio(wav, signal_, kRate, 1, test::FileFormat::wav_float);
+  const auto r =
+      mirkit({"predict", knn, "-", "--stream-every", "2", "--stream-history", "1"}, read_all(wav));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines = test::split_lines(r.out);
+  ASSERT_EQ(lines.size(), 4u);
+  for (int k = 1; k <= 3; ++k) {
+    const std::string& row = lines[static_cast<std::size_t>(k)];
+    EXPECT_EQ(probabilities(row, 2), file_row(2.0 * k - 1, 2.0 * k, knn)) << row;
+  }
+  EXPECT_NE(lines[1].find(",low,"), std::string::npos) << lines[1];  // 1–2 s: the low tone
 }
 
 TEST_F(Stream, RefusalsNameTheirCause) {
