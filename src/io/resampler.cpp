@@ -233,7 +233,7 @@ void Resampler::process(std::span<const float> input, std::vector<float>& output
     // The FFT path reads its segments from the history and the new input where they lie, so
     // a whole signal given at once is not copied.
     produce_blocks(output, -1, input);
-    keep_history_from(next_output_ * bank_->down / bank_->up - bank_->half + 1, input);
+    keep_history_from(first_input_of(next_output_), input);
     return;
   }
   history_.insert(history_.end(), input.begin(), input.end());
@@ -246,7 +246,13 @@ void Resampler::process(std::span<const float> input, std::vector<float>& output
     produce(output, end);
   }
   // Drop the input that no later output reaches.
-  keep_history_from(next_output_ * bank_->down / bank_->up - bank_->half + 1, {});
+  keep_history_from(first_input_of(next_output_), {});
+}
+
+// Output n sits at input time n · down / up; its filter reads the taps input samples from
+// floor(n · down / up) − half + 1 on.
+std::int64_t Resampler::first_input_of(std::int64_t output) const {
+  return output * bank_->down / bank_->up - bank_->half + 1;
 }
 
 void Resampler::keep_history_from(std::int64_t position, std::span<const float> input) {
@@ -304,10 +310,8 @@ void Resampler::produce(std::vector<float>& output, std::int64_t end) {
   output.resize(first + static_cast<std::size_t>(end - next_output_));
   float* out = output.data() + first;
   for (std::int64_t n = next_output_; n < end; ++n) {
-    const std::int64_t position = n * bank.down;
-    const std::int64_t before = position / bank.up;  // input sample at or before output n
-    const std::int64_t phase = position % bank.up;
-    const float* x = history_.data() + (before - bank.half + 1 - history_start_);
+    const std::int64_t phase = n * bank.down % bank.up;
+    const float* x = history_.data() + (first_input_of(n) - history_start_);
     if (!bank.interpolated) {
       *out++ = dot(bank.row(phase), x, bank.taps);
     } else {
@@ -330,9 +334,7 @@ void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total,
                                   static_cast<std::int64_t>(input.size());
   while (total < 0 || next_output_ < total) {
     const std::int64_t first = next_output_;
-    const std::int64_t first_before =
-        first * bank.down / bank.up;  // exact: first is a multiple of up
-    const std::int64_t start = first_before - bank.half + 1;
+    const std::int64_t start = first_input_of(first);  // exact: first is a multiple of up
     // While streaming, wait for the rest of this block's segment; at the end, zeros fill it.
     if (total < 0 && start + static_cast<std::int64_t>(segment) > stream_end) return;
     copy_stream(start, segment, input, workspace_->segment());
@@ -348,10 +350,10 @@ void Resampler::produce_blocks(std::vector<float>& output, std::int64_t total,
       for (std::int64_t b = 0; b < count; ++b)
         out[b] = result[b * bank.down];
     } else {
+      // Output n is correlation number first_input_of(n) − start of its phase.
       for (std::int64_t n = first; n < first + count; ++n) {
-        const std::int64_t position = n * bank.down;
         *out++ = workspace_->result(
-            static_cast<std::size_t>(position % bank.up))[position / bank.up - first_before];
+            static_cast<std::size_t>(n * bank.down % bank.up))[first_input_of(n) - start];
       }
     }
     next_output_ += count;

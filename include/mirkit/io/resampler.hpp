@@ -70,6 +70,8 @@ class Resampler {
   std::size_t output_block() const;
 
  private:
+  // The first input sample the filter of output `output` reads.
+  std::int64_t first_input_of(std::int64_t output) const;
   void produce(std::vector<float>& output, std::int64_t last_output);
   // The FFT path: whole blocks of outputs while streaming (total < 0), up to `total` at the end;
   // the stream is the history followed by `input`.
