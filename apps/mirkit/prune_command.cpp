@@ -2,6 +2,7 @@
 // optionally fine-tuned.
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "command.hpp"
 #include "mirkit/core/parallel.hpp"
@@ -29,17 +30,17 @@ ExitCode run_prune(PruneCommand& command, Log& log) {
   for (const nn::KeptLayer& layer : report.kept)
     log.info("layer " + std::to_string(layer.layer) + " kept whole: " + layer.reason);
   char line[256];
-  std::snprintf(line, sizeof(line), "wrote %s: %lld → %lld parameters (%.0f %%), %.0f → %.0f KiB%s",
+  std::snprintf(line, sizeof(line), "wrote %s: %lld → %lld parameters (%.0f %%), %.0f → %.0f KiB",
                 options.output.string().c_str(), static_cast<long long>(report.parameters_before),
                 static_cast<long long>(report.parameters_after),
                 100.0 * static_cast<double>(report.parameters_after) /
                     static_cast<double>(report.parameters_before),
                 static_cast<double>(summary.bytes_before) / 1024,
-                static_cast<double>(summary.bytes_after) / 1024,
-                summary.best_epoch > 0
-                    ? (", fine-tuned, kept epoch " + std::to_string(summary.best_epoch)).c_str()
-                    : "");
-  log.info(line);
+                static_cast<double>(summary.bytes_after) / 1024);
+  std::string text = line;
+  if (summary.best_epoch > 0)
+    text += ", fine-tuned, kept epoch " + std::to_string(summary.best_epoch);
+  log.info(text);
   return ExitCode::success;
 }
 

@@ -11,7 +11,7 @@
 #include "mirkit/core/file_io.hpp"
 #include "mirkit/core/parallel.hpp"
 #include "mirkit/features/extractor.hpp"
-#include "mirkit/nn/network.hpp"
+#include "mirkit/io/safetensors.hpp"
 #include "mirkit/nn/training.hpp"
 #include "mirkit/pipeline/clip_scorer.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
@@ -53,15 +53,9 @@ void refuse_decibel_augmentations(const nn::AugmentSettings& augment, const Feat
 
 }  // namespace
 
-void require_model_features(const std::string& model, const FeatureFile& features,
-                            const std::filesystem::path& features_path, const std::string& prefix,
-                            const std::string& why) {
-  Json recorded;
-  try {
-    recorded = Json::parse(nn::Network::load(model).features_json());
-  } catch (const Error& error) {
-    throw usage_error(prefix + error.what());
-  }
+void require_model_features(const Json& recorded, const std::string& model,
+                            const FeatureFile& features, const std::filesystem::path& features_path,
+                            const std::string& prefix, const std::string& why) {
   if (!recorded.is_object()) return;  // exported elsewhere without one: the shapes decide
   const std::string hash = features::FeatureExtractor(recorded, model).config_hash();
   if (hash != features.config_hash) {
@@ -98,9 +92,16 @@ nn::NetworkTrainingResult fit_network(const NetworkFit& fit, const FeatureFile& 
   const nn::NetworkRecipe resolved = nn::NetworkRecipe::read(fit.recipe, fit.where);
   refuse_decibel_augmentations(resolved.augment, features, fit);
   // A teacher reads the student's windows, so it must read the same features.
-  if (resolved.distill.teacher) {
-    require_model_features(*resolved.distill.teacher, features, fit.features_path,
-                           fit.where + ": distill.teacher: ",
+  if (const auto& teacher = resolved.distill.teacher) {
+    const std::string prefix = fit.where + ": distill.teacher: ";
+    Json metadata;
+    try {
+      metadata = io::read_safetensors_header(*teacher).metadata;  // the weights are not needed
+    } catch (const Error& error) {
+      throw usage_error(prefix + error.what());
+    }
+    require_model_features(metadata.is_object() ? metadata.value("features", Json()) : Json(),
+                           *teacher, features, fit.features_path, prefix,
                            "a teacher must have been trained on features of the same recipe");
   }
   const std::uint64_t seed = fit.seed.value_or(resolved.training.seed);

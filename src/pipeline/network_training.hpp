@@ -24,12 +24,13 @@ struct NetworkFit {
   std::string stage = "train";  // the start of usage errors
 };
 
-// A network model file must read features of the recipe `features` were extracted with (by
-// config hash, as evaluate checks); otherwise a usage Error: `prefix`, what differs, then `why`.
-// A network that records no feature recipe (exported elsewhere) passes.
-void require_model_features(const std::string& model, const FeatureFile& features,
-                            const std::filesystem::path& features_path, const std::string& prefix,
-                            const std::string& why);
+// A network model whose recorded feature recipe is `recorded` (its metadata's "features") must
+// read features of the recipe `features` were extracted with (by config hash, as evaluate
+// checks); otherwise a usage Error: `prefix`, what differs (naming `model`), then `why`. A
+// network that records no recipe (exported elsewhere) passes.
+void require_model_features(const Json& recorded, const std::string& model,
+                            const FeatureFile& features, const std::filesystem::path& features_path,
+                            const std::string& prefix, const std::string& why);
 
 // A network trained on `features` and `labels` (the recipe's validation fraction held out of
 // them for early stopping); the result holds the model file's bytes.

@@ -71,10 +71,11 @@ std::string fine_tune(const io::TensorFile& pruned, const PruneOptions& options,
   const bool tags = pruned.metadata.value("output", std::string()) == "sigmoid";
   const LabelSet labels = LabelSet::from_items(features.items, tags, &classes);
 
+  require_model_features(pruned.metadata.value("features", Json()), options.model.string(),
+                         features, features_path, "prune: ",
+                         "fine-tune on features of the recipe the model was trained on");
   const ScratchFile scratch(options.output.string() + ".pruned.tmp");
   io::write_safetensors(scratch.path(), pruned);
-  require_model_features(scratch.path().string(), features, features_path, where + ": ",
-                         "fine-tune on features of the recipe the model was trained on");
   NetworkFit fit{fine_tuning_recipe(pruned, scratch.path().string(), options), where, features_path,
                  options.jobs, options.seed};
   fit.stage = "prune";
