@@ -16,65 +16,55 @@
 namespace mirkit {
 namespace {
 
-// Closes and removes the temporary unless it was renamed into place.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(const std::filesystem::path& target) {
-    pattern_ = target.string() + ".tmp.XXXXXX";
-    fd_ = mkstemp(pattern_.data());
-    if (fd_ < 0) fail(target, "cannot create a temporary file beside it");
-    // mkstemp makes the file 0600; an output should get the usual mode, as with open(2).
-    const mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd_, 0666 & ~mask);
-  }
-  ~TemporaryFile() {
-    if (fd_ >= 0) close(fd_);
-    if (!committed_) unlink(pattern_.c_str());
-  }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-
-  void write_all(const std::filesystem::path& target, std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        fail(target, "write failed");
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(written));
-    }
-    if (fsync(fd_) != 0) fail(target, "fsync failed");
-    if (close(fd_) != 0) {
-      fd_ = -1;
-      fail(target, "close failed");
-    }
-    fd_ = -1;
-  }
-
-  void rename_to(const std::filesystem::path& target) {
-    if (std::rename(pattern_.c_str(), target.c_str()) != 0) fail(target, "rename failed");
-    committed_ = true;
-  }
-
- private:
-  [[noreturn]] static void fail(const std::filesystem::path& target, const char* what) {
-    const int code = errno;
-    throw fatal_error(std::string(what) + " (" + std::strerror(code) + ")")
-        .with_file(target.string());
-  }
-
-  std::string pattern_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
+[[noreturn]] void fail(const std::filesystem::path& target, const char* what) {
+  const int code = errno;
+  throw fatal_error(std::string(what) + " (" + std::strerror(code) + ")")
+      .with_file(target.string());
+}
 
 }  // namespace
 
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)) {
+  temporary_ = path_.string() + ".tmp.XXXXXX";
+  fd_ = mkstemp(temporary_.data());
+  if (fd_ < 0) fail(path_, "cannot create a temporary file beside it");
+  // mkstemp makes the file 0600; an output should get the usual mode, as with open(2).
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd_, 0666 & ~mask);
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) close(fd_);
+  if (!committed_) unlink(temporary_.c_str());
+}
+
+void write_fully(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "write failed");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+void AtomicFileWriter::write(std::string_view bytes) { write_fully(fd_, bytes, path_); }
+
+void AtomicFileWriter::commit() {
+  if (fsync(fd_) != 0) fail(path_, "fsync failed");
+  const int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0) fail(path_, "close failed");
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) fail(path_, "rename failed");
+  committed_ = true;
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-  TemporaryFile temporary(path);
-  temporary.write_all(path, bytes);
-  temporary.rename_to(path);
+  AtomicFileWriter file(path);
+  file.write(bytes);
+  file.commit();
 }
 
 std::string read_file(const std::filesystem::path& path) {

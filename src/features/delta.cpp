@@ -1,6 +1,7 @@
 #include "mirkit/features/delta.hpp"
 
 #include <Eigen/Dense>
+#include <algorithm>
 
 #include "mirkit/core/error.hpp"
 
@@ -51,6 +52,48 @@ dsp::Matrix delta(const dsp::Matrix& features, int width, int order) {
     }
   }
   return result;
+}
+
+DeltaStream::DeltaStream(int orders, int width) : orders_(orders), width_(width) {
+  if (width < 3 || width % 2 == 0) throw usage_error("delta width must be odd and ≥ 3");
+}
+
+dsp::Matrix DeltaStream::push(const dsp::Matrix& frames) {
+  if (held_.cols() == 0) held_.resize(0, frames.cols());
+  const Eigen::Index before = held_.rows();
+  held_.conservativeResize(before + frames.rows(), frames.cols());
+  held_.bottomRows(frames.rows()) = frames;
+  received_ += frames.rows();
+  // Until `width` frames have come the sequence may end short, which narrows every window.
+  if (received_ < width_) return dsp::Matrix(0, held_.cols() * (1 + orders_));
+  return emit(received_ - width_ / 2);
+}
+
+dsp::Matrix DeltaStream::finish() {
+  return emit(received_);
+}
+
+dsp::Matrix DeltaStream::emit(Eigen::Index end) {
+  const Eigen::Index dims = held_.cols();
+  const Eigen::Index count = end - emitted_;
+  dsp::Matrix out(count, dims * (1 + orders_));
+  const Eigen::Index first = emitted_ - held_start_;  // in held_
+  out.leftCols(dims) = held_.middleRows(first, count);
+  // A frame's window reads at most width / 2 frames either side; held_ starts `width` frames
+  // before the first frame out (or at the sequence's start), so held_'s own first edge, which
+  // delta() clamps, is never read for a frame that leaves, and a clamp at held_'s end is the
+  // sequence's end only at finish().
+  for (int order = 1; order <= orders_; ++order) {
+    out.middleCols(dims * order, dims) = delta(held_, width_, order).middleRows(first, count);
+  }
+  emitted_ = end;
+  const Eigen::Index keep_from = std::max<Eigen::Index>(0, emitted_ - width_);
+  if (keep_from > held_start_) {
+    const Eigen::Index drop = keep_from - held_start_;
+    held_ = held_.bottomRows(held_.rows() - drop).eval();
+    held_start_ = keep_from;
+  }
+  return out;
 }
 
 }  // namespace mirkit::features

@@ -248,27 +248,34 @@ io::LoadOptions FeatureExtractor::load_options() const {
   return audio_.load_options(settings_.sample_rate);
 }
 
-void FeatureExtractor::analyse_piece(std::span<const float> signal, Eigen::Index keep_begin,
-                                     Eigen::Index keep_end, ClipReferences* references,
-                                     Gathered& gathered) {
+FeatureExtractor::Piece FeatureExtractor::analyse_piece(std::span<const float> signal,
+                                                        Eigen::Index keep_begin,
+                                                        Eigen::Index keep_end,
+                                                        ClipReferences* references) {
   AnalysisContext context(signal, settings_, *worker_->stft, *worker_->workspace,
                           plan_->spectrum_in_double);
   if (references) context.set_piece(keep_begin, keep_end, *references);
   const Eigen::Index kept = keep_end - keep_begin;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);
-  dsp::Matrix& frames = gathered.frames.emplace_back(kept, base_columns);
+  Piece piece;
+  piece.frames.resize(kept, base_columns);
   Eigen::Index column = 0;
   for (const auto& feature : plan_->frame_features) {
     const dsp::Matrix values = feature->compute(context);
-    frames.middleCols(column, values.cols()) = values.middleRows(keep_begin, kept);
+    piece.frames.middleCols(column, values.cols()) = values.middleRows(keep_begin, kept);
     column += values.cols();
   }
-  gathered.global_values.resize(plan_->global_features.size());
-  for (std::size_t g = 0; g < plan_->global_features.size(); ++g) {
-    gathered.global_values[g].push_back(
-        plan_->global_features[g]->frame_values(context).middleRows(keep_begin, kept));
-  }
-  ++gathered.pieces;
+  for (const auto& feature : plan_->global_features)
+    piece.global_values.push_back(feature->frame_values(context).middleRows(keep_begin, kept));
+  return piece;
+}
+
+void FeatureExtractor::Gathered::add(Piece&& piece) {
+  frames.push_back(std::move(piece.frames));
+  global_values.resize(piece.global_values.size());
+  for (std::size_t g = 0; g < piece.global_values.size(); ++g)
+    global_values[g].push_back(std::move(piece.global_values[g]));
+  ++pieces;
 }
 
 namespace {
@@ -307,19 +314,26 @@ FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
     computed.frames.middleCols(base_columns * order, base_columns) =
         delta(computed.frames.leftCols(base_columns), pooling_.delta_width, order);
   }
-  for (std::size_t g = 0; g < plan_->global_features.size(); ++g) {
-    const std::vector<dsp::Matrix>& parts = gathered.global_values[g];
-    const dsp::Matrix values = plan_->global_features[g]->summarize(
-        stack_rows(parts, parts.empty() ? 0 : parts[0].cols()));
-    computed.globals.insert(computed.globals.end(), values.data(), values.data() + values.size());
-  }
+  computed.globals = globals_of(gathered.global_values);
   return computed;
+}
+
+std::vector<float> FeatureExtractor::globals_of(
+    const std::vector<std::vector<dsp::Matrix>>& values) const {
+  std::vector<float> globals;
+  for (std::size_t g = 0; g < plan_->global_features.size(); ++g) {
+    const std::vector<dsp::Matrix>& parts = values.at(g);
+    const dsp::Matrix summary = plan_->global_features[g]->summarize(
+        stack_rows(parts, parts.empty() ? 0 : parts[0].cols()));
+    globals.insert(globals.end(), summary.data(), summary.data() + summary.size());
+  }
+  return globals;
 }
 
 FeatureExtractor::Computed FeatureExtractor::compute(std::span<const float> signal) {
   Gathered gathered;
-  analyse_piece(signal, 0, dsp::stft_frames(signal.size(), worker_->stft->options()), nullptr,
-                gathered);
+  gathered.add(
+      analyse_piece(signal, 0, dsp::stft_frames(signal.size(), worker_->stft->options()), nullptr));
   return finish(std::move(gathered));
 }
 
@@ -382,9 +396,60 @@ bool FeatureExtractor::analyses_in_pieces(const io::LoadOptions& load) const {
          std::none_of(plan_->global_features.begin(), plan_->global_features.end(), whole);
 }
 
+// A clip of several pieces. Pooled over the whole clip, its frames (with their deltas, from a
+// DeltaStream) go to a PoolAccumulator; as frames with a sink, to the sink; otherwise (texture
+// windows, frames returned whole) they are gathered as for a clip of one piece.
+class FeatureExtractor::LongClip {
+ public:
+  LongClip(const FeatureExtractor& extractor, const RowSink& sink) : x_(extractor), sink_(sink) {
+    const bool streams_frames = x_.output_ == OutputKind::frames && sink_;
+    const bool pools = x_.output_ == OutputKind::pooled && !x_.has_texture_windows();
+    gathers_ = !streams_frames && !pools;
+    if (gathers_) return;
+    if (x_.pooling_.deltas > 0) deltas_.emplace(x_.pooling_.deltas, x_.pooling_.delta_width);
+    if (pools) {
+      pool_.emplace(static_cast<Eigen::Index>(x_.frame_names_.size()), x_.statistics_);
+    }
+  }
+
+  void add(Piece&& piece) {
+    if (gathers_) return gathered_.add(std::move(piece));
+    gathered_.global_values.resize(piece.global_values.size());  // one value a frame: small
+    for (std::size_t g = 0; g < piece.global_values.size(); ++g)
+      gathered_.global_values[g].push_back(std::move(piece.global_values[g]));
+    take(deltas_ ? deltas_->push(piece.frames) : piece.frames);
+  }
+
+  // The rows the sink was not given.
+  dsp::Matrix finish() {
+    if (gathers_) return x_.rows_of(x_.finish(std::move(gathered_)));
+    if (deltas_) take(deltas_->finish());
+    if (!pool_) return dsp::Matrix(0, static_cast<Eigen::Index>(x_.frame_names_.size()));
+    std::vector<float> vector = pool_->result();
+    const std::vector<float> globals = x_.globals_of(gathered_.global_values);
+    vector.insert(vector.end(), globals.begin(), globals.end());
+    return Eigen::Map<const dsp::Matrix>(vector.data(), 1,
+                                         static_cast<Eigen::Index>(vector.size()));
+  }
+
+ private:
+  void take(const dsp::Matrix& frames) {
+    if (pool_) return pool_->add(frames);
+    if (frames.rows() > 0) sink_(frames);
+  }
+
+  const FeatureExtractor& x_;
+  const RowSink& sink_;
+  bool gathers_ = true;
+  Gathered gathered_;
+  std::optional<DeltaStream> deltas_;
+  std::optional<PoolAccumulator> pool_;
+};
+
 FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesystem::path& path,
                                                               const io::LoadOptions& load,
-                                                              int piece_frames) {
+                                                              int piece_frames,
+                                                              const RowSink& sink) {
   if (piece_frames < 1) throw std::invalid_argument("analyse_file: piece_frames must be ≥ 1");
   FileAnalysis analysis;
   if (!analyses_in_pieces(load)) {
@@ -395,18 +460,43 @@ FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesys
     analysis.duration_s = audio.duration_s();
     return analysis;
   }
+  // The first piece waits for the second: a clip of one piece is analysed as a whole signal
+  // (bit for bit); from the second on, the pieces go to a LongClip. When decibels are clipped
+  // from the clip's largest value, the first pass only finds that value (each piece was clipped
+  // from its own), and a second pass makes the rows.
   ClipReferences references;
-  Computed computed;
-  std::int64_t samples = compute_in_pieces(path, load.decode, piece_frames, references, computed,
-                                           analysis.decode_seconds);
-  // The first pass clipped each piece's decibels from its own largest value; with more than one
-  // piece, a second pass clips every piece from the whole clip's.
-  if (computed.pieces > 1 && !references.max_db.empty()) {
-    references.pass = ClipReferences::Pass::impose;
-    samples = compute_in_pieces(path, load.decode, piece_frames, references, computed,
-                                analysis.decode_seconds);
+  std::optional<Piece> first;
+  std::unique_ptr<LongClip> long_clip;
+  bool second_pass = false;
+  std::int64_t samples = compute_in_pieces(
+      path, load.decode, piece_frames, references,
+      [&](Piece&& piece) {
+        if (!first) {
+          first = std::move(piece);
+          return;
+        }
+        if (!long_clip) {
+          long_clip = std::make_unique<LongClip>(*this, sink);
+          second_pass = !references.max_db.empty();
+          if (!second_pass) long_clip->add(std::move(*first));
+        }
+        if (!second_pass) long_clip->add(std::move(piece));
+      },
+      analysis.decode_seconds);
+  if (!long_clip) {
+    Gathered gathered;
+    gathered.add(std::move(*first));
+    analysis.rows = rows_of(finish(std::move(gathered)));
+  } else {
+    if (second_pass) {
+      references.pass = ClipReferences::Pass::impose;
+      long_clip = std::make_unique<LongClip>(*this, sink);
+      samples = compute_in_pieces(
+          path, load.decode, piece_frames, references,
+          [&](Piece&& piece) { long_clip->add(std::move(piece)); }, analysis.decode_seconds);
+    }
+    analysis.rows = long_clip->finish();
   }
-  analysis.rows = rows_of(std::move(computed));
   analysis.duration_s = static_cast<double>(samples) / settings_.sample_rate;
   return analysis;
 }
@@ -414,7 +504,8 @@ FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesys
 std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& path,
                                                  const io::DecodeOptions& decode,
                                                  std::int64_t piece_frames,
-                                                 ClipReferences& references, Computed& computed,
+                                                 ClipReferences& references,
+                                                 const std::function<void(Piece&&)>& consume,
                                                  double& decode_seconds) {
   // A piece keeps piece_frames frames and sees kContextFrames more on each side (6 s at the
   // defaults): more than any frame feature reaches (CQT's longest filter, HPSS's median, the
@@ -426,7 +517,6 @@ std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& pa
   std::int64_t buffer_start = 0;
   std::int64_t next = 0;  // the first frame not analysed yet
   bool ended = false;
-  Gathered gathered;
   while (true) {
     const std::int64_t first = std::max<std::int64_t>(0, next - kContextFrames);
     const std::int64_t wanted = (next + piece_frames + kContextFrames) * hop;
@@ -438,14 +528,13 @@ std::int64_t FeatureExtractor::compute_in_pieces(const std::filesystem::path& pa
     const auto offset = static_cast<std::size_t>(first * hop - buffer_start);
     if (ended && available <= wanted) {  // the last piece runs to the end of the signal
       const std::span<const float> piece = std::span<const float>(buffer).subspan(offset);
-      analyse_piece(piece, next - first, dsp::stft_frames(piece.size(), worker_->stft->options()),
-                    &references, gathered);
-      computed = finish(std::move(gathered));
+      consume(analyse_piece(piece, next - first,
+                            dsp::stft_frames(piece.size(), worker_->stft->options()), &references));
       return available;
     }
     const std::span<const float> piece = std::span<const float>(buffer).subspan(
         offset, static_cast<std::size_t>(wanted - first * hop));
-    analyse_piece(piece, next - first, next - first + piece_frames, &references, gathered);
+    consume(analyse_piece(piece, next - first, next - first + piece_frames, &references));
     next += piece_frames;
     const std::int64_t drop = std::max<std::int64_t>(0, next - kContextFrames) * hop - buffer_start;
     buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(drop));

@@ -208,29 +208,43 @@ std::vector<std::int64_t> Tensor::to_int64(const std::string& what) const {
   throw wrong_dtype(*this, what, "I64 or I32");
 }
 
-std::string encode_safetensors(const TensorFile& file) {
+std::string encode_safetensors_header(const Json& metadata,
+                                      const std::vector<TensorLayout>& tensors) {
   Json header = Json::object();
-  header["__metadata__"] = {{"mirkit", to_json_line(file.metadata)}};
+  header["__metadata__"] = {{"mirkit", to_json_line(metadata)}};
   std::uint64_t offset = 0;
+  for (const TensorLayout& tensor : tensors) {
+    std::int64_t elements = 1;
+    for (const std::int64_t extent : tensor.shape)
+      elements *= extent;
+    const auto bytes = static_cast<std::uint64_t>(elements) * dtype_size(tensor.dtype);
+    // No padding between tensors: the format forbids holes in the data section.
+    header[tensor.name] = {{"dtype", to_string(tensor.dtype)},
+                           {"shape", tensor.shape},
+                           {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  std::string text = to_json_line(header);
+  text.append((8 - text.size() % 8) % 8, ' ');  // so the data section starts 8-byte aligned
+  std::string out;
+  const std::uint64_t length = text.size();
+  out.append(reinterpret_cast<const char*>(&length), sizeof(length));
+  return out += text;
+}
+
+std::string encode_safetensors(const TensorFile& file) {
+  std::vector<TensorLayout> layouts;
+  std::size_t data_bytes = 0;
   for (const auto& [name, tensor] : file.tensors) {
     if (static_cast<std::int64_t>(tensor.bytes.size()) !=
         tensor.elements() * static_cast<std::int64_t>(dtype_size(tensor.dtype))) {
       throw fatal_error("tensor '" + name + "': bytes do not match its shape");
     }
-    // No padding between tensors: the format forbids holes in the data section.
-    header[name] = {{"dtype", to_string(tensor.dtype)},
-                    {"shape", tensor.shape},
-                    {"data_offsets", {offset, offset + tensor.bytes.size()}}};
-    offset += tensor.bytes.size();
+    layouts.push_back({name, tensor.dtype, tensor.shape});
+    data_bytes += tensor.bytes.size();
   }
-  std::string text = to_json_line(header);
-  text.append((8 - text.size() % 8) % 8, ' ');  // so the data section starts 8-byte aligned
-
-  std::string out;
-  out.reserve(8 + text.size() + offset);
-  const std::uint64_t length = text.size();
-  out.append(reinterpret_cast<const char*>(&length), sizeof(length));
-  out += text;
+  std::string out = encode_safetensors_header(file.metadata, layouts);
+  out.reserve(out.size() + data_bytes);
   for (const auto& [name, tensor] : file.tensors) {
     out.append(reinterpret_cast<const char*>(tensor.bytes.data()), tensor.bytes.size());
   }

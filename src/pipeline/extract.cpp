@@ -82,9 +82,10 @@ class Analyser {
   Analyser(const ExtractOptions& options, const Reusable* reusable)
       : options_(options), reusable_(reusable) {}
 
-  // One input → its record. An input Error is that input's failure (BatchRun records it).
+  // One input → its record. An input Error is that input's failure (BatchRun records it). A
+  // long file's frames go to the journal as they are computed (the record lists where).
   JournalRecord analyse(const BatchInput& input, std::int64_t index, Worker& worker,
-                        bool& reused) const {
+                        Journal& journal, bool& reused) const {
     JournalRecord record;
     record.index = index;
     reused = false;
@@ -105,8 +106,13 @@ class Analyser {
     }
 
     const auto start = Clock::now();
-    features::FeatureExtractor::FileAnalysis analysis =
-        worker.extractor.analyse_file(input.path, load);
+    const auto stream = [&](const dsp::Matrix& rows) {
+      check_finite(rows, worker.extractor);
+      record.parts.push_back(journal.add_rows(index, rows));
+      record.cols = rows.cols();
+    };
+    features::FeatureExtractor::FileAnalysis analysis = worker.extractor.analyse_file(
+        input.path, load, features::FeatureExtractor::kPieceFrames, stream);
     worker.decode_seconds += analysis.decode_seconds;
     worker.feature_seconds += seconds_since(start) - analysis.decode_seconds;
     item.duration_s = analysis.duration_s;
@@ -227,7 +233,7 @@ void analyse_remaining(const ExtractOptions& options, const features::FeatureExt
         if (!mine) mine.emplace(Worker{prototype});
         bool was_reused = false;
         JournalRecord record = analyser.analyse(
-            run.inputs()[index], static_cast<std::int64_t>(index), *mine, was_reused);
+            run.inputs()[index], static_cast<std::int64_t>(index), *mine, journal, was_reused);
         const double seconds = record.item.duration_s;
         records[index] = std::move(record);  // this worker's slot alone
         reused[index] = was_reused;
@@ -255,10 +261,11 @@ void analyse_remaining(const ExtractOptions& options, const features::FeatureExt
   }
 }
 
-// The feature file of this run (or shard): every input that did not fail, in input order.
-FeatureFile assemble(const features::FeatureExtractor& prototype, FeatureLayout layout,
-                     const BatchRun& run, const std::string& inputs_hash, const Records& records,
-                     ExtractSummary& summary) {
+// The feature file of this run (or shard) without its rows: every input that did not fail, in
+// input order, with the offsets of its rows.
+FeatureFile describe_output(const features::FeatureExtractor& prototype, FeatureLayout layout,
+                            const BatchRun& run, const std::string& inputs_hash,
+                            const Records& records, ExtractSummary& summary) {
   FeatureFile file;
   file.layout = layout;
   file.names = layout == FeatureLayout::frames ? prototype.frame_names() : prototype.pooled_names();
@@ -270,20 +277,38 @@ FeatureFile assemble(const features::FeatureExtractor& prototype, FeatureLayout 
   const std::optional<Shard>& shard = run.shard();
   file.shard =
       shard ? std::optional<std::pair<int, int>>({shard->index, shard->count}) : std::nullopt;
-  Eigen::Index rows = 0;
-  for (const std::size_t index : run.selected())
-    if (!records[index]->failed) rows += records[index]->rows.rows();
-  file.values.resize(rows, static_cast<Eigen::Index>(file.names.size()));
   file.offsets.push_back(0);
   for (const std::size_t index : run.selected()) {
     const JournalRecord& record = *records[index];
     if (record.failed) continue;
-    file.values.middleRows(file.offsets.back(), record.rows.rows()) = record.rows;
-    file.offsets.push_back(file.offsets.back() + record.rows.rows());
+    file.offsets.push_back(file.offsets.back() + record.row_count());
     file.items.push_back(record.item);
     summary.audio_seconds += record.item.duration_s;
   }
   return file;
+}
+
+// Writes `file` with its rows read back from the journal part by part: the batch is never held
+// in memory whole, however many inputs or hours it has.
+void write_from_journal(const fs::path& output, const FeatureFile& file, const BatchRun& run,
+                        const Records& records, const Journal& journal) {
+  FeatureFileWriter writer(output, file);
+  const auto dims = static_cast<std::int64_t>(file.names.size());
+  std::vector<float> buffer;
+  for (const std::size_t index : run.selected()) {
+    const JournalRecord& record = *records[index];
+    if (record.failed) continue;
+    for (const RowsPart& part : record.parts) {
+      if (record.cols != dims) {
+        throw fatal_error("the checkpoint holds " + std::to_string(record.cols) + " columns for " +
+                          record.item.path + " where the recipe makes " + std::to_string(dims));
+      }
+      buffer.resize(static_cast<std::size_t>(part.rows * dims));
+      journal.read_rows(part, dims, buffer);
+      writer.append_rows(buffer);
+    }
+  }
+  writer.commit();
 }
 
 }  // namespace
@@ -321,7 +346,7 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
   analyse_remaining(options, prototype, reusable ? &*reusable : nullptr, run, journal, records,
                     summary);
 
-  const FeatureFile file = assemble(prototype, layout, run, inputs_hash, records, summary);
+  const FeatureFile file = describe_output(prototype, layout, run, inputs_hash, records, summary);
   summary.failed = run.failed();
   summary.items = file.items.size();
   summary.errors_path = run.write_error_log();
@@ -334,7 +359,7 @@ ExtractSummary extract(const ExtractOptions& options, Log& log, std::istream& st
                       " inputs could be read (see " + summary.errors_path.string() +
                       "); no feature file written");
   }
-  write_feature_file(batch.output, file);
+  write_from_journal(batch.output, file, run, records, journal);
   journal.finish_and_remove();
   summary.wall_seconds = run.elapsed_seconds();
   return summary;

@@ -110,12 +110,20 @@ bool FeatureFile::is_multi_label() const {
 }
 
 void FeatureFile::validate(const std::string& where) const {
+  validate_rows(where, values.rows());
+  if (values.cols() != static_cast<Eigen::Index>(names.size()) && values.rows() > 0) {
+    throw bad(where, std::to_string(values.cols()) + " columns but " +
+                         std::to_string(names.size()) + " names");
+  }
+}
+
+void FeatureFile::validate_rows(const std::string& where, std::int64_t rows) const {
   if (offsets.size() != items.size() + 1) {
     throw bad(where, std::to_string(offsets.size()) + " offsets for " +
                          std::to_string(items.size()) + " items");
   }
-  if (offsets.front() != 0 || offsets.back() != values.rows()) {
-    throw bad(where, "offsets do not cover the " + std::to_string(values.rows()) + " rows");
+  if (offsets.front() != 0 || offsets.back() != rows) {
+    throw bad(where, "offsets do not cover the " + std::to_string(rows) + " rows");
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (offsets[i + 1] < offsets[i])
@@ -124,16 +132,12 @@ void FeatureFile::validate(const std::string& where) const {
       throw bad(where, "a pooled file has one row per item");
     }
   }
-  if (values.cols() != static_cast<Eigen::Index>(names.size()) && values.rows() > 0) {
-    throw bad(where, std::to_string(values.cols()) + " columns but " +
-                         std::to_string(names.size()) + " names");
-  }
 }
 
-std::string encode_feature_file(const FeatureFile& file) {
-  file.validate("feature file");
-  io::TensorFile out;
-  Json& meta = out.metadata;
+namespace {
+
+Json metadata_of(const FeatureFile& file) {
+  Json meta;
   meta["format"] = "features";
   meta["version"] = kFormatVersion;
   meta["mirkit_version"] = file.mirkit_version;
@@ -148,7 +152,15 @@ std::string encode_feature_file(const FeatureFile& file) {
   for (const FeatureItem& item : file.items)
     items.push_back(item.to_json());
   meta["items"] = std::move(items);
+  return meta;
+}
 
+}  // namespace
+
+std::string encode_feature_file(const FeatureFile& file) {
+  file.validate("feature file");
+  io::TensorFile out;
+  out.metadata = metadata_of(file);
   const std::int64_t rows = file.values.rows();
   const auto dims = static_cast<std::int64_t>(file.names.size());
   out.tensors[tensor_name(file.layout)] = io::Tensor::from_floats(
@@ -163,6 +175,51 @@ std::string encode_feature_file(const FeatureFile& file) {
 
 void write_feature_file(const std::filesystem::path& path, const FeatureFile& file) {
   write_file_atomically(path, encode_feature_file(file));
+}
+
+FeatureFileWriter::FeatureFileWriter(const std::filesystem::path& path, const FeatureFile& file)
+    : out_(path),
+      layout_(file.layout),
+      offsets_(file.offsets),
+      dims_(static_cast<std::int64_t>(file.names.size())) {
+  file.validate_rows("feature file", file.offsets.empty() ? 0 : file.offsets.back());
+  // The tensors in name order, as encode_safetensors lays them out: the bytes are the same.
+  const std::string values_name = tensor_name(layout_);
+  std::vector<io::TensorLayout> tensors = {{values_name, io::DType::f32, {offsets_.back(), dims_}}};
+  if (layout_ != FeatureLayout::pooled) {
+    const io::TensorLayout offsets{
+        "offsets", io::DType::i64, {static_cast<std::int64_t>(offsets_.size())}};
+    offsets_first_ = std::string("offsets") < values_name;
+    tensors.insert(offsets_first_ ? tensors.begin() : tensors.end(), offsets);
+  } else {
+    offsets_first_ = false;
+  }
+  out_.write(io::encode_safetensors_header(metadata_of(file), tensors));
+  if (offsets_first_) write_offsets();
+}
+
+void FeatureFileWriter::append_rows(std::span<const float> values) {
+  values_written_ += static_cast<std::int64_t>(values.size());
+  if (values_written_ > offsets_.back() * dims_) {
+    throw fatal_error("feature file: more rows than its items' offsets say");
+  }
+  out_.write(std::string_view(reinterpret_cast<const char*>(values.data()),
+                              values.size() * sizeof(float)));
+}
+
+void FeatureFileWriter::write_offsets() {
+  out_.write(std::string_view(reinterpret_cast<const char*>(offsets_.data()),
+                              offsets_.size() * sizeof(std::int64_t)));
+}
+
+void FeatureFileWriter::commit() {
+  if (values_written_ != offsets_.back() * dims_) {
+    throw fatal_error(
+        "feature file: " + std::to_string(values_written_ / std::max<std::int64_t>(dims_, 1)) +
+        " rows written where its items' offsets say " + std::to_string(offsets_.back()));
+  }
+  if (layout_ != FeatureLayout::pooled && !offsets_first_) write_offsets();
+  out_.commit();
 }
 
 FeatureFile decode_feature_file(const std::string& bytes, const std::string& where) {

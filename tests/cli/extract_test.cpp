@@ -16,6 +16,7 @@
 
 #include "cli_support.hpp"
 #include "mirkit/core/json.hpp"
+#include "mirkit/features/extractor.hpp"
 #include "mirkit/pipeline/feature_file.hpp"
 #include "mirkit/pipeline/model_file.hpp"
 #include "support/audio_files.hpp"
@@ -474,6 +475,39 @@ TEST(ExtractCommand, KillNineThenResumeGivesTheSameBytes) {
   EXPECT_NE(resumed.err.find("from the checkpoint"), std::string::npos) << resumed.err;
   EXPECT_EQ(read_all(out), read_all(dir / "whole.safetensors"));
   EXPECT_FALSE(fs::exists(journal));
+}
+
+// A file of several pieces (over 95 s) between short ones: its frames go to the checkpoint as
+// they are computed and from there to the feature file, whose rows are those the library gives
+// for the file, bit for bit, on 1 and 2 threads.
+TEST(ExtractCommand, ALongFilesFramesStreamThroughTheCheckpointIntoTheFile) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1, 2.0);
+  std::vector<float> long_tone = test::sine(440.0, 22050, 22050 * 200, 0.3);
+  const std::vector<float> quiet = test::sine(3000.0, 22050, long_tone.size(), 0.001);
+  for (std::size_t n = 0; n < long_tone.size() / 2; ++n)
+    long_tone[n] = quiet[n];  // a quiet first half: decibels clip from the whole file's peak
+  test::write_audio(dir / "data" / "low" / "low.long.wav", long_tone, 22050, 1);
+  const std::string recipe = std::string(MIRKIT_CONFIG_DIR) + "/features/logmel-patches.json";
+  features::FeatureExtractor extractor = features::FeatureExtractor::from_file(recipe);
+  const dsp::Matrix expected =
+      extractor.analyse_file(dir / "data" / "low" / "low.long.wav", extractor.load_options()).rows;
+  for (const char* threads : {"1", "2"}) {
+    SCOPED_TRACE(threads);
+    const fs::path out = dir / (std::string("f") + threads + ".safetensors");
+    const auto run = mirkit(
+        {"extract", (dir / "data").string(), "-c", recipe, "-o", out.string(), "-j", threads});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const pipeline::FeatureFile file = read(out);
+    ASSERT_EQ(file.items.size(), 3u);
+    const auto long_item = std::find_if(file.items.begin(), file.items.end(), [](const auto& item) {
+      return item.path.ends_with("low.long.wav");
+    });
+    ASSERT_NE(long_item, file.items.end());
+    EXPECT_EQ(file.rows_of(static_cast<std::size_t>(long_item - file.items.begin())), expected);
+    EXPECT_FALSE(fs::exists(fs::path(out.string() + ".journal")));
+  }
+  EXPECT_EQ(read_all(dir / "f1.safetensors"), read_all(dir / "f2.safetensors"));
 }
 
 TEST(ExtractCommand, ResumeRefusesACheckpointOfAnotherRun) {

@@ -89,6 +89,13 @@ TEST_F(LongFile, PiecesGiveTheRowsOfTheWholeSignal) {
       {"gtzan.json", recipe_file("gtzan.json")},
       {"logmel-patches.json", recipe_file("logmel-patches.json")},
       {"waveform.json", recipe_file("waveform.json")},
+      {"mfcc.json (deltas of both orders across pieces)", recipe_file("mfcc.json")},
+      {"every statistic, pooled online",
+       {{"features", {{{"name", "mfcc"}, {"n_mfcc", 6}}, {{"name", "spectral_centroid"}}}},
+        {"pooling",
+         {{"stats",
+           {"mean", "std", "var", "min", "max", "median", "skew", "kurtosis", "p5", "p95"}},
+          {"deltas", 1}}}}},
       {"cqt, hpss, deltas, texture windows",
        {{"features",
          {{{"name", "cqt"}, {"n_octaves", 6}},
@@ -127,6 +134,36 @@ TEST_F(LongFile, PiecesGiveTheRowsOfTheWholeSignal) {
         }
       }
     }
+  }
+}
+
+// With a sink, a long file's frames leave as they are computed: several parts, in order, that
+// together are the whole signal's frames (deltas included), and nothing is returned besides.
+TEST_F(LongFile, FramesStreamToTheSinkPieceByPiece) {
+  const std::vector<Case> cases = {
+      {"logmel-patches.json", recipe_file("logmel-patches.json")},
+      {"mfcc frames with deltas",
+       {{"output", "frames"},
+        {"features", {{{"name", "mfcc"}, {"n_mfcc", 8}}}},
+        {"pooling", {{"deltas", 2}}}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FeatureExtractor extractor(c.recipe);
+    const io::LoadOptions load = extractor.load_options();
+    std::vector<dsp::Matrix> parts;
+    const FeatureExtractor::FileAnalysis analysis = extractor.analyse_file(
+        path(), load, 1024, [&](const dsp::Matrix& rows) { parts.push_back(rows); });
+    EXPECT_GE(parts.size(), 3u);
+    EXPECT_EQ(analysis.rows.rows(), 0);
+    const dsp::Matrix whole = extractor.analyse_file(path(), load, 1024).rows;
+    Eigen::Index row = 0;
+    for (const dsp::Matrix& part : parts) {
+      ASSERT_LE(row + part.rows(), whole.rows());
+      EXPECT_EQ(part, whole.middleRows(row, part.rows())) << "the same pieces, held or streamed";
+      row += part.rows();
+    }
+    EXPECT_EQ(row, whole.rows());
   }
 }
 

@@ -80,6 +80,57 @@ TEST(Pooling, ConstantInputHasZeroSkewAndKurtosis) {
   EXPECT_EQ(v, (std::vector<float>{0, 0, 0}));
 }
 
+// Random frames in uneven blocks, with a column of wide range and offset (the mean far from
+// zero tests the moment merge's cancellation) and a constant one.
+dsp::Matrix test_frames(Eigen::Index rows) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  dsp::Matrix frames(rows, 4);
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    frames(r, 0) = normal(rng);
+    frames(r, 1) = 1000.0f + 50.0f * normal(rng) * normal(rng);  // heavy-tailed, offset
+    frames(r, 2) = std::exp(normal(rng));                        // skewed
+    frames(r, 3) = -3.5f;
+  }
+  return frames;
+}
+
+TEST(PoolAccumulator, MergedBlocksGiveTheStatisticsOfTheWhole) {
+  std::vector<Statistic> statistics;
+  for (const char* name : {"mean", "std", "var", "min", "max", "median", "skew", "kurtosis", "p10",
+                           "p90", "p0", "p100"})
+    statistics.push_back(parse_statistic(name));
+  const dsp::Matrix frames = test_frames(10007);
+  const std::vector<float> whole = pool(frames, statistics);
+  for (const Eigen::Index block : {Eigen::Index{1}, Eigen::Index{97}, Eigen::Index{4096}}) {
+    SCOPED_TRACE(block);
+    PoolAccumulator accumulator(frames.cols(), statistics);
+    for (Eigen::Index start = 0; start < frames.rows(); start += block)
+      accumulator.add(frames.middleRows(start, std::min(block, frames.rows() - start)));
+    const std::vector<float> merged = accumulator.result();
+    ASSERT_EQ(merged.size(), whole.size());
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      const Statistic& statistic = statistics[i / 4];
+      if (statistic.kind == Statistic::Kind::median ||
+          statistic.kind == Statistic::Kind::percentile || statistic.kind == Statistic::Kind::min ||
+          statistic.kind == Statistic::Kind::max) {
+        EXPECT_EQ(merged[i], whole[i]) << statistic.name << " is exact: the same selection";
+      } else {
+        // Merged and two-pass moments agree to double rounding (~1e-13 relative here), which
+        // the float result hides but for a last bit.
+        EXPECT_NEAR(merged[i], whole[i], 2e-6 * std::max(1.0f, std::abs(whole[i])))
+            << statistic.name << " of column " << i % 4;
+      }
+    }
+  }
+}
+
+TEST(PoolAccumulator, NothingAddedGivesZerosAsPoolDoes) {
+  const std::vector<Statistic> statistics = {parse_statistic("mean"), parse_statistic("median")};
+  PoolAccumulator accumulator(3, statistics);
+  EXPECT_EQ(accumulator.result(), pool(dsp::Matrix(0, 3), statistics));
+}
+
 TEST(Pooling, RejectsUnknownStatistics) {
   EXPECT_THROW(parse_statistic("avg"), Error);
   EXPECT_THROW(parse_statistic("p101"), Error);

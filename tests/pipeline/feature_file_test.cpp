@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "mirkit/core/error.hpp"
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/io/safetensors.hpp"
 #include "mirkit/pipeline/feature_ops.hpp"
+#include "support/temp_dir.hpp"
 
 namespace mirkit::pipeline {
 namespace {
@@ -40,6 +42,49 @@ TEST(FeatureFile, RoundTripsFrameSequences) {
   EXPECT_EQ(back.items[1].group, "g1");
   EXPECT_EQ(back.rows_of(1).rows(), 2);
   EXPECT_EQ(encode_feature_file(back), encode_feature_file(file)) << "stable bytes";
+}
+
+// The rows of `file` given to a FeatureFileWriter in parts of `part` rows.
+void write_in_parts(const std::filesystem::path& path, const FeatureFile& file, Eigen::Index part) {
+  FeatureFileWriter writer(path, file);
+  for (Eigen::Index row = 0; row < file.values.rows(); row += part) {
+    const dsp::Matrix rows = file.values.middleRows(row, std::min(part, file.values.rows() - row));
+    writer.append_rows({rows.data(), static_cast<std::size_t>(rows.size())});
+  }
+  writer.commit();
+}
+
+TEST(FeatureFileWriter, WritesEncodeFeatureFilesBytesForEveryLayout) {
+  test::TempDir dir;
+  for (const FeatureLayout layout :
+       {FeatureLayout::frames, FeatureLayout::segments, FeatureLayout::pooled}) {
+    SCOPED_TRACE(to_string(layout));
+    FeatureFile file = frames_file();
+    file.layout = layout;
+    if (layout == FeatureLayout::pooled) {
+      file.values = dsp::Matrix::Random(2, 2);
+      file.offsets = {0, 1, 2};
+    }
+    write_in_parts(dir / "f.safetensors", file, 2);
+    EXPECT_EQ(read_file(dir / "f.safetensors"), encode_feature_file(file));
+  }
+}
+
+TEST(FeatureFileWriter, TooFewOrTooManyRowsLeaveNoFile) {
+  test::TempDir dir;
+  const FeatureFile file = frames_file();
+  {
+    FeatureFileWriter writer(dir / "f.safetensors", file);
+    const dsp::Matrix rows = file.values.topRows(4);
+    writer.append_rows({rows.data(), static_cast<std::size_t>(rows.size())});
+    EXPECT_THROW(writer.commit(), Error);
+  }
+  {
+    FeatureFileWriter writer(dir / "f.safetensors", file);
+    const dsp::Matrix rows = dsp::Matrix::Zero(6, 2);
+    EXPECT_THROW(writer.append_rows({rows.data(), static_cast<std::size_t>(rows.size())}), Error);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no output, no temporary left";
 }
 
 TEST(FeatureFile, RejectsIntegersOutOfTheirRange) {

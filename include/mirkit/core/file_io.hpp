@@ -9,6 +9,31 @@
 
 namespace mirkit {
 
+// Writes all of `bytes` to the open file `fd` (retrying short and interrupted writes); a fatal
+// Error naming `path` (the file's name) and the cause on failure.
+void write_fully(int fd, std::string_view bytes, const std::filesystem::path& path);
+
+// Writes a file in parts, atomically: into a temporary sibling that commit() flushes to disk
+// (fsync) and renames over `path`. Destroyed uncommitted (an error, a thrown exception), it
+// removes the temporary and leaves `path` as it was. Failures are fatal Errors naming `path` and
+// the cause (e.g. "No space left on device").
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  std::filesystem::path path_;
+  std::string temporary_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
 // Writes `bytes` to `path` atomically: a temporary sibling, flushed to disk (fsync), then
 // rename(2) over `path`. On any failure the temporary is removed, `path` is left as it was, and a
 // fatal Error names `path` and the cause (e.g. "No space left on device").

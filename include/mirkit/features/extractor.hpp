@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -95,39 +96,53 @@ class FeatureExtractor {
   // once (trimming, level normalisation, a fixed duration, an estimated tuning) is analysed
   // whole instead.
   struct FileAnalysis {
-    dsp::Matrix rows;
+    dsp::Matrix rows;             // those not given to the sink
     double duration_s = 0.0;      // of the decoded signal
     double decode_seconds = 0.0;  // of the time taken, how much went to decoding + resampling
   };
-  // `piece_frames` is how many frames a piece keeps: the working memory, not the result.
+  // Takes a long file's frames part by part, in order, as they are computed (frames output):
+  // the caller writes them out, so they are never held whole. analyse_file's rows follow them.
+  using RowSink = std::function<void(const dsp::Matrix& rows)>;
+  // `piece_frames` is how many frames a piece keeps: the working memory, not the result. A file
+  // of several pieces is pooled online (PoolAccumulator) and, with a sink, its frames are
+  // streamed: memory stays flat however long the file.
   static constexpr int kPieceFrames = 4096;
   FileAnalysis analyse_file(const std::filesystem::path& path, const io::LoadOptions& load,
-                            int piece_frames = kPieceFrames);
+                            int piece_frames = kPieceFrames, const RowSink& sink = {});
   // Whether analyse_file reads files with `load` in pieces.
   bool analyses_in_pieces(const io::LoadOptions& load) const;
 
  private:
+  // One analysed piece of a clip: its kept frames' base columns (before deltas) and each global
+  // feature's frame values.
+  struct Piece {
+    dsp::Matrix frames;
+    std::vector<dsp::Matrix> global_values;  // [global feature]
+  };
   struct Computed {
     dsp::Matrix frames;
     std::vector<float> globals;
     int pieces = 1;
   };
-  // What the pieces of a clip give, before deltas and summaries: the frame features (base
-  // columns) and each global feature's frame values, of the kept frames, piece after piece.
+  // The pieces of a clip, kept for deltas and summaries over all of them.
   struct Gathered {
     std::vector<dsp::Matrix> frames;
     std::vector<std::vector<dsp::Matrix>> global_values;  // [global feature][piece]
     int pieces = 0;
+    void add(Piece&& piece);
   };
-  void analyse_piece(std::span<const float> signal, Eigen::Index keep_begin, Eigen::Index keep_end,
-                     ClipReferences* references, Gathered& gathered);
+  class LongClip;  // where the pieces of a clip of several go (extractor.cpp)
+  Piece analyse_piece(std::span<const float> signal, Eigen::Index keep_begin, Eigen::Index keep_end,
+                      ClipReferences* references);
   Computed finish(Gathered&& gathered) const;
+  std::vector<float> globals_of(const std::vector<std::vector<dsp::Matrix>>& values) const;
   Computed compute(std::span<const float> signal);
-  // Decodes and analyses the file piece by piece into `computed`; returns the decoded length in
-  // samples and adds the time spent decoding to `decode_seconds`.
+  // Decodes and analyses the file piece by piece, each piece to `consume`; returns the decoded
+  // length in samples and adds the time spent decoding to `decode_seconds`.
   std::int64_t compute_in_pieces(const std::filesystem::path& path, const io::DecodeOptions& decode,
                                  std::int64_t piece_frames, ClipReferences& references,
-                                 Computed& computed, double& decode_seconds);
+                                 const std::function<void(Piece&&)>& consume,
+                                 double& decode_seconds);
   dsp::Matrix rows_of(Computed&& computed) const;
   dsp::Matrix texture_rows(const Computed& computed) const;
   std::vector<float> pool_segment(const dsp::Matrix& frames,

@@ -2,6 +2,7 @@
 // names "<dimension>_<statistic>".
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,34 @@ Statistic parse_statistic(const std::string& name);
 // Statistics over the rows of `frames`, statistic-major: all dims' first statistic, then all
 // dims' second, … (the layout of the GTZAN reference vectors). An empty input gives zeros.
 std::vector<float> pool(const dsp::Matrix& frames, const std::vector<Statistic>& statistics);
+
+// pool() of frames that come block by block (a long file, piece after piece), in memory that
+// does not grow with their number: the moments are merged exactly with Pébay's pairwise update
+// (in double; equal to pool()'s to float rounding), min and max kept, and percentiles exact by
+// selection over each column's values, which are kept, column-major per block, in an unlinked
+// temporary file (only when a percentile is asked for), read back one column at a time.
+class PoolAccumulator {
+ public:
+  PoolAccumulator(Eigen::Index dims, std::vector<Statistic> statistics);
+  ~PoolAccumulator();
+  PoolAccumulator(const PoolAccumulator&) = delete;
+  PoolAccumulator& operator=(const PoolAccumulator&) = delete;
+
+  void add(const dsp::Matrix& frames);  // frames × dims
+  std::vector<float> result() const;    // pool()'s layout
+
+ private:
+  struct Column {
+    double count = 0, mean = 0, m2 = 0, m3 = 0, m4 = 0;  // central sums, not divided by count
+    double min = 0, max = 0;
+  };
+  std::vector<double> column_values(Eigen::Index d) const;  // from the spill file
+
+  std::vector<Statistic> statistics_;
+  std::vector<Column> columns_;
+  std::FILE* spill_ = nullptr;
+  std::vector<Eigen::Index> block_rows_;  // of each block in the spill file
+};
 
 // Names for pool()'s output, in the same order.
 std::vector<std::string> pooled_names(const std::vector<std::string>& dimensions,

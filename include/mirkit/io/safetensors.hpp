@@ -51,6 +51,18 @@ struct TensorFile {
 // header is padded with spaces to a multiple of 8: the same TensorFile always gives the same bytes.
 std::string encode_safetensors(const TensorFile& file);
 
+// A tensor's entry in a header written before its data (a file written in parts).
+struct TensorLayout {
+  std::string name;
+  DType dtype = DType::f32;
+  std::vector<std::int64_t> shape;
+};
+// The bytes before the data section (header length, header) of a file whose tensors' data follow
+// in the order given, with no gaps: what encode_safetensors starts with, for a writer that
+// streams the data (a feature file assembled from its checkpoint).
+std::string encode_safetensors_header(const Json& metadata,
+                                      const std::vector<TensorLayout>& tensors);
+
 // Parses and checks the bytes: header length within the file, valid JSON, known dtypes, shapes
 // that match the byte ranges, ranges inside the data and not overlapping. `where` (the file name)
 // is in every error, which is an input Error saying what is wrong.

@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "mirkit/core/file_io.hpp"
 #include "mirkit/core/json.hpp"
 #include "mirkit/dsp/matrix.hpp"
 
@@ -71,6 +73,31 @@ struct FeatureFile {
 
   // Checks the invariants (offsets, shapes, names); throws an input Error naming `where`.
   void validate(const std::string& where) const;
+  // The same, for a file of `rows` × dims() values held elsewhere (FeatureFileWriter's).
+  void validate_rows(const std::string& where, std::int64_t rows) const;
+};
+
+// Writes a feature file whose rows come part by part (extract's, read back from its checkpoint
+// journal), so no more than a part is ever held: the header, from `file`'s items and offsets
+// (its `values` are not read), then the rows as append_rows gives them, atomically put in place
+// by commit(). The bytes are encode_feature_file's for the same rows.
+class FeatureFileWriter {
+ public:
+  FeatureFileWriter(const std::filesystem::path& path, const FeatureFile& file);
+  // Whole rows, in item order.
+  void append_rows(std::span<const float> values);
+  // A fatal Error if the rows given are not the offsets' count.
+  void commit();
+
+ private:
+  void write_offsets();
+
+  AtomicFileWriter out_;
+  FeatureLayout layout_;
+  std::vector<std::int64_t> offsets_;
+  std::int64_t dims_;
+  std::int64_t values_written_ = 0;
+  bool offsets_first_;
 };
 
 // Atomic (write_file_atomically); the same FeatureFile always gives the same bytes.
