@@ -396,18 +396,18 @@ bool FeatureExtractor::analyses_in_pieces(const io::LoadOptions& load) const {
          std::none_of(plan_->global_features.begin(), plan_->global_features.end(), whole);
 }
 
-// A clip of several pieces. Pooled over the whole clip, its frames (with their deltas, from a
-// DeltaStream) go to a PoolAccumulator; as frames with a sink, to the sink; otherwise (texture
-// windows, frames returned whole) they are gathered as for a clip of one piece.
+// A clip of several pieces, its frames taken as they come (with their deltas, from a
+// DeltaStream): pooled over the whole clip, by a PoolAccumulator; pooled per texture window, each
+// window as soon as its frames are in (the rows of texture_rows(), bit for bit); as frames with
+// a sink, by the sink. Frames returned whole (no sink) are gathered as for a clip of one piece.
 class FeatureExtractor::LongClip {
  public:
   LongClip(const FeatureExtractor& extractor, const RowSink& sink) : x_(extractor), sink_(sink) {
-    const bool streams_frames = x_.output_ == OutputKind::frames && sink_;
-    const bool pools = x_.output_ == OutputKind::pooled && !x_.has_texture_windows();
-    gathers_ = !streams_frames && !pools;
+    const bool pooled = x_.output_ == OutputKind::pooled;
+    gathers_ = !pooled && !sink_;
     if (gathers_) return;
     if (x_.pooling_.deltas > 0) deltas_.emplace(x_.pooling_.deltas, x_.pooling_.delta_width);
-    if (pools) {
+    if (pooled && !x_.has_texture_windows()) {
       pool_.emplace(static_cast<Eigen::Index>(x_.frame_names_.size()), x_.statistics_);
     }
   }
@@ -424,18 +424,47 @@ class FeatureExtractor::LongClip {
   dsp::Matrix finish() {
     if (gathers_) return x_.rows_of(x_.finish(std::move(gathered_)));
     if (deltas_) take(deltas_->finish());
-    if (!pool_) return dsp::Matrix(0, static_cast<Eigen::Index>(x_.frame_names_.size()));
-    std::vector<float> vector = pool_->result();
+    if (x_.output_ == OutputKind::frames) {
+      return dsp::Matrix(0, static_cast<Eigen::Index>(x_.frame_names_.size()));
+    }
+    if (pool_) window_rows_.push_back(pool_->result());
+    // A clip no longer than one window is one row over all its frames, as texture_rows has it.
+    if (window_rows_.empty()) window_rows_.push_back(pool(window_frames_, x_.statistics_));
     const std::vector<float> globals = x_.globals_of(gathered_.global_values);
-    vector.insert(vector.end(), globals.begin(), globals.end());
-    return Eigen::Map<const dsp::Matrix>(vector.data(), 1,
-                                         static_cast<Eigen::Index>(vector.size()));
+    dsp::Matrix rows(static_cast<Eigen::Index>(window_rows_.size()),
+                     static_cast<Eigen::Index>(x_.pooled_names_.size()));
+    for (std::size_t r = 0; r < window_rows_.size(); ++r) {
+      std::vector<float>& row = window_rows_[r];
+      row.insert(row.end(), globals.begin(), globals.end());
+      rows.row(static_cast<Eigen::Index>(r)) =
+          Eigen::Map<const Eigen::RowVectorXf>(row.data(), rows.cols());
+    }
+    return rows;
   }
 
  private:
   void take(const dsp::Matrix& frames) {
     if (pool_) return pool_->add(frames);
-    if (frames.rows() > 0) sink_(frames);
+    if (x_.output_ == OutputKind::frames) {
+      if (frames.rows() > 0) sink_(frames);
+      return;
+    }
+    // Texture windows: window_frames_ holds the frames from window_frames_start_ on.
+    const Eigen::Index window = x_.texture_frames_, hop = x_.texture_hop_frames_;
+    if (window_frames_.cols() == 0) window_frames_.resize(0, frames.cols());
+    const Eigen::Index held = window_frames_.rows();
+    window_frames_.conservativeResize(held + frames.rows(), frames.cols());
+    window_frames_.bottomRows(frames.rows()) = frames;
+    received_ += frames.rows();
+    for (; next_window_ + window <= received_; next_window_ += hop) {
+      window_rows_.push_back(pool(
+          window_frames_.middleRows(next_window_ - window_frames_start_, window), x_.statistics_));
+    }
+    const Eigen::Index drop = std::min(next_window_, received_) - window_frames_start_;
+    if (drop > 0) {
+      window_frames_ = window_frames_.bottomRows(window_frames_.rows() - drop).eval();
+      window_frames_start_ += drop;
+    }
   }
 
   const FeatureExtractor& x_;
@@ -444,6 +473,9 @@ class FeatureExtractor::LongClip {
   Gathered gathered_;
   std::optional<DeltaStream> deltas_;
   std::optional<PoolAccumulator> pool_;
+  dsp::Matrix window_frames_;
+  Eigen::Index window_frames_start_ = 0, next_window_ = 0, received_ = 0;
+  std::vector<std::vector<float>> window_rows_;
 };
 
 FeatureExtractor::FileAnalysis FeatureExtractor::analyse_file(const std::filesystem::path& path,

@@ -210,8 +210,13 @@ std::vector<std::int64_t> Tensor::to_int64(const std::string& what) const {
 
 std::string encode_safetensors_header(const Json& metadata,
                                       const std::vector<TensorLayout>& tensors) {
+  return encode_safetensors_header(std::string(to_json_line(metadata)), tensors);
+}
+
+std::string encode_safetensors_header(std::string metadata_line,
+                                      const std::vector<TensorLayout>& tensors) {
   Json header = Json::object();
-  header["__metadata__"] = {{"mirkit", to_json_line(metadata)}};
+  header["__metadata__"] = {{"mirkit", std::move(metadata_line)}};
   std::uint64_t offset = 0;
   for (const TensorLayout& tensor : tensors) {
     std::int64_t elements = 1;

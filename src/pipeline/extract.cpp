@@ -262,10 +262,10 @@ void analyse_remaining(const ExtractOptions& options, const features::FeatureExt
 }
 
 // The feature file of this run (or shard) without its rows: every input that did not fail, in
-// input order, with the offsets of its rows.
+// input order, with the offsets of its rows. The items are moved out of `records`.
 FeatureFile describe_output(const features::FeatureExtractor& prototype, FeatureLayout layout,
-                            const BatchRun& run, const std::string& inputs_hash,
-                            const Records& records, ExtractSummary& summary) {
+                            const BatchRun& run, const std::string& inputs_hash, Records& records,
+                            ExtractSummary& summary) {
   FeatureFile file;
   file.layout = layout;
   file.names = layout == FeatureLayout::frames ? prototype.frame_names() : prototype.pooled_names();
@@ -279,11 +279,11 @@ FeatureFile describe_output(const features::FeatureExtractor& prototype, Feature
       shard ? std::optional<std::pair<int, int>>({shard->index, shard->count}) : std::nullopt;
   file.offsets.push_back(0);
   for (const std::size_t index : run.selected()) {
-    const JournalRecord& record = *records[index];
+    JournalRecord& record = *records[index];
     if (record.failed) continue;
     file.offsets.push_back(file.offsets.back() + record.row_count());
-    file.items.push_back(record.item);
     summary.audio_seconds += record.item.duration_s;
+    file.items.push_back(std::move(record.item));
   }
   return file;
 }

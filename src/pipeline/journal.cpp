@@ -22,7 +22,7 @@ namespace {
 enum class RecordType : std::uint8_t { header = 0, done = 1, failed = 2, rows = 3, resumed = 4 };
 // Buffered bytes are written out (without an fsync) past this, so a long input's streamed rows
 // are never held whole.
-constexpr std::size_t kWriteOutBytes = std::size_t{4} << 20;
+constexpr std::size_t kWriteOutBytes = std::size_t{1} << 20;
 constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{1} << 34;
 
 template <typename T>

@@ -62,6 +62,10 @@ struct TensorLayout {
 // streams the data (a feature file assembled from its checkpoint).
 std::string encode_safetensors_header(const Json& metadata,
                                       const std::vector<TensorLayout>& tensors);
+// The same with the metadata already as one line of JSON (to_json_line's form): a document too
+// large to hold as a Json tree (a feature file's items) is written as text.
+std::string encode_safetensors_header(std::string metadata_line,
+                                      const std::vector<TensorLayout>& tensors);
 
 // Parses and checks the bytes: header length within the file, valid JSON, known dtypes, shapes
 // that match the byte ranges, ranges inside the data and not overlapping. `where` (the file name)
