@@ -290,6 +290,10 @@ TensorFile read_safetensors(const std::filesystem::path& path) {
 }
 
 TensorFile read_safetensors_header(const std::filesystem::path& path) {
+  return read_safetensors_index(path).file;
+}
+
+TensorIndex read_safetensors_index(const std::filesystem::path& path) {
   std::error_code code;
   if (std::filesystem::is_directory(path, code)) {
     throw Error("is a folder, not a file").with_file(path.string());
@@ -312,7 +316,11 @@ TensorFile read_safetensors_header(const std::filesystem::path& path) {
   if (!in.read(text.data(), static_cast<std::streamsize>(length))) {
     throw bad_file(where, "header is truncated");
   }
-  return parse_header(text, file_size - 8 - length, where).file;
+  Parsed parsed = parse_header(text, file_size - 8 - length, where);
+  TensorIndex index{std::move(parsed.file), {}};
+  for (const auto& [name, range] : parsed.ranges)
+    index.ranges[name] = {8 + length + range.first, 8 + length + range.second};
+  return index;
 }
 
 }  // namespace mirkit::io

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "mirkit/core/error.hpp"
 #include "mirkit/core/file_io.hpp"
@@ -43,9 +44,9 @@ Json read_config(const fs::path& path) {
   }
 }
 
-// The items of an earlier feature file, by key, for --update.
+// The items of an earlier feature file, by key, for --update; its rows are read when reused.
 struct Reusable {
-  FeatureFile file;
+  std::unique_ptr<FeatureFileReader> file;
   std::map<std::string, std::size_t> by_key;
 };
 
@@ -56,17 +57,18 @@ std::optional<Reusable> load_reusable(const ExtractOptions& options, const std::
   if (!fs::exists(*options.update, code)) return std::nullopt;  // first run of a cron job
   Reusable reusable;
   try {
-    reusable.file = read_feature_file(*options.update);
+    reusable.file = std::make_unique<FeatureFileReader>(*options.update);
   } catch (const Error& error) {
     throw usage_error("--update: " + std::string(error.what()));
   }
-  if (reusable.file.config_hash != config_hash || reusable.file.layout != layout) {
+  const FeatureFile& old = reusable.file->header();
+  if (old.config_hash != config_hash || old.layout != layout) {
     throw usage_error("--update " + options.update->string() + ": made with config hash " +
-                      reusable.file.config_hash + ", this config's is " + config_hash +
+                      old.config_hash + ", this config's is " + config_hash +
                       "; extract afresh (without --update) to change the features");
   }
-  for (std::size_t i = 0; i < reusable.file.items.size(); ++i)
-    reusable.by_key.emplace(reusable.file.items[i].path, i);
+  for (std::size_t i = 0; i < old.items.size(); ++i)
+    reusable.by_key.emplace(old.items[i].path, i);
   return reusable;
 }
 
@@ -79,6 +81,8 @@ struct Worker {
 
 class Analyser {
  public:
+  static constexpr std::int64_t kReusedRowsPerPart = features::FeatureExtractor::kPieceFrames;
+
   Analyser(const ExtractOptions& options, const Reusable* reusable)
       : options_(options), reusable_(reusable) {}
 
@@ -95,12 +99,20 @@ class Analyser {
     if (input.duration_s) load.decode.duration_s = *input.duration_s;
     item.start_s = load.decode.offset_s;
     if (const auto previous = find_unchanged(item)) {
-      record.item = reusable_->file.items[*previous];
+      record.item = reusable_->file->header().items[*previous];
       record.item.index = index;
       record.item.labels = item.labels;
       record.item.group = item.group;
       record.item.split = item.split;
-      record.rows = reusable_->file.rows_of(*previous);
+      // Copied to the journal part by part: a long item's rows are never held whole.
+      const FeatureFile& old = reusable_->file->header();
+      const std::int64_t rows = old.offsets[*previous + 1] - old.offsets[*previous];
+      for (std::int64_t first = 0; first < rows; first += kReusedRowsPerPart) {
+        const std::int64_t count = std::min(kReusedRowsPerPart, rows - first);
+        record.parts.push_back(
+            journal.add_rows(index, reusable_->file->rows_of(*previous, first, count)));
+      }
+      record.cols = static_cast<std::int64_t>(old.dims());
       reused = true;
       return record;
     }
@@ -148,7 +160,7 @@ class Analyser {
     if (!reusable_) return std::nullopt;
     const auto it = reusable_->by_key.find(item.path);
     if (it == reusable_->by_key.end()) return std::nullopt;
-    const FeatureItem& old = reusable_->file.items[it->second];
+    const FeatureItem& old = reusable_->file->header().items[it->second];
     const bool same = options_.content_hash
                           ? !old.content_hash.empty() && old.content_hash == item.content_hash
                           : old.size_bytes == item.size_bytes && old.mtime_ns == item.mtime_ns;

@@ -1,7 +1,10 @@
 #include "mirkit/pipeline/feature_file.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <mutex>
 #include <set>
+#include <stdexcept>
 
 #include "metadata.hpp"
 #include "mirkit/core/error.hpp"
@@ -241,11 +244,11 @@ void FeatureFileWriter::commit() {
   out_.commit();
 }
 
-FeatureFile decode_feature_file(const std::string& bytes, const std::string& where) {
-  io::TensorFile in = io::decode_safetensors(
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      where);
-  const Json& meta = in.metadata;
+namespace {
+
+// A feature file's metadata as a FeatureFile without values and offsets: an input Error naming
+// `where` for another kind of file, a newer format or a missing field.
+FeatureFile header_of(const Json& meta, const std::string& where) {
   if (!meta.is_object() || meta.value("format", std::string()) != "features") {
     const std::string format = meta.is_object() ? meta.value("format", std::string()) : "";
     throw Error(format.empty() ? "not a mirkit feature file (no mirkit metadata)"
@@ -273,9 +276,14 @@ FeatureFile decode_feature_file(const std::string& bytes, const std::string& whe
   }
   for (const Json& item : field<Json>(meta, "items", where))
     file.items.push_back(FeatureItem::from_json(item, where));
+  return file;
+}
 
-  const auto tensor = in.tensors.find(tensor_name(file.layout));
-  if (tensor == in.tensors.end()) {
+// The values tensor of `file`'s layout among `tensors`, checked to be [rows, dims].
+const io::Tensor& values_tensor(const std::map<std::string, io::Tensor>& tensors,
+                                const FeatureFile& file, const std::string& where) {
+  const auto tensor = tensors.find(tensor_name(file.layout));
+  if (tensor == tensors.end()) {
     throw bad(where, std::string("no '") + tensor_name(file.layout) + "' tensor");
   }
   if (tensor->second.shape.size() != 2 ||
@@ -283,13 +291,29 @@ FeatureFile decode_feature_file(const std::string& bytes, const std::string& whe
     throw bad(where, std::string("'") + tensor_name(file.layout) + "' is not [rows, " +
                          std::to_string(file.names.size()) + "]");
   }
-  const std::vector<float> values = tensor->second.to_floats(tensor_name(file.layout));
-  file.values = Eigen::Map<const dsp::Matrix>(values.data(), tensor->second.shape[0],
-                                              tensor->second.shape[1]);
+  return tensor->second;
+}
+
+// A pooled file's offsets, which it does not store: one row per item.
+std::vector<std::int64_t> one_row_each(std::size_t items) {
+  std::vector<std::int64_t> offsets(items + 1);
+  for (std::size_t i = 0; i < offsets.size(); ++i)
+    offsets[i] = static_cast<std::int64_t>(i);
+  return offsets;
+}
+
+}  // namespace
+
+FeatureFile decode_feature_file(const std::string& bytes, const std::string& where) {
+  io::TensorFile in = io::decode_safetensors(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+      where);
+  FeatureFile file = header_of(in.metadata, where);
+  const io::Tensor& tensor = values_tensor(in.tensors, file, where);
+  const std::vector<float> values = tensor.to_floats(tensor_name(file.layout));
+  file.values = Eigen::Map<const dsp::Matrix>(values.data(), tensor.shape[0], tensor.shape[1]);
   if (file.layout == FeatureLayout::pooled) {
-    file.offsets.resize(file.items.size() + 1);
-    for (std::size_t i = 0; i < file.offsets.size(); ++i)
-      file.offsets[i] = static_cast<std::int64_t>(i);
+    file.offsets = one_row_each(file.items.size());
   } else {
     const auto offsets = in.tensors.find("offsets");
     if (offsets == in.tensors.end()) throw bad(where, "no 'offsets' tensor");
@@ -297,6 +321,53 @@ FeatureFile decode_feature_file(const std::string& bytes, const std::string& whe
   }
   file.validate(where);
   return file;
+}
+
+FeatureFileReader::FeatureFileReader(const std::filesystem::path& path)
+    : path_(path), in_(path, std::ios::binary) {
+  const std::string where = path.string();
+  const io::TensorIndex index = io::read_safetensors_index(path);
+  header_ = header_of(index.file.metadata, where);
+  const io::Tensor& values = values_tensor(index.file.tensors, header_, where);
+  if (values.dtype != io::DType::f32) throw bad(where, "its values are not F32");
+  values_begin_ = index.ranges.at(tensor_name(header_.layout)).first;
+  if (header_.layout == FeatureLayout::pooled) {
+    header_.offsets = one_row_each(header_.items.size());
+  } else {
+    const auto offsets = index.file.tensors.find("offsets");
+    if (offsets == index.file.tensors.end() || offsets->second.dtype != io::DType::i64 ||
+        offsets->second.shape.size() != 1) {
+      throw bad(where, "no 'offsets' tensor of I64");
+    }
+    header_.offsets.resize(static_cast<std::size_t>(offsets->second.shape[0]));
+    read_at(index.ranges.at("offsets").first, header_.offsets.data(),
+            header_.offsets.size() * sizeof(std::int64_t));
+  }
+  header_.validate_rows(where, values.shape[0]);
+}
+
+void FeatureFileReader::read_at(std::uint64_t offset, void* out, std::size_t bytes) const {
+  const std::lock_guard lock(mutex_);
+  in_.seekg(static_cast<std::streamoff>(offset));
+  if (!in_.read(static_cast<char*>(out), static_cast<std::streamsize>(bytes))) {
+    throw Error("cannot read its rows (truncated? changed while running?)")
+        .with_file(path_.string());
+  }
+}
+
+dsp::Matrix FeatureFileReader::rows_of(std::size_t item) const {
+  return rows_of(item, 0, header_.offsets.at(item + 1) - header_.offsets.at(item));
+}
+
+dsp::Matrix FeatureFileReader::rows_of(std::size_t item, std::int64_t first,
+                                       std::int64_t count) const {
+  const std::int64_t begin = header_.offsets.at(item) + first;
+  if (first < 0 || count < 0 || begin + count > header_.offsets.at(item + 1))
+    throw std::out_of_range("FeatureFileReader::rows_of: rows outside the item");
+  dsp::Matrix rows(count, static_cast<Eigen::Index>(header_.dims()));
+  read_at(values_begin_ + static_cast<std::uint64_t>(begin) * header_.dims() * sizeof(float),
+          rows.data(), static_cast<std::size_t>(rows.size()) * sizeof(float));
+  return rows;
 }
 
 FeatureFile read_feature_file(const std::filesystem::path& path) {

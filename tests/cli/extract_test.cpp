@@ -510,6 +510,45 @@ TEST(ExtractCommand, ALongFilesFramesStreamThroughTheCheckpointIntoTheFile) {
   EXPECT_EQ(read_all(dir / "f1.safetensors"), read_all(dir / "f2.safetensors"));
 }
 
+// Killed while a long file's frames stream into the checkpoint, a run resumed gives the bytes of
+// an uninterrupted one: the rows the killed run streamed for that file are not taken for the new
+// run's (which analyses the file again).
+TEST(ExtractCommand, KillNineInsideALongFileThenResumeGivesTheSameBytes) {
+  test::TempDir dir;
+  make_dataset(dir / "data", 1, 2.0);
+  const std::vector<float> long_tone = test::sine(440.0, 22050, 22050 * 400, 0.3);
+  test::write_audio(dir / "data" / "low" / "low.long.wav", long_tone, 22050, 1);
+  const std::string recipe = std::string(MIRKIT_CONFIG_DIR) + "/features/logmel-patches.json";
+  ASSERT_EQ(mirkit({"extract", (dir / "data").string(), "-c", recipe, "-o",
+                    (dir / "whole.safetensors").string()})
+                .exit_code,
+            0);
+  const fs::path out = dir / "f.safetensors";
+  const fs::path journal = dir / "f.safetensors.journal";
+  const pid_t pid = test::spawn_mirkit({"extract", (dir / "data").string(), "-c", recipe, "-o",
+                                        out.string(), "-j", "1", "--checkpoint-seconds", "0"},
+                                       dir / "first.log");
+  ASSERT_GT(pid, 0);
+  // The long file's 17,000 frames are 8.8 MB: kill once a few of its pieces are written out.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::error_code code;
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(fs::exists(journal, code) && fs::file_size(journal, code) > 3'000'000)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_FALSE(fs::exists(out));
+
+  const auto resumed =
+      mirkit({"extract", (dir / "data").string(), "-c", recipe, "-o", out.string(), "--resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(read_all(out), read_all(dir / "whole.safetensors"));
+  EXPECT_FALSE(fs::exists(journal));
+}
+
 TEST(ExtractCommand, ResumeRefusesACheckpointOfAnotherRun) {
   test::TempDir dir;
   make_dataset(dir / "data", 1);

@@ -44,6 +44,17 @@ TEST(FeatureFile, RoundTripsFrameSequences) {
   EXPECT_EQ(encode_feature_file(back), encode_feature_file(file)) << "stable bytes";
 }
 
+// frames_file() in `layout` (pooled: one row per item).
+FeatureFile file_of(FeatureLayout layout) {
+  FeatureFile file = frames_file();
+  file.layout = layout;
+  if (layout == FeatureLayout::pooled) {
+    file.values = dsp::Matrix::Random(2, 2);
+    file.offsets = {0, 1, 2};
+  }
+  return file;
+}
+
 // The rows of `file` given to a FeatureFileWriter in parts of `part` rows.
 void write_in_parts(const std::filesystem::path& path, const FeatureFile& file, Eigen::Index part) {
   FeatureFileWriter writer(path, file);
@@ -59,12 +70,7 @@ TEST(FeatureFileWriter, WritesEncodeFeatureFilesBytesForEveryLayout) {
   for (const FeatureLayout layout :
        {FeatureLayout::frames, FeatureLayout::segments, FeatureLayout::pooled}) {
     SCOPED_TRACE(to_string(layout));
-    FeatureFile file = frames_file();
-    file.layout = layout;
-    if (layout == FeatureLayout::pooled) {
-      file.values = dsp::Matrix::Random(2, 2);
-      file.offsets = {0, 1, 2};
-    }
+    const FeatureFile file = file_of(layout);
     write_in_parts(dir / "f.safetensors", file, 2);
     EXPECT_EQ(read_file(dir / "f.safetensors"), encode_feature_file(file));
   }
@@ -85,6 +91,39 @@ TEST(FeatureFileWriter, TooFewOrTooManyRowsLeaveNoFile) {
     EXPECT_THROW(writer.append_rows({rows.data(), static_cast<std::size_t>(rows.size())}), Error);
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no output, no temporary left";
+}
+
+TEST(FeatureFileReader, ReadsEachItemsRowsFromDiskForEveryLayout) {
+  test::TempDir dir;
+  for (const FeatureLayout layout :
+       {FeatureLayout::frames, FeatureLayout::segments, FeatureLayout::pooled}) {
+    SCOPED_TRACE(to_string(layout));
+    const FeatureFile file = file_of(layout);
+    write_feature_file(dir / "f.safetensors", file);
+    const FeatureFileReader reader(dir / "f.safetensors");
+    EXPECT_EQ(reader.header().offsets, file.offsets);
+    EXPECT_EQ(reader.header().items.size(), 2u);
+    EXPECT_EQ(reader.header().values.size(), 0) << "the rows stay on disk";
+    for (std::size_t item = 0; item < 2; ++item)
+      EXPECT_EQ(reader.rows_of(item), file.rows_of(item));
+  }
+}
+
+TEST(FeatureFileReader, ATruncatedOrForeignFileIsAnInputErrorNamingIt) {
+  test::TempDir dir;
+  const std::string bytes = encode_feature_file(frames_file());
+  test::write_bytes(dir / "cut.safetensors", bytes.substr(0, bytes.size() - 9));
+  EXPECT_THROW(
+      try { FeatureFileReader reader(dir / "cut.safetensors"); } catch (const Error& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::input);
+        EXPECT_NE(std::string(error.what()).find("cut.safetensors"), std::string::npos);
+        throw;
+      },
+      Error);
+  io::TensorFile model;
+  model.metadata = {{"format", "model"}};
+  io::write_safetensors(dir / "model.safetensors", model);
+  EXPECT_THROW(FeatureFileReader reader(dir / "model.safetensors"), Error);
 }
 
 TEST(FeatureFile, RejectsIntegersOutOfTheirRange) {

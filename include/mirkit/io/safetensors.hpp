@@ -79,5 +79,12 @@ TensorFile read_safetensors(const std::filesystem::path& path);
 // Only the header: metadata and tensor shapes without reading the data (for `mirkit info`).
 // The tensors come back with empty bytes.
 TensorFile read_safetensors_header(const std::filesystem::path& path);
+// The header, with where each tensor's bytes lie in the file ([begin, end) from its start), for
+// a reader that fetches only the parts it needs.
+struct TensorIndex {
+  TensorFile file;  // metadata and shapes; empty bytes
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> ranges;
+};
+TensorIndex read_safetensors_index(const std::filesystem::path& path);
 
 }  // namespace mirkit::io

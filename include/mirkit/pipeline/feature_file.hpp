@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -107,5 +109,27 @@ std::string encode_feature_file(const FeatureFile& file);
 // inconsistent shapes.
 FeatureFile read_feature_file(const std::filesystem::path& path);
 FeatureFile decode_feature_file(const std::string& bytes, const std::string& where);
+
+// A feature file whose rows are read from disk item by item when asked: `extract --update` takes
+// an earlier file's unchanged rows without holding them all (a frames file of ten hours is
+// 800 MB). The same checks and errors as read_feature_file; rows_of is safe from any thread.
+class FeatureFileReader {
+ public:
+  explicit FeatureFileReader(const std::filesystem::path& path);
+  // Everything but the values: items, offsets, names, config.
+  const FeatureFile& header() const { return header_; }
+  dsp::Matrix rows_of(std::size_t item) const;
+  // `count` of its rows from row `first` (of the item's), for a long item read part by part.
+  dsp::Matrix rows_of(std::size_t item, std::int64_t first, std::int64_t count) const;
+
+ private:
+  void read_at(std::uint64_t offset, void* out, std::size_t bytes) const;
+
+  std::filesystem::path path_;
+  FeatureFile header_;
+  std::uint64_t values_begin_ = 0;  // in the file
+  mutable std::ifstream in_;
+  mutable std::mutex mutex_;
+};
 
 }  // namespace mirkit::pipeline
