@@ -18,16 +18,11 @@ ExitCode run_merge(const MergeCommand& command, Log& log) {
   for (const std::string& input : command.inputs)
     require_existing_input(input);
 
-  std::vector<pipeline::FeatureFile> files;
-  for (const std::string& input : command.inputs) {
-    try {
-      files.push_back(pipeline::read_feature_file(input));
-    } catch (const Error& error) {
-      throw usage_error(std::string("merge: ") + error.what());
-    }
-  }
-  const std::vector<int> missing = pipeline::missing_shards(files);
-  if (!missing.empty()) {
+  // Each file's header first (its rows are read item by item while the result is written).
+  bool refused = false;
+  const auto check_shards = [&](const std::vector<pipeline::FeatureFile>& files) {
+    const std::vector<int> missing = pipeline::missing_shards(files);
+    if (missing.empty()) return true;
     std::string list;
     for (const int i : missing)
       list += (list.empty() ? "" : ", ") + std::to_string(i) + "/" +
@@ -38,15 +33,18 @@ ExitCode run_merge(const MergeCommand& command, Log& log) {
       // A Slurm afterok chain must not publish half a data set: nothing is written.
       log.error(Error(what + "; nothing written (--partial joins the shards given)",
                       ErrorKind::input, command.output, "merge"));
-      return ExitCode::some_inputs_failed;
+      refused = true;
+      return false;
     }
     log.warning("merge: " + what +
                 ": the result is a new collection of the shards given, not the whole run");
-  }
-  const pipeline::FeatureFile merged =
-      pipeline::merge_feature_files(std::move(files), command.inputs);
-  pipeline::write_feature_file(command.output, merged);
-  log.info("wrote " + command.output + ": " + std::to_string(merged.items.size()) + " items from " +
+    return true;
+  };
+  const std::vector<std::filesystem::path> inputs(command.inputs.begin(), command.inputs.end());
+  const std::optional<std::size_t> items =
+      pipeline::merge_feature_files(inputs, command.output, check_shards);
+  if (refused || !items) return ExitCode::some_inputs_failed;
+  log.info("wrote " + command.output + ": " + std::to_string(*items) + " items from " +
            std::to_string(command.inputs.size()) + " files");
   return ExitCode::success;
 }

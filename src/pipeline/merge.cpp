@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -61,8 +62,7 @@ FeatureFile select_items(const FeatureFile& file, const std::vector<std::size_t>
   return out;
 }
 
-FeatureFile merge_feature_files(std::vector<FeatureFile> files,
-                                const std::vector<std::string>& names) {
+MergePlan plan_merge(const std::vector<FeatureFile>& files, const std::vector<std::string>& names) {
   if (files.empty()) throw usage_error("merge: no feature files given");
   const FeatureFile& first = files.front();
   for (std::size_t f = 1; f < files.size(); ++f) {
@@ -78,33 +78,26 @@ FeatureFile merge_feature_files(std::vector<FeatureFile> files,
   const bool shards = are_all_shards_of_one_run(files);
 
   // Every item with the file it comes from, in the merged order.
-  struct Source {
-    std::size_t file;
-    std::size_t item;
-  };
-  std::vector<Source> order;
+  MergePlan plan;
   for (std::size_t f = 0; f < files.size(); ++f)
     for (std::size_t i = 0; i < files[f].items.size(); ++i)
-      order.push_back({f, i});
+      plan.sources.push_back({f, i});
   if (shards) {
-    std::stable_sort(order.begin(), order.end(), [&](const Source& a, const Source& b) {
-      return files[a.file].items[a.item].index < files[b.file].items[b.item].index;
-    });
+    std::stable_sort(plan.sources.begin(), plan.sources.end(),
+                     [&](const MergeSource& a, const MergeSource& b) {
+                       return files[a.file].items[a.item].index < files[b.file].items[b.item].index;
+                     });
   }
 
-  FeatureFile out;
+  FeatureFile& out = plan.merged;
   out.layout = first.layout;
   out.names = first.names;
   out.config = first.config;
   out.config_hash = first.config_hash;
   out.mirkit_version = first.mirkit_version;
-  Eigen::Index rows = 0;
-  for (const FeatureFile& file : files)
-    rows += file.values.rows();
-  out.values.resize(rows, static_cast<Eigen::Index>(out.names.size()));
   out.offsets = {0};
   std::set<std::string> paths;
-  for (const Source& source : order) {
+  for (const MergeSource& source : plan.sources) {
     const FeatureFile& file = files[source.file];
     FeatureItem item = file.items[source.item];
     if (!paths.insert(item.path).second) {
@@ -112,9 +105,8 @@ FeatureFile merge_feature_files(std::vector<FeatureFile> files,
                         names[source.file] + " among them)");
     }
     if (!shards) item.index = static_cast<std::int64_t>(out.items.size());
-    const auto block = file.rows_of(source.item);
-    out.values.middleRows(out.offsets.back(), block.rows()) = block;
-    out.offsets.push_back(out.offsets.back() + block.rows());
+    const std::int64_t rows = file.offsets[source.item + 1] - file.offsets[source.item];
+    out.offsets.push_back(out.offsets.back() + rows);
     out.items.push_back(std::move(item));
   }
   if (shards) {
@@ -128,7 +120,51 @@ FeatureFile merge_feature_files(std::vector<FeatureFile> files,
     out.run_inputs = static_cast<std::int64_t>(out.items.size());
     out.run_inputs_hash = to_hex(hash);
   }
-  return out;
+  return plan;
+}
+
+FeatureFile merge_feature_files(std::vector<FeatureFile> files,
+                                const std::vector<std::string>& names) {
+  MergePlan plan = plan_merge(files, names);
+  FeatureFile& out = plan.merged;
+  out.values.resize(out.offsets.back(), static_cast<Eigen::Index>(out.names.size()));
+  for (std::size_t i = 0; i < plan.sources.size(); ++i) {
+    const MergeSource& source = plan.sources[i];
+    const auto block = files[source.file].rows_of(source.item);
+    out.values.middleRows(out.offsets[i], block.rows()) = block;
+  }
+  return std::move(plan.merged);
+}
+
+std::optional<std::size_t> merge_feature_files(const std::vector<std::filesystem::path>& inputs,
+                                               const std::filesystem::path& output,
+                                               const MergeCheck& check) {
+  std::vector<std::unique_ptr<FeatureFileReader>> readers;
+  std::vector<FeatureFile> headers;
+  std::vector<std::string> names;
+  for (const std::filesystem::path& input : inputs) {
+    try {
+      readers.push_back(std::make_unique<FeatureFileReader>(input));
+    } catch (const Error& error) {
+      throw usage_error(std::string("merge: ") + error.what());
+    }
+    headers.push_back(readers.back()->header());
+    names.push_back(input.string());
+  }
+  if (check && !check(headers)) return std::nullopt;
+  const MergePlan plan = plan_merge(headers, names);
+  FeatureFileWriter writer(output, plan.merged);
+  for (const MergeSource& source : plan.sources) {
+    const std::vector<std::int64_t>& offsets = headers[source.file].offsets;
+    const std::int64_t rows = offsets[source.item + 1] - offsets[source.item];
+    for (std::int64_t first = 0; first < rows; first += kMergeRowsPerPart) {
+      const dsp::Matrix part = readers[source.file]->rows_of(
+          source.item, first, std::min(kMergeRowsPerPart, rows - first));
+      writer.append_rows({part.data(), static_cast<std::size_t>(part.size())});
+    }
+  }
+  writer.commit();
+  return plan.merged.items.size();
 }
 
 }  // namespace mirkit::pipeline

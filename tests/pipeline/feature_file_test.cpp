@@ -171,6 +171,25 @@ TEST(FeatureFile, RejectsOtherFilesAndBadShapes) {
   EXPECT_THROW(encode_feature_file(bad), Error);
 }
 
+TEST(FeatureOps, MergingFilesOnDiskGivesTheBytesOfMergingThemInMemory) {
+  test::TempDir dir;
+  FeatureFile a = frames_file(), b = frames_file();
+  for (FeatureItem& item : b.items)
+    item.path = "other/" + item.path;
+  b.values = dsp::Matrix::Random(5, 2);
+  write_feature_file(dir / "a.safetensors", a);
+  write_feature_file(dir / "b.safetensors", b);
+  const FeatureFile in_memory = merge_feature_files({a, b}, {"a", "b"});
+  const auto items = merge_feature_files({dir / "a.safetensors", dir / "b.safetensors"},
+                                         dir / "merged.safetensors");
+  ASSERT_EQ(items, std::optional<std::size_t>(4));
+  EXPECT_EQ(read_file(dir / "merged.safetensors"), encode_feature_file(in_memory));
+  const auto refused = merge_feature_files({dir / "a.safetensors"}, dir / "no.safetensors",
+                                           [](const std::vector<FeatureFile>&) { return false; });
+  EXPECT_FALSE(refused.has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir / "no.safetensors"));
+}
+
 TEST(FeatureOps, SplitIsSeededAndExact) {
   FeatureFile file;
   file.names = {"v"};

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,29 @@ namespace mirkit::pipeline {
 // error. `names` are the files' names for messages.
 FeatureFile merge_feature_files(std::vector<FeatureFile> files,
                                 const std::vector<std::string>& names);
+
+// A merge worked out from the files' headers alone (their values unread): the merged file
+// without its values, and where each of its items' rows come from.
+struct MergeSource {
+  std::size_t file;
+  std::size_t item;
+};
+struct MergePlan {
+  FeatureFile merged;                // items, offsets, names and run identity; no values
+  std::vector<MergeSource> sources;  // one per merged item
+};
+MergePlan plan_merge(const std::vector<FeatureFile>& files, const std::vector<std::string>& names);
+
+// The same join from files to a file, reading and writing the rows item by item (at most
+// kMergeRowsPerPart rows at a time), so the memory does not grow with the files' size. `check`
+// sees the headers first: false writes nothing (mirkit merge refuses missing shards there).
+// Returns the number of items written, or nothing when `check` refused. A file that is not a
+// feature file is a usage Error naming it.
+constexpr std::int64_t kMergeRowsPerPart = 4096;
+using MergeCheck = std::function<bool(const std::vector<FeatureFile>& headers)>;
+std::optional<std::size_t> merge_feature_files(const std::vector<std::filesystem::path>& inputs,
+                                               const std::filesystem::path& output,
+                                               const MergeCheck& check = {});
 
 // When the files are shards of one run, each at most once, but not all of them: the missing
 // shard indices (a merge of them is a new collection, not the run). Otherwise empty.
