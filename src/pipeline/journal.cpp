@@ -15,8 +15,8 @@
 namespace mirkit::pipeline {
 namespace {
 
-// Record framing: u64 payload length, u64 FNV-1a of the payload, the payload. The payload starts
-// with a type byte; the first record of a journal is its header. An input's record (done or
+// Record framing: u64 payload length, u64 checksum64 of the payload, the payload. The payload
+// starts with a type byte; the first record of a journal is its header. An input's record (done or
 // failed) follows the `rows` records that streamed its rows; `resumed` starts each resumed run's
 // part, so rows of an input the killed run never finished are not taken for the new run's.
 enum class RecordType : std::uint8_t { header = 0, done = 1, failed = 2, rows = 3, resumed = 4 };
@@ -63,7 +63,7 @@ class Reader {
 
 void append_header_payload(std::string& payload, const std::string& run_id) {
   put(payload, RecordType::header);
-  put_text(payload, to_json_line(Json{{"journal", 1}, {"run", run_id}}));
+  put_text(payload, to_json_line(Json{{"journal", 2}, {"run", run_id}}));
 }
 
 void append_floats(std::string& payload, const dsp::Matrix& rows) {
@@ -188,7 +188,7 @@ std::int64_t Journal::append_record(WritePayload&& write_payload) {
   buffer_.append(16, '\0');
   write_payload(buffer_);
   const std::string_view payload(buffer_.data() + head + 16, buffer_.size() - head - 16);
-  const std::uint64_t length = payload.size(), checksum = fnv1a64(payload);
+  const std::uint64_t length = payload.size(), checksum = checksum64(payload);
   std::memcpy(buffer_.data() + head, &length, sizeof length);
   std::memcpy(buffer_.data() + head + 8, &checksum, sizeof checksum);
   return written_ + static_cast<std::int64_t>(head) + 16;
@@ -290,7 +290,7 @@ std::vector<JournalRecord> Journal::recover(const std::filesystem::path& path,
       if (length > kMaxRecordBytes || static_cast<std::int64_t>(length) > size - at - 16) break;
       payload.resize(length);
       if (!read_exactly(fd, payload.data(), length)) break;
-      if (fnv1a64(payload) != checksum) break;
+      if (checksum64(payload) != checksum) break;
       try {
         if (!header_seen) {
           Reader reader(payload);
@@ -321,7 +321,7 @@ std::vector<JournalRecord> Journal::recover(const std::filesystem::path& path,
   ::close(fd);
   if (!header_seen) {
     throw usage_error(where +
-                      ": not a mirkit checkpoint journal (or its header was torn): "
+                      ": not a mirkit checkpoint journal of this version (or its header was torn): "
                       "run without --resume to start afresh");
   }
   if (at < size && ::truncate(path.c_str(), static_cast<off_t>(at)) != 0) {
