@@ -1,8 +1,11 @@
 #include "mirkit/features/pooling.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "mirkit/core/error.hpp"
@@ -129,6 +132,24 @@ double statistic_of(const Statistic& statistic, const Moments& moments,
   return 0.0;
 }
 
+// An anonymous file in $TMPDIR (else /tmp), as a cluster's job sets it to node-local scratch
+// (std::tmpfile ignores TMPDIR): unlinked at once, so nothing is left behind, even after a kill.
+std::FILE* temporary_file() {
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string folder = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  std::string path = folder + "/mirkit-percentiles.XXXXXX";
+  const int fd = mkstemp(path.data());
+  std::FILE* file = fd < 0 ? nullptr : fdopen(fd, "w+b");
+  if (file == nullptr) {
+    const int code = errno;
+    if (fd >= 0) close(fd);
+    throw fatal_error("cannot create a temporary file for percentiles in " + folder + " (" +
+                      std::strerror(code) + "): set TMPDIR to a writable folder");
+  }
+  unlink(path.c_str());
+  return file;
+}
+
 }  // namespace
 
 std::vector<float> pool(const dsp::Matrix& frames, const std::vector<Statistic>& statistics) {
@@ -158,13 +179,7 @@ PoolAccumulator::PoolAccumulator(Eigen::Index dims, std::vector<Statistic> stati
   const bool percentiles = std::any_of(statistics_.begin(), statistics_.end(), [](const auto& s) {
     return s.kind == Statistic::Kind::median || s.kind == Statistic::Kind::percentile;
   });
-  if (percentiles) {
-    spill_ = std::tmpfile();  // unlinked at once: nothing is left behind, even after a kill
-    if (spill_ == nullptr) {
-      throw fatal_error(std::string("cannot create a temporary file for percentiles (") +
-                        std::strerror(errno) + "); set TMPDIR to a writable folder");
-    }
-  }
+  if (percentiles) spill_ = temporary_file();
 }
 
 PoolAccumulator::~PoolAccumulator() {

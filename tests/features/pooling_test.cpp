@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include "mirkit/core/error.hpp"
+#include "support/temp_dir.hpp"
 
 namespace mirkit::features {
 namespace {
@@ -123,6 +126,26 @@ TEST(PoolAccumulator, MergedBlocksGiveTheStatisticsOfTheWhole) {
       }
     }
   }
+}
+
+TEST(PoolAccumulator, PercentilesSpillIntoTmpdirAndLeaveNothingThere) {
+  const std::vector<Statistic> statistics = {parse_statistic("median")};
+  test::TempDir dir;
+  ASSERT_EQ(setenv("TMPDIR", dir.path().c_str(), 1), 0);
+  {
+    PoolAccumulator accumulator(4, statistics);
+    accumulator.add(test_frames(100));
+    EXPECT_EQ(accumulator.result(), pool(test_frames(100), statistics));
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "the file is unlinked at once";
+  }
+  ASSERT_EQ(setenv("TMPDIR", (dir / "missing").c_str(), 1), 0);
+  try {
+    PoolAccumulator accumulator(4, statistics);
+    FAIL() << "no temporary file can be made in a missing folder";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("missing"), std::string::npos) << error.what();
+  }
+  unsetenv("TMPDIR");
 }
 
 TEST(PoolAccumulator, NothingAddedGivesZerosAsPoolDoes) {

@@ -30,7 +30,8 @@ std::vector<float> pool(const dsp::Matrix& frames, const std::vector<Statistic>&
 // does not grow with their number: the moments are merged exactly with Pébay's pairwise update
 // (in double; equal to pool()'s to float rounding), min and max kept, and percentiles exact by
 // selection over each column's values, which are kept, column-major per block, in an unlinked
-// temporary file (only when a percentile is asked for), read back one column at a time.
+// temporary file in $TMPDIR (else /tmp; only when a percentile is asked for), read back one
+// column at a time. A fatal Error naming the folder when it cannot be made.
 class PoolAccumulator {
  public:
   PoolAccumulator(Eigen::Index dims, std::vector<Statistic> statistics);
