@@ -272,10 +272,13 @@ FeatureExtractor::Piece FeatureExtractor::analyse_piece(std::span<const float> s
 
 void FeatureExtractor::Gathered::add(Piece&& piece) {
   frames.push_back(std::move(piece.frames));
-  global_values.resize(piece.global_values.size());
-  for (std::size_t g = 0; g < piece.global_values.size(); ++g)
-    global_values[g].push_back(std::move(piece.global_values[g]));
-  ++pieces;
+  add_globals(std::move(piece.global_values));
+}
+
+void FeatureExtractor::Gathered::add_globals(std::vector<dsp::Matrix>&& values) {
+  global_values.resize(values.size());
+  for (std::size_t g = 0; g < values.size(); ++g)
+    global_values[g].push_back(std::move(values[g]));
 }
 
 namespace {
@@ -297,7 +300,6 @@ dsp::Matrix stack_rows(const std::vector<dsp::Matrix>& parts, Eigen::Index colum
 
 FeatureExtractor::Computed FeatureExtractor::finish(Gathered&& gathered) const {
   Computed computed;
-  computed.pieces = gathered.pieces;
   const auto base_columns = static_cast<Eigen::Index>(frame_names_.size()) / (pooling_.deltas + 1);
   Eigen::Index rows = 0;
   for (const dsp::Matrix& part : gathered.frames)
@@ -414,9 +416,7 @@ class FeatureExtractor::LongClip {
 
   void add(Piece&& piece) {
     if (gathers_) return gathered_.add(std::move(piece));
-    gathered_.global_values.resize(piece.global_values.size());  // one value a frame: small
-    for (std::size_t g = 0; g < piece.global_values.size(); ++g)
-      gathered_.global_values[g].push_back(std::move(piece.global_values[g]));
+    gathered_.add_globals(std::move(piece.global_values));  // one value a frame: small
     take(deltas_ ? deltas_->push(piece.frames) : piece.frames);
   }
 

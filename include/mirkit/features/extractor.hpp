@@ -122,14 +122,13 @@ class FeatureExtractor {
   struct Computed {
     dsp::Matrix frames;
     std::vector<float> globals;
-    int pieces = 1;
   };
   // The pieces of a clip, kept for deltas and summaries over all of them.
   struct Gathered {
     std::vector<dsp::Matrix> frames;
     std::vector<std::vector<dsp::Matrix>> global_values;  // [global feature][piece]
-    int pieces = 0;
     void add(Piece&& piece);
+    void add_globals(std::vector<dsp::Matrix>&& values);  // one piece's [global feature]
   };
   class LongClip;  // where the pieces of a clip of several go (extractor.cpp)
   Piece analyse_piece(std::span<const float> signal, Eigen::Index keep_begin, Eigen::Index keep_end,
